@@ -1,0 +1,143 @@
+/**
+ * Broker configuration under Kafka's own property names, with Kafka-like defaults.
+ * Sources, lowest precedence first: defaults, a Java-style properties file, explicit overrides.
+ * Settings that Kafka does not have are prefixed `minikafka.`.
+ */
+import { readFileSync } from 'node:fs';
+import { MinikafkaError } from '../protocol/errors.js';
+
+export class ConfigError extends MinikafkaError {
+  constructor(message: string) {
+    super('INVALID_CONFIG', message);
+  }
+}
+
+type Kind = 'int' | 'long' | 'bool' | 'string' | 'list';
+
+interface Def {
+  kind: Kind;
+  default: string;
+  doc: string;
+}
+
+/** Every property the broker reads. Unknown names are rejected so a typo never goes unnoticed. */
+export const configDefs = {
+  'listeners': { kind: 'string', default: 'PLAINTEXT://localhost:9092', doc: 'Address to bind, as PLAINTEXT://host:port' },
+  'advertised.listeners': { kind: 'string', default: '', doc: 'Address given to clients in Metadata; defaults to the bound one' },
+  'node.id': { kind: 'int', default: '1', doc: 'This broker\'s id in Metadata' },
+  'log.dirs': { kind: 'string', default: './data', doc: 'Data directory (one directory: this broker is single-node)' },
+  'num.partitions': { kind: 'int', default: '1', doc: 'Partitions of an auto-created topic or one created with -1' },
+  'default.replication.factor': { kind: 'int', default: '1', doc: 'Only 1 is possible on one node' },
+  'auto.create.topics.enable': { kind: 'bool', default: 'true', doc: 'Create unknown topics on Metadata/Produce' },
+  'delete.topic.enable': { kind: 'bool', default: 'true', doc: 'Allow DeleteTopics' },
+  'log.segment.bytes': { kind: 'int', default: '1073741824', doc: 'Roll a segment at this size' },
+  'log.roll.ms': { kind: 'long', default: '604800000', doc: 'Roll a segment at this age' },
+  'log.retention.ms': { kind: 'long', default: '604800000', doc: 'Delete segments older than this (-1: never)' },
+  'log.retention.bytes': { kind: 'long', default: '-1', doc: 'Delete old segments beyond this size per partition (-1: never)' },
+  'log.retention.check.interval.ms': { kind: 'long', default: '300000', doc: 'How often retention runs' },
+  'log.index.interval.bytes': { kind: 'int', default: '4096', doc: 'Bytes of log between sparse index entries' },
+  'log.message.timestamp.type': { kind: 'string', default: 'CreateTime', doc: 'CreateTime or LogAppendTime' },
+  'message.max.bytes': { kind: 'int', default: '1048588', doc: 'Largest record batch accepted' },
+  'socket.request.max.bytes': { kind: 'int', default: '104857600', doc: 'Largest request frame accepted' },
+  'max.connections': { kind: 'int', default: '10000', doc: 'Open client connections at most' },
+  'connections.max.idle.ms': { kind: 'long', default: '600000', doc: 'Close connections idle this long' },
+  'queued.max.requests': { kind: 'int', default: '500', doc: 'Requests in flight per connection before reading pauses' },
+  'fetch.max.bytes': { kind: 'int', default: '57671680', doc: 'Most bytes a Fetch response returns' },
+  'group.initial.rebalance.delay.ms': { kind: 'int', default: '0', doc: 'Delay before the first rebalance of a new group (Kafka: 3000; 0 here for fast development loops)' },
+  'group.min.session.timeout.ms': { kind: 'int', default: '6000', doc: 'Smallest session timeout a member may ask for' },
+  'group.max.session.timeout.ms': { kind: 'int', default: '1800000', doc: 'Largest session timeout a member may ask for' },
+  'offsets.retention.minutes': { kind: 'int', default: '10080', doc: 'Keep offsets of empty groups this long' },
+  'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
+  'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
+} as const satisfies Record<string, Def>;
+
+export type ConfigName = keyof typeof configDefs;
+
+/** Per-topic configs a CreateTopics request may set, mapped to the broker default they override. */
+export const topicConfigDefaults: Record<string, ConfigName | null> = {
+  'segment.bytes': 'log.segment.bytes',
+  'segment.ms': 'log.roll.ms',
+  'retention.ms': 'log.retention.ms',
+  'retention.bytes': 'log.retention.bytes',
+  'message.timestamp.type': 'log.message.timestamp.type',
+  'max.message.bytes': 'message.max.bytes',
+  'index.interval.bytes': 'log.index.interval.bytes',
+  'cleanup.policy': null,
+  'min.insync.replicas': null,
+  'compression.type': null,
+};
+
+export const topicConfigStaticDefaults: Record<string, string> = {
+  'cleanup.policy': 'delete',
+  'min.insync.replicas': '1',
+  'compression.type': 'producer',
+};
+
+export class BrokerConfig {
+  private readonly values = new Map<ConfigName, string>();
+  /** Names set explicitly (file or override), for DescribeConfigs' source field. */
+  readonly explicit = new Set<ConfigName>();
+
+  constructor(overrides: Record<string, string | number | boolean> = {}) {
+    for (const [name, def] of Object.entries(configDefs)) this.values.set(name as ConfigName, def.default);
+    for (const [name, value] of Object.entries(overrides)) this.set(name, String(value));
+  }
+
+  set(name: string, value: string): void {
+    if (!(name in configDefs)) throw new ConfigError(`unknown config '${name}'`);
+    const def = configDefs[name as ConfigName] as Def;
+    validate(name, def.kind, value);
+    this.values.set(name as ConfigName, value);
+    this.explicit.add(name as ConfigName);
+  }
+
+  string(name: ConfigName): string {
+    return this.values.get(name)!;
+  }
+
+  int(name: ConfigName): number {
+    return Number(this.values.get(name));
+  }
+
+  bool(name: ConfigName): boolean {
+    return this.values.get(name) === 'true';
+  }
+
+  entries(): [ConfigName, string][] {
+    return [...this.values.entries()];
+  }
+
+  /** The host and port to bind, from `listeners`. */
+  listener(): { host: string; port: number } {
+    return parseListener(this.string('listeners'));
+  }
+}
+
+function validate(name: string, kind: Kind, value: string): void {
+  if (kind === 'int' || kind === 'long') {
+    if (!/^-?\d+$/.test(value.trim())) throw new ConfigError(`config '${name}' must be an integer, got '${value}'`);
+  } else if (kind === 'bool') {
+    if (value !== 'true' && value !== 'false') throw new ConfigError(`config '${name}' must be true or false, got '${value}'`);
+  }
+}
+
+export function parseListener(listener: string): { host: string; port: number } {
+  const first = listener.split(',')[0]!.trim();
+  const m = /^(?:[A-Za-z_]+:\/\/)?(\[[^\]]*\]|[^:]*):(\d+)$/.exec(first);
+  if (!m) throw new ConfigError(`cannot parse listener '${listener}' (expected PLAINTEXT://host:port)`);
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(m[2]) };
+}
+
+/** Reads a Java-style .properties file: `name=value` or `name: value`, `#`/`!` comments. */
+export function readPropertiesFile(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (!m) throw new ConfigError(`cannot parse line in ${path}: '${line}'`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * Produce (key 0), v3-12. Batches are validated by header only (invariant 1), appended as they came
+ * with dense offsets, and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
+ * -1 = after fsync (group commit across partitions and requests), unless minikafka.flush.on.acks.all=false.
+ * Not implemented: transactions; idempotent sequence checks (batches with a producer id are accepted as they come).
+ */
+import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { PartitionLog } from '../../storage/log.js';
+import { lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
+
+type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
+type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
+
+export const produceHandler: ApiHandler = {
+  apiKey: 0,
+  name: 'Produce',
+  minVersion: 3,
+  maxVersion: 12,
+  handle(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
+    const acks = req.acks;
+    const validAcks = acks === -1 || acks === 0 || acks === 1;
+    const touched = new Map<PartitionLog, PartitionOut[]>();
+    const responses: TopicOut[] = req.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p): PartitionOut => validAcks
+        ? produceOne(t.name, p.index, p.records, touched, ctx)
+        : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
+    }));
+    if (acks === 0) return null;
+    if (acks === -1 && touched.size > 0 && ctx.broker.config.bool('minikafka.flush.on.acks.all')) {
+      return flushAll(touched, responses, ctx);
+    }
+    return { responses, throttleTimeMs: 0 };
+  },
+};
+
+function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
+  const { broker } = ctx;
+  const topic = lookupOrCreateTopic(broker, topicName, true);
+  if (typeof topic === 'number') return failed(partition, topic, null);
+  if (partition < 0 || partition >= topic.partitions) return failed(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+  if (records === null || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD, 'Produce request has no records');
+  const batchBytesMax = Number(topic.configs['max.message.bytes'] ?? broker.limits.batchBytesMax);
+  const validation = validateRecordBatches(records);
+  if (!validation.ok) {
+    ctx.log.warn({ topic: topicName, partition, error: validation.error, reason: validation.message, clientId: ctx.clientId }, 'rejected produce batch');
+    return failed(partition, ErrorCode[validation.error], validation.message);
+  }
+  for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
+    if (batchSizeAt(records, pos) > batchBytesMax) {
+      return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
+    }
+  }
+  const log = broker.store.partition(topicName, partition);
+  const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
+  try {
+    const appended = log.append(records, logAppendTime ? { logAppendTimeMs: Date.now() } : {});
+    const out: PartitionOut = {
+      index: partition, errorCode: ErrorCode.NONE, baseOffset: BigInt(appended.baseOffset),
+      logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,
+      logStartOffset: BigInt(log.logStartOffset), recordErrors: [], errorMessage: null,
+    };
+    touched.set(log, [...(touched.get(log) ?? []), out]);
+    return out;
+  } catch (err) {
+    const code = storageErrorCode(err);
+    ctx.log.error({ topic: topicName, partition, err }, 'append failed');
+    return failed(partition, code, (err as Error).message);
+  }
+}
+
+async function flushAll(touched: Map<PartitionLog, PartitionOut[]>, responses: TopicOut[], ctx: RequestContext): Promise<ProduceResponseInput> {
+  const logs = [...touched.keys()];
+  const results = await Promise.allSettled(logs.map((log) => log.flush()));
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') return;
+    // The data reached the OS but not the disk: it is not acknowledged as durable.
+    ctx.log.error({ err: r.reason }, 'fsync failed');
+    for (const out of touched.get(logs[i]!)!) Object.assign(out, failed(out.index!, ErrorCode.KAFKA_STORAGE_ERROR, 'fsync failed'));
+  });
+  return { responses, throttleTimeMs: 0 };
+}
+
+function failed(index: number, errorCode: number, errorMessage: string | null): PartitionOut {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}

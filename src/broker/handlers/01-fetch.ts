@@ -1,0 +1,115 @@
+/**
+ * Fetch (key 1), v4-17; v13+ names topics by id. Reads return stored batches as they are (invariant 1).
+ * MaxWaitMs/MinBytes: a fetch with too little data parks in the purgatory until appends bring enough
+ * bytes or the wait ends; nothing polls. KIP-74: the first partition with data returns at least one
+ * whole batch even past MaxBytes/PartitionMaxBytes.
+ * Fetch sessions (KIP-227) are declined: we always answer session id 0, so clients send full fetches;
+ * an incremental fetch against an id we never gave out gets FETCH_SESSION_ID_NOT_FOUND.
+ * Not implemented: transactions (READ_COMMITTED reads up to the high watermark; no aborted transactions),
+ * follower fetching (no replicas).
+ */
+import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { partitionKey } from '../fetch-purgatory.js';
+import { storageErrorCode } from '../topic-access.js';
+
+type TopicOut = NonNullable<FetchResponseInput['responses']>[number];
+type PartitionOut = NonNullable<TopicOut['partitions']>[number];
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+/** Kafka answers "no data" and errors with an empty record set, not null. */
+const NO_RECORDS = Buffer.alloc(0);
+
+export const fetchHandler: ApiHandler = {
+  apiKey: 1,
+  name: 'Fetch',
+  minVersion: 4,
+  maxVersion: 17,
+  handle(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
+    if (req.sessionId !== 0 || req.sessionEpoch > 0) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const first = readAll(req, ctx);
+    const waitMs = Math.min(req.maxWaitMs, ctx.broker.limits.fetchWaitMsMax);
+    if (first.bytes >= req.minBytes || waitMs <= 0 || first.hasError || first.keys.length === 0 || ctx.broker.stopping) {
+      return respond(first.responses);
+    }
+    return new Promise((resolve) => {
+      ctx.broker.purgatory.park(first.keys, req.minBytes - first.bytes, waitMs, () => {
+        try {
+          resolve(respond(readAll(req, ctx).responses));
+        } catch (err) {
+          ctx.log.error({ err }, 'fetch after wait failed');
+          resolve(respond(first.responses.map((t) => ({ ...t, partitions: t.partitions!.map((p) => ({ ...p, records: NO_RECORDS, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })) }))));
+        }
+      });
+    });
+  },
+};
+
+function respond(responses: TopicOut[]): FetchResponseInput {
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+}
+
+interface ReadResult {
+  responses: TopicOut[];
+  bytes: number;
+  hasError: boolean;
+  /** Purgatory keys of the partitions read without error. */
+  keys: string[];
+}
+
+function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
+  const { broker, version } = ctx;
+  let bytesLeft = Math.min(req.maxBytes, broker.limits.fetchBytesMax);
+  let bytes = 0;
+  let hasError = false;
+  const keys: string[] = [];
+  const responses = req.topics.map((t): TopicOut => {
+    const topic = version >= 13 ? broker.store.topicById(t.topicId) : broker.store.topic(t.topic);
+    const unknownCode = version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const partitions = t.partitions.map((p): PartitionOut => {
+      if (topic === undefined || p.partition < 0 || p.partition >= topic.partitions) {
+        hasError = true;
+        return empty(p.partition, unknownCode);
+      }
+      if (p.currentLeaderEpoch > 0) {
+        hasError = true;
+        return empty(p.partition, ErrorCode.UNKNOWN_LEADER_EPOCH);
+      }
+      try {
+        const log = broker.store.partition(topic.name, p.partition);
+        // KIP-74: only the first partition that returns data may exceed the limits.
+        const limit = Math.min(p.partitionMaxBytes, bytesLeft);
+        const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0 });
+        if (read.kind === 'outOfRange') {
+          hasError = true;
+          return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), highWatermark: BigInt(read.highWatermark), logStartOffset: BigInt(read.logStartOffset) };
+        }
+        bytes += read.records.length;
+        bytesLeft = Math.max(0, bytesLeft - read.records.length);
+        keys.push(partitionKey(topic.name, p.partition));
+        return {
+          partitionIndex: p.partition, errorCode: ErrorCode.NONE,
+          highWatermark: BigInt(read.highWatermark), lastStableOffset: BigInt(read.highWatermark),
+          logStartOffset: BigInt(read.logStartOffset), abortedTransactions: null, preferredReadReplica: -1,
+          records: read.records,
+        };
+      } catch (err) {
+        hasError = true;
+        ctx.log.error({ topic: topic.name, partition: p.partition, err }, 'read failed');
+        return empty(p.partition, storageErrorCode(err));
+      }
+    });
+    return { topic: topic?.name ?? t.topic, topicId: topic?.id ?? (version >= 13 ? t.topicId : ZERO_UUID), partitions };
+  });
+  return { responses, bytes, hasError, keys };
+}
+
+function empty(partitionIndex: number, errorCode: number): PartitionOut {
+  return {
+    partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
+    abortedTransactions: null, preferredReadReplica: -1, records: NO_RECORDS,
+  };
+}

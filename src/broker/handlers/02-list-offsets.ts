@@ -1,0 +1,63 @@
+/**
+ * ListOffsets (key 2), v1-10. Timestamps: -1 latest (high watermark), -2 earliest (log start),
+ * -3 max timestamp (v7+), -4 earliest local (= earliest: no tiered storage), -5 latest tiered (none: -1),
+ * >= 0: the first offset whose batch holds a timestamp at or after it.
+ * Lookups by timestamp resolve to a batch boundary: batches are opaque here, so the offset is the first
+ * offset of the first batch whose max timestamp reaches the target (Kafka returns the exact record; ours may
+ * be earlier within that batch, never later).
+ */
+import type { ListOffsetsRequest, ListOffsetsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { storageErrorCode } from '../topic-access.js';
+
+type TopicOut = NonNullable<ListOffsetsResponseInput['topics']>[number];
+type PartitionOut = NonNullable<TopicOut['partitions']>[number];
+
+const LATEST = -1n;
+const EARLIEST = -2n;
+const MAX_TIMESTAMP = -3n;
+const EARLIEST_LOCAL = -4n;
+const LATEST_TIERED = -5n;
+
+export const listOffsetsHandler: ApiHandler = {
+  apiKey: 2,
+  name: 'ListOffsets',
+  minVersion: 1,
+  maxVersion: 10,
+  handle(req: ListOffsetsRequest, ctx: RequestContext): ListOffsetsResponseInput {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, ctx)),
+      })),
+    };
+  },
+};
+
+function lookup(topicName: string, partition: number, timestamp: bigint, leaderEpoch: number, ctx: RequestContext): PartitionOut {
+  const topic = ctx.broker.store.topic(topicName);
+  if (topic === undefined || partition < 0 || partition >= topic.partitions) return answer(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (leaderEpoch > 0) return answer(partition, ErrorCode.UNKNOWN_LEADER_EPOCH);
+  try {
+    const log = ctx.broker.store.partition(topicName, partition);
+    if (timestamp === LATEST) return answer(partition, ErrorCode.NONE, -1, log.highWatermark);
+    if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return answer(partition, ErrorCode.NONE, -1, log.logStartOffset);
+    if (timestamp === LATEST_TIERED) return answer(partition, ErrorCode.NONE, -1, -1);
+    if (timestamp === MAX_TIMESTAMP) {
+      const found = log.maxTimestampOffset();
+      return found === undefined ? answer(partition, ErrorCode.NONE, -1, -1) : answer(partition, ErrorCode.NONE, found.timestamp, found.offset);
+    }
+    if (timestamp < 0n) return answer(partition, ErrorCode.INVALID_REQUEST);
+    const found = log.offsetForTimestamp(Number(timestamp));
+    return found === undefined ? answer(partition, ErrorCode.NONE, -1, -1) : answer(partition, ErrorCode.NONE, found.timestamp, found.offset);
+  } catch (err) {
+    ctx.log.error({ topic: topicName, partition, err }, 'list offsets failed');
+    return answer(partition, storageErrorCode(err));
+  }
+}
+
+function answer(partitionIndex: number, errorCode: number, timestamp = -1, offset = -1): PartitionOut {
+  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE ? 0 : -1 };
+}

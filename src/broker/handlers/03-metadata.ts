@@ -1,0 +1,63 @@
+/**
+ * Metadata (key 3), v0-13. One broker leads every partition (leader epoch 0, one replica).
+ * Topics are auto-created when `auto.create.topics.enable` and the request allows it (v4+ flag; always for v0-3).
+ * Not implemented: authorized operations (no ACLs; reported as "unknown", INT32_MIN).
+ */
+import type { MetadataRequest, MetadataResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import type { Topic } from '../../storage/topic-store.js';
+import { INTERNAL_TOPICS, lookupOrCreateTopic } from '../topic-access.js';
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+type TopicOut = NonNullable<MetadataResponseInput['topics']>[number];
+
+export const metadataHandler: ApiHandler = {
+  apiKey: 3,
+  name: 'Metadata',
+  minVersion: 0,
+  maxVersion: 13,
+  handle(req: MetadataRequest, ctx: RequestContext): MetadataResponseInput {
+    const { broker, version } = ctx;
+    const allTopics = req.topics === null || (version === 0 && req.topics.length === 0);
+    const topics: TopicOut[] = [];
+    if (allTopics) {
+      for (const t of broker.store.topics()) topics.push(describe(t, broker.nodeId));
+    } else {
+      for (const wanted of req.topics!) {
+        if (wanted.name === null || wanted.name === '') {
+          const t = broker.store.topicById(wanted.topicId);
+          topics.push(t !== undefined ? describe(t, broker.nodeId) : {
+            errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [],
+          });
+          continue;
+        }
+        const found = lookupOrCreateTopic(broker, wanted.name, version < 4 || req.allowAutoTopicCreation);
+        topics.push(typeof found === 'number'
+          ? { errorCode: found, name: wanted.name, topicId: ZERO_UUID, partitions: [] }
+          : describe(found, broker.nodeId));
+      }
+    }
+    return {
+      brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      errorCode: ErrorCode.NONE,
+    };
+  },
+};
+
+function describe(topic: Topic, nodeId: number): TopicOut {
+  const partitions = [];
+  for (let i = 0; i < topic.partitions; i++) {
+    partitions.push({
+      errorCode: ErrorCode.NONE, partitionIndex: i, leaderId: nodeId, leaderEpoch: 0,
+      replicaNodes: [nodeId], isrNodes: [nodeId], offlineReplicas: [],
+    });
+  }
+  return {
+    errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.id,
+    isInternal: INTERNAL_TOPICS.has(topic.name), partitions,
+  };
+}

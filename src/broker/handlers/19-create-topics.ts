@@ -1,0 +1,81 @@
+/**
+ * CreateTopics (key 19), v2-7. Replication factor must be 1 (or -1 = default): this is one broker.
+ * Manual replica assignments are accepted when every replica is this broker. validateOnly checks without creating.
+ */
+import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { storageErrorCode } from '../topic-access.js';
+import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topic-configs.js';
+
+type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
+type Wanted = CreateTopicsRequest['topics'][number];
+
+/** Config sources, as DescribeConfigs numbers them. */
+const SOURCE_TOPIC = 1;
+const SOURCE_DEFAULT = 5;
+
+export const createTopicsHandler: ApiHandler = {
+  apiKey: 19,
+  name: 'CreateTopics',
+  minVersion: 2,
+  maxVersion: 7,
+  handle(req: CreateTopicsRequest, ctx: RequestContext): CreateTopicsResponseInput {
+    const seen = new Map<string, number>();
+    for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+    const topics = req.topics.map((t): Result => {
+      if (seen.get(t.name)! > 1) return fail(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains a duplicate topic: ${t.name}`);
+      return createOne(t, req.validateOnly, ctx);
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+};
+
+function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
+  const { broker } = ctx;
+  const nameError = checkTopicName(t.name);
+  if (nameError !== null) return fail(t.name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
+  if (broker.store.topic(t.name) !== undefined) return fail(t.name, ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
+  let partitions = t.numPartitions;
+  if (t.assignments.length > 0) {
+    if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
+      return fail(t.name, ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
+    }
+    const bad = t.assignments.find((a, i) => a.partitionIndex !== i || a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.nodeId);
+    if (bad !== undefined) return fail(t.name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment must place partitions 0..n-1 on broker ${broker.nodeId} only.`);
+    partitions = t.assignments.length;
+  }
+  if (partitions === -1) partitions = broker.config.int('num.partitions');
+  if (partitions < 1) return fail(t.name, ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+  const rf = t.replicationFactor === -1 ? broker.config.int('default.replication.factor') : t.replicationFactor;
+  if (t.assignments.length === 0 && rf !== 1) {
+    return fail(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`);
+  }
+  const configs: Record<string, string> = {};
+  for (const c of t.configs) {
+    const problem = checkTopicConfig(c.name, c.value);
+    if (problem !== null) return fail(t.name, ErrorCode.INVALID_CONFIG, problem);
+    configs[c.name] = c.value!;
+  }
+  let topicId = '00000000-0000-0000-0000-000000000000';
+  if (!validateOnly) {
+    try {
+      topicId = broker.store.createTopic(t.name, partitions, configs).id;
+    } catch (err) {
+      return fail(t.name, storageErrorCode(err), (err as Error).message);
+    }
+    ctx.log.info({ topic: t.name, partitions, configs }, 'created topic');
+  }
+  return {
+    name: t.name, topicId, errorCode: ErrorCode.NONE, errorMessage: null,
+    numPartitions: partitions, replicationFactor: 1,
+    configs: effectiveTopicConfigs(configs, broker.config).map((c) => ({
+      name: c.name, value: c.value, readOnly: false, isSensitive: false,
+      configSource: c.isTopicOverride ? SOURCE_TOPIC : SOURCE_DEFAULT,
+    })),
+  };
+}
+
+function fail(name: string, errorCode: number, errorMessage: string): Result {
+  return { name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null };
+}

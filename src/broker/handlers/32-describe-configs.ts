@@ -1,0 +1,66 @@
+/**
+ * DescribeConfigs (key 32), v1-4, for TOPIC (2) and BROKER (4) resources.
+ * Topic values are the topic's override or the broker default; broker values are ours, from config.ts.
+ * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
+ */
+import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { configDefs, type ConfigName } from '../config.js';
+import { effectiveTopicConfigs } from '../topic-configs.js';
+
+type Result = NonNullable<DescribeConfigsResponseInput['results']>[number];
+type ConfigOut = NonNullable<Result['configs']>[number];
+type Resource = DescribeConfigsRequest['resources'][number];
+
+const RESOURCE_TOPIC = 2;
+const RESOURCE_BROKER = 4;
+const SOURCE_DYNAMIC_TOPIC = 1;
+const SOURCE_STATIC_BROKER = 4;
+const SOURCE_DEFAULT = 5;
+const typeCode: Record<string, number> = { bool: 1, string: 2, int: 3, long: 5, list: 7 };
+
+export const describeConfigsHandler: ApiHandler = {
+  apiKey: 32,
+  name: 'DescribeConfigs',
+  minVersion: 1,
+  maxVersion: 4,
+  handle(req: DescribeConfigsRequest, ctx: RequestContext): DescribeConfigsResponseInput {
+    return { throttleTimeMs: 0, results: req.resources.map((r) => describe(r, req, ctx)) };
+  },
+};
+
+function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
+  const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+  const keep = (name: string): boolean => r.configurationKeys === null || r.configurationKeys.includes(name);
+  if (r.resourceType === RESOURCE_TOPIC) {
+    const topic = ctx.broker.store.topic(r.resourceName);
+    if (topic === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist`, configs: [] };
+    const configs = effectiveTopicConfigs(topic.configs, ctx.broker.config).filter((c) => keep(c.name)).map((c): ConfigOut => {
+      const source = c.isTopicOverride ? SOURCE_DYNAMIC_TOPIC : SOURCE_DEFAULT;
+      return {
+        name: c.name, value: c.value, readOnly: false, isDefault: !c.isTopicOverride, configSource: source, isSensitive: false,
+        synonyms: req.includeSynonyms ? [{ name: c.name, value: c.value, source }] : [],
+        configType: /^-?\d+$/.test(c.value) ? typeCode.long : typeCode.string, documentation: null,
+      };
+    });
+    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
+  }
+  if (r.resourceType === RESOURCE_BROKER) {
+    if (r.resourceName !== '' && r.resourceName !== String(ctx.broker.nodeId)) {
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${ctx.broker.nodeId} but received ${r.resourceName}`, configs: [] };
+    }
+    const config = ctx.broker.config;
+    const configs = config.entries().filter(([name]) => keep(name)).map(([name, value]): ConfigOut => {
+      const def = configDefs[name as ConfigName];
+      const source = config.explicit.has(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
+      return {
+        name, value, readOnly: true, isDefault: source === SOURCE_DEFAULT, configSource: source, isSensitive: false,
+        synonyms: req.includeSynonyms ? [{ name, value, source }] : [],
+        configType: typeCode[def.kind] ?? 0, documentation: req.includeDocumentation ? def.doc : null,
+      };
+    });
+    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
+  }
+  return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
+}

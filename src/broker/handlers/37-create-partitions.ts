@@ -1,0 +1,53 @@
+/** CreatePartitions (key 37), v0-3: grows a topic; manual assignments must name this broker only. */
+import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { storageErrorCode } from '../topic-access.js';
+
+type Result = NonNullable<CreatePartitionsResponseInput['results']>[number];
+type Wanted = CreatePartitionsRequest['topics'][number];
+
+export const createPartitionsHandler: ApiHandler = {
+  apiKey: 37,
+  name: 'CreatePartitions',
+  minVersion: 0,
+  maxVersion: 3,
+  handle(req: CreatePartitionsRequest, ctx: RequestContext): CreatePartitionsResponseInput {
+    const counts = new Map<string, number>();
+    for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    return {
+      throttleTimeMs: 0,
+      results: req.topics.map((t) => counts.get(t.name)! > 1
+        ? { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' }
+        : growOne(t, req.validateOnly, ctx)),
+    };
+  },
+};
+
+function growOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
+  const { broker } = ctx;
+  const topic = broker.store.topic(t.name);
+  if (topic === undefined) return { name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${t.name}' does not exist.` };
+  if (t.count <= topic.partitions) {
+    return {
+      name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS,
+      errorMessage: t.count === topic.partitions
+        ? `Topic already has ${topic.partitions} partitions.`
+        : `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`,
+    };
+  }
+  if (t.assignments !== null) {
+    const added = t.count - topic.partitions;
+    const ok = t.assignments.length === added && t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === broker.nodeId);
+    if (!ok) return { name: t.name, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Assignments must place each new partition on broker ${broker.nodeId} only.` };
+  }
+  if (!validateOnly) {
+    try {
+      broker.store.createPartitions(t.name, t.count);
+    } catch (err) {
+      return { name: t.name, errorCode: storageErrorCode(err), errorMessage: (err as Error).message };
+    }
+    ctx.log.info({ topic: t.name, partitions: t.count }, 'added partitions');
+  }
+  return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
+}

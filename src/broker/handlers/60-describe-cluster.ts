@@ -1,0 +1,22 @@
+/** DescribeCluster (key 60), v0-1: this one broker, which is also the controller. No ACLs: authorized operations are omitted. */
+import type { DescribeClusterRequest, DescribeClusterResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const describeClusterHandler: ApiHandler = {
+  apiKey: 60,
+  name: 'DescribeCluster',
+  minVersion: 0,
+  maxVersion: 1,
+  handle(req: DescribeClusterRequest, ctx: RequestContext): DescribeClusterResponseInput {
+    const { nodeId, clusterId, advertised } = ctx.broker;
+    // endpointType 1 = brokers; 2 = controllers (KIP-919). We are both, so both see this node.
+    return {
+      errorCode: ErrorCode.NONE,
+      endpointType: req.endpointType,
+      clusterId,
+      controllerId: nodeId,
+      brokers: [{ brokerId: nodeId, host: advertised.host, port: advertised.port, rack: null }],
+    };
+  },
+};

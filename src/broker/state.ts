@@ -1,0 +1,22 @@
+/** Everything a handler may reach: config, limits, storage, the fetch purgatory, the version registry. */
+import type { BrokerConfig } from './config.js';
+import type { Limits } from './limits.js';
+import type { Logger } from './logger.js';
+import type { ApiRegistry } from './api-registry.js';
+import type { FetchPurgatory } from './fetch-purgatory.js';
+import type { TopicStore } from '../storage/topic-store.js';
+
+export interface BrokerState {
+  config: BrokerConfig;
+  limits: Limits;
+  log: Logger;
+  registry: ApiRegistry;
+  store: TopicStore;
+  purgatory: FetchPurgatory;
+  nodeId: number;
+  clusterId: string;
+  /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */
+  advertised: { host: string; port: number };
+  /** Set once shutdown begins: connections finish what is in flight and accept nothing new. */
+  stopping: boolean;
+}

@@ -1,0 +1,29 @@
+/** Shared topic lookups for handlers: auto-creation and mapping storage errors to Kafka error codes. */
+import { ErrorCode } from '../protocol/errors.js';
+import type { BrokerState } from './state.js';
+import type { Topic } from '../storage/topic-store.js';
+import { StorageError } from '../storage/errors.js';
+
+export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+
+/** The topic, auto-created when the broker and the request allow it; else the Kafka error code to answer. */
+export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAutoCreate: boolean): Topic | number {
+  const topic = broker.store.topic(name);
+  if (topic !== undefined) return topic;
+  if (!allowAutoCreate || !broker.config.bool('auto.create.topics.enable') || INTERNAL_TOPICS.has(name)) {
+    return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  }
+  try {
+    const created = broker.store.createTopic(name, broker.config.int('num.partitions'), {});
+    broker.log.info({ topic: name, partitions: created.partitions }, 'auto-created topic');
+    return created;
+  } catch (err) {
+    return storageErrorCode(err);
+  }
+}
+
+/** Storage errors carry Kafka error names as codes; anything else is a bug and is rethrown. */
+export function storageErrorCode(err: unknown): number {
+  if (err instanceof StorageError) return err.errorCode;
+  throw err;
+}

@@ -1,0 +1,41 @@
+/** A small argv parser: `--name value`, `--name=value`, repeated `--set k=v`, and boolean flags. */
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string[]>;
+  flags: Set<string>;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[], booleanFlags: string[] = []): ParsedArgs {
+  const out: ParsedArgs = { positional: [], options: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '--') {
+      out.positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (booleanFlags.includes(name)) {
+      out.flags.add(name);
+      continue;
+    }
+    let value: string;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`--${name} needs a value`);
+      value = next;
+    }
+    const list = out.options.get(name) ?? [];
+    list.push(value);
+    out.options.set(name, list);
+  }
+  return out;
+}
+
+export function option(args: ParsedArgs, name: string): string | undefined {
+  const list = args.options.get(name);
+  return list === undefined ? undefined : list[list.length - 1];
+}

@@ -1,0 +1,62 @@
+/** `minikafka start`: run the broker in the foreground until SIGTERM/SIGINT (a second signal forces exit). */
+import { parseArgs, option, UsageError } from './args.js';
+import { readPropertiesFile } from '../broker/config.js';
+import { startBroker } from '../broker/broker.js';
+
+const help = `minikafka start: run the broker
+
+Options:
+  --host H           address to bind (default localhost; overrides 'listeners')
+  --port P           port to bind, 0 for any free port (default 9092)
+  --data-dir DIR     data directory (default ./data; Kafka's 'log.dirs')
+  --config FILE      a Kafka-style .properties file
+  --set name=value   set one config, repeatable (e.g. --set num.partitions=4)
+  --log-level L      debug, info, warn, error or silent (default info)
+`;
+
+export async function startCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['help']);
+  if (args.flags.has('help')) {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${help}`);
+  const config: Record<string, string> = {};
+  const file = option(args, 'config');
+  if (file !== undefined) Object.assign(config, readPropertiesFile(file));
+  for (const kv of args.options.get('set') ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects name=value, got '${kv}'`);
+    config[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const logLevel = option(args, 'log-level');
+  if (logLevel !== undefined) config['minikafka.log.level'] = logLevel;
+  const host = option(args, 'host');
+  const port = option(args, 'port');
+  const dataDir = option(args, 'data-dir');
+  const broker = await startBroker({
+    host,
+    port: port === undefined ? undefined : Number(port),
+    dataDir: dataDir ?? config['log.dirs'] ?? './data',
+    config,
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      broker.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    broker.log.info({ signal }, 'shutting down');
+    broker.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        broker.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return 0;
+}
