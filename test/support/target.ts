@@ -1,0 +1,60 @@
+import { startMockCluster, type MockCluster } from './mock-cluster.js';
+
+/**
+ * Interop suites run against our broker by default, or against librdkafka's mock cluster
+ * (an independent Kafka implementation) with MINIKAFKA_INTEROP_TARGET=mock: that validates the
+ * client-side test code itself. The mock has no CreateTopics/DeleteTopics and keeps data in memory.
+ */
+export type TargetKind = 'minikafka' | 'mock';
+
+export const targetKind: TargetKind = process.env.MINIKAFKA_INTEROP_TARGET === 'mock' ? 'mock' : 'minikafka';
+
+export interface Target {
+  kind: TargetKind;
+  bootstrap: string;
+  host: string;
+  port: number;
+  /** Present on the mock target: the side channel for creating topics. */
+  mock?: MockCluster;
+  close(): Promise<void>;
+}
+
+export interface TargetOptions {
+  config?: Record<string, string | number>;
+  /** Topics the mock cluster creates at start (our broker gets them through each client's admin API). */
+  mockTopics?: Record<string, number>;
+}
+
+export async function startTarget({ config = {}, mockTopics = {} }: TargetOptions = {}): Promise<Target> {
+  if (targetKind === 'mock') {
+    const mock = await startMockCluster({ topics: mockTopics });
+    const [host, port] = splitHostPort(mock.bootstrap.split(',')[0]!);
+    return { kind: 'mock', bootstrap: mock.bootstrap, host, port, mock, close: () => mock.close() };
+  }
+  const { startBroker } = await import('../../src/index.js');
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, config });
+  return {
+    kind: 'minikafka',
+    bootstrap: broker.bootstrap,
+    host: broker.host,
+    port: broker.port,
+    close: () => broker.close(),
+  };
+}
+
+/** A reason to skip a test on the mock target, or false to run it. */
+export function unsupportedOnMock(reason: string): string | false {
+  return targetKind === 'mock' ? `librdkafka mock cluster: ${reason}` : false;
+}
+
+export function splitHostPort(address: string): [string, number] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon), Number(address.slice(colon + 1))];
+}
+
+let counter = 0;
+/** A topic name unique in this process, so tests never see each other's data. */
+export function uniqueTopic(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
