@@ -1,0 +1,58 @@
+// Every API we define, in one list. scripts/generate.ts and the tests walk it.
+import type { ApiSchema } from './types.js';
+import { ApiVersionsRequest, ApiVersionsResponse } from './api-versions.js';
+import { MetadataRequest, MetadataResponse } from './metadata.js';
+import { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.js';
+import { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
+import { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js';
+import { ProduceRequest, ProduceResponse } from './produce.js';
+import { FetchRequest, FetchResponse } from './fetch.js';
+import { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
+import { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
+import { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js';
+import { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
+import { FindCoordinatorRequest, FindCoordinatorResponse } from './find-coordinator.js';
+import { JoinGroupRequest, JoinGroupResponse } from './join-group.js';
+import { SyncGroupRequest, SyncGroupResponse } from './sync-group.js';
+import { HeartbeatRequest, HeartbeatResponse } from './heartbeat.js';
+import { LeaveGroupRequest, LeaveGroupResponse } from './leave-group.js';
+import { OffsetCommitRequest, OffsetCommitResponse } from './offset-commit.js';
+import { OffsetFetchRequest, OffsetFetchResponse } from './offset-fetch.js';
+import { ListGroupsRequest, ListGroupsResponse } from './list-groups.js';
+import { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups.js';
+import { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
+import { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
+import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
+import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+
+function api(name: string, fileName: string, request: ApiSchema['request'], response: ApiSchema['response']): ApiSchema {
+  if (request.apiKey !== response.apiKey) throw new Error(`${name}: request and response api keys differ`);
+  return { apiKey: request.apiKey, name, fileName, request, response };
+}
+
+export const apis: readonly ApiSchema[] = [
+  api('ApiVersions', 'api-versions', ApiVersionsRequest, ApiVersionsResponse),
+  api('Metadata', 'metadata', MetadataRequest, MetadataResponse),
+  api('CreateTopics', 'create-topics', CreateTopicsRequest, CreateTopicsResponse),
+  api('DeleteTopics', 'delete-topics', DeleteTopicsRequest, DeleteTopicsResponse),
+  api('CreatePartitions', 'create-partitions', CreatePartitionsRequest, CreatePartitionsResponse),
+  api('Produce', 'produce', ProduceRequest, ProduceResponse),
+  api('Fetch', 'fetch', FetchRequest, FetchResponse),
+  api('ListOffsets', 'list-offsets', ListOffsetsRequest, ListOffsetsResponse),
+  api('DescribeConfigs', 'describe-configs', DescribeConfigsRequest, DescribeConfigsResponse),
+  api('DescribeCluster', 'describe-cluster', DescribeClusterRequest, DescribeClusterResponse),
+  api('InitProducerId', 'init-producer-id', InitProducerIdRequest, InitProducerIdResponse),
+  api('FindCoordinator', 'find-coordinator', FindCoordinatorRequest, FindCoordinatorResponse),
+  api('JoinGroup', 'join-group', JoinGroupRequest, JoinGroupResponse),
+  api('SyncGroup', 'sync-group', SyncGroupRequest, SyncGroupResponse),
+  api('Heartbeat', 'heartbeat', HeartbeatRequest, HeartbeatResponse),
+  api('LeaveGroup', 'leave-group', LeaveGroupRequest, LeaveGroupResponse),
+  api('OffsetCommit', 'offset-commit', OffsetCommitRequest, OffsetCommitResponse),
+  api('OffsetFetch', 'offset-fetch', OffsetFetchRequest, OffsetFetchResponse),
+  api('ListGroups', 'list-groups', ListGroupsRequest, ListGroupsResponse),
+  api('DescribeGroups', 'describe-groups', DescribeGroupsRequest, DescribeGroupsResponse),
+  api('DeleteGroups', 'delete-groups', DeleteGroupsRequest, DeleteGroupsResponse),
+  api('OffsetDelete', 'offset-delete', OffsetDeleteRequest, OffsetDeleteResponse),
+  api('ConsumerGroupHeartbeat', 'consumer-group-heartbeat', ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
+  api('ConsumerGroupDescribe', 'consumer-group-describe', ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse),
+];
