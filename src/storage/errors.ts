@@ -1,0 +1,45 @@
+// Storage failures. `code` is the Kafka error name a handler answers with (ErrorCode[code]).
+import { ErrorCode, MinikafkaError } from '../protocol/errors.js';
+
+export type StorageErrorCode =
+  | 'KAFKA_STORAGE_ERROR'
+  | 'INVALID_TOPIC_EXCEPTION'
+  | 'TOPIC_ALREADY_EXISTS'
+  | 'INVALID_PARTITIONS'
+  | 'UNKNOWN_TOPIC_OR_PARTITION'
+  | 'INVALID_CONFIG'
+  | 'CORRUPT_MESSAGE'
+  | 'INVALID_RECORD'
+  | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
+  | 'UNSUPPORTED_COMPRESSION_TYPE'
+  | 'RECORD_LIST_TOO_LARGE'
+  | 'OFFSET_OUT_OF_RANGE';
+
+export class StorageError extends MinikafkaError {
+  declare readonly code: StorageErrorCode;
+  /** Kafka wire error code for `code`. */
+  readonly errorCode: number;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.errorCode = ErrorCode[code];
+  }
+}
+
+/** An I/O failure (ENOSPC, EIO, ...) from the fs layer; maps to KAFKA_STORAGE_ERROR. */
+export class StorageIoError extends StorageError {
+  readonly syscallCode: string;
+
+  constructor(op: string, path: string, cause: unknown) {
+    const sys = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
+    super('KAFKA_STORAGE_ERROR', `${op} ${path}: ${sys}`, { cause });
+    this.syscallCode = sys;
+  }
+}
+
+/** A log that hit an fsync or unrecoverable write failure refuses further writes (fsync errors lose pages). */
+export class LogOfflineError extends StorageError {
+  constructor(dir: string, cause: unknown) {
+    super('KAFKA_STORAGE_ERROR', `log ${dir} is offline after an I/O failure`, { cause });
+  }
+}

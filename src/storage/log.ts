@@ -1,0 +1,581 @@
+// PartitionLog: one partition's segmented log. Single writer per partition: append() is synchronous
+// (fs write into the page cache) so offsets are assigned and bytes ordered without any locking;
+// durability is a separate, asynchronous flush() with group commit.
+//
+// Files in the partition directory besides segments (see segment.ts for those):
+//   recovery-point-checkpoint  JSON {"version":1,"recoveryPoint":N,"logStartOffset":N}, written
+//                              atomically (tmp + fsync + rename). Every segment below the one
+//                              holding recoveryPoint is fully synced with its indexes: recovery
+//                              after an unclean stop scans from that segment on.
+//   clean-shutdown             empty marker written by close(true) after everything is synced;
+//                              removed on open. When present, open trusts the files and reads only
+//                              the active segment's index tail and the batches after it.
+import { BATCH_HEADER_BYTES, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
+import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
+import { type BatchLocation, LOG_SUFFIX, Segment, locateInBuffer, parseSegmentFileName } from './segment.js';
+
+export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
+export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
+const INT32_MAX = 0x7fffffff;
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
+export interface LogConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  /** -1: unlimited. */
+  retentionMs: number;
+  /** -1: unlimited. */
+  retentionBytes: number;
+  indexIntervalBytes: number;
+  timestampType: TimestampType;
+}
+
+export const defaultLogConfig: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  indexIntervalBytes: 4096,
+  timestampType: 'CreateTime',
+};
+
+export interface PartitionLogOptions {
+  fs?: StorageFs;
+  logger?: Logger;
+  config?: Partial<LogConfig>;
+  clock?: () => number;
+  /** Fields added to every log line (e.g. topic, partition). */
+  logContext?: object;
+}
+
+export interface AppendOptions {
+  /** Forces LogAppendTime with this time; otherwise the topic's timestamp type decides. */
+  logAppendTimeMs?: number;
+  leaderEpoch?: number;
+  /** The caller already ran validateRecordBatches on this buffer (skips a second CRC pass). */
+  validated?: boolean;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** -1 under CreateTime. */
+  logAppendTimeMs: number;
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if it alone exceeds maxBytes (Kafka does this for the first partition of a fetch). */
+  minOneBatch?: boolean;
+  /** Exclusive upper bound on batch base offsets returned (e.g. durableEndOffset). Default: highWatermark. */
+  maxOffset?: number;
+}
+
+export type ReadResult =
+  | { ok: true; records: Buffer; highWatermark: number; logStartOffset: number; logEndOffset: number }
+  | { ok: false; error: 'OFFSET_OUT_OF_RANGE'; highWatermark: number; logStartOffset: number; logEndOffset: number };
+
+interface Checkpoint {
+  recoveryPoint: number;
+  logStartOffset: number;
+}
+
+export class PartitionLog {
+  private segments: Segment[] = [];
+  private nextOffset = 0;
+  private startOffset = 0;
+  private durableOffset = 0;
+  private recoveryPoint = 0;
+  private flushing: Promise<void> | undefined;
+  private flushQueued: Promise<void> | undefined;
+  private failure: unknown;
+  private closed = false;
+  private readonly fs: StorageFs;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly ctx: object;
+  config: LogConfig;
+  /** Called after every successful append (the broker wakes parked fetches from here). */
+  onAppend: ((log: PartitionLog) => void) | undefined;
+
+  private constructor(readonly dir: string, options: PartitionLogOptions) {
+    this.fs = options.fs ?? realFs;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? Date.now;
+    this.config = { ...defaultLogConfig, ...options.config };
+    this.ctx = { dir, ...options.logContext };
+    if (this.config.segmentBytes > INT32_MAX || this.config.segmentBytes < 1) {
+      throw new StorageError('INVALID_CONFIG', `segment.bytes ${this.config.segmentBytes} out of range`);
+    }
+  }
+
+  static open(dir: string, options: PartitionLogOptions = {}): PartitionLog {
+    const log = new PartitionLog(dir, options);
+    try {
+      log.load();
+    } catch (err) {
+      log.closeFds();
+      if (err instanceof StorageError) throw err;
+      throw new StorageIoError('open log', dir, err);
+    }
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+  get logEndOffset(): number {
+    return this.nextOffset;
+  }
+  /** Decision: high watermark = log end offset (acks=1 semantics); durability is durableEndOffset. */
+  get highWatermark(): number {
+    return this.nextOffset;
+  }
+  /** Every offset below this has been fdatasync'ed. */
+  get durableEndOffset(): number {
+    return this.durableOffset;
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  get offline(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Bytes of all segments (stats every segment: not for hot paths). */
+  sizeBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.sizeBytes(), 0);
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  // ------------------------------------------------------------------ open & recovery
+
+  private load(): void {
+    this.fs.mkdir(this.dir);
+    const bases = this.scanDir();
+    const checkpoint = this.readCheckpoint();
+    const clean = this.fs.exists(this.markerPath());
+    this.fs.rm(this.markerPath());
+    const now = this.clock();
+    const idx = this.config.indexIntervalBytes;
+    this.segments = bases.map((b) => Segment.existing(this.fs, this.dir, b, idx, now));
+    if (this.segments.length === 0) {
+      this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now));
+    }
+    if (!clean || !this.active.loadTail()) {
+      if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
+      this.recover(checkpoint.recoveryPoint);
+    }
+    this.nextOffset = this.active.nextOffset!;
+    this.durableOffset = this.nextOffset;
+    this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
+    this.recoveryPoint = this.active.baseOffset;
+    if (!clean) this.writeCheckpoint();
+  }
+
+  /** Segment base offsets, ascending; removes leftovers of interrupted operations. */
+  private scanDir(): number[] {
+    const names = this.fs.readdir(this.dir);
+    const bases = new Set<number>();
+    for (const name of names) {
+      const base = parseSegmentFileName(name);
+      if (base !== undefined) bases.add(base);
+    }
+    for (const name of names) {
+      const orphanIndex = /^(\d{20})\.(index|timeindex)$/.exec(name);
+      if (name.endsWith('.tmp') || (orphanIndex !== null && !bases.has(Number(orphanIndex[1])))) {
+        this.fs.rm(`${this.dir}/${name}`);
+      }
+    }
+    return [...bases].sort((a, b) => a - b);
+  }
+
+  /** Scans from the segment holding `recoveryPoint`; truncates at the first bad batch. */
+  private recover(recoveryPoint: number): void {
+    let i = Math.max(0, this.segmentIndexFor(recoveryPoint));
+    for (; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const outcome = seg.recover();
+      const nextBase = this.segments[i + 1]?.baseOffset;
+      if (outcome.truncatedBytes > 0) {
+        this.logger.warn({ ...this.ctx, segment: seg.baseOffset, ...outcome }, 'truncated invalid log tail');
+      }
+      if (nextBase !== undefined && outcome.nextOffset !== nextBase) {
+        this.dropSegmentsAfter(i, `segment ${seg.baseOffset} ends at ${outcome.nextOffset}, next starts at ${nextBase}`);
+      }
+    }
+    this.logger.info({ ...this.ctx, recoveryPoint, logEndOffset: this.active.nextOffset }, 'recovered log after unclean shutdown');
+  }
+
+  private dropSegmentsAfter(i: number, reason: string): void {
+    const dropped = this.segments.splice(i + 1);
+    for (const seg of dropped) seg.delete();
+    this.logger.warn({ ...this.ctx, dropped: dropped.map((s) => s.baseOffset), reason }, 'deleted segments after a gap');
+  }
+
+  private markerPath(): string {
+    return `${this.dir}/${CLEAN_SHUTDOWN_FILE}`;
+  }
+
+  private checkpointPath(): string {
+    return `${this.dir}/${RECOVERY_CHECKPOINT_FILE}`;
+  }
+
+  private readCheckpoint(): Checkpoint {
+    const fallback = { recoveryPoint: 0, logStartOffset: 0 };
+    if (!this.fs.exists(this.checkpointPath())) return fallback;
+    try {
+      const parsed = JSON.parse(this.fs.readFile(this.checkpointPath()).toString('utf8')) as Partial<Checkpoint>;
+      const ok = Number.isSafeInteger(parsed.recoveryPoint) && Number.isSafeInteger(parsed.logStartOffset);
+      if (ok) return { recoveryPoint: parsed.recoveryPoint!, logStartOffset: parsed.logStartOffset! };
+    } catch {
+      // fall through: an unreadable checkpoint means a full scan, never a failed start
+    }
+    this.logger.warn({ ...this.ctx }, 'unreadable recovery checkpoint; scanning the whole log');
+    return fallback;
+  }
+
+  private writeCheckpoint(): void {
+    const body = { version: 1, recoveryPoint: this.recoveryPoint, logStartOffset: this.startOffset };
+    writeFileAtomic(this.fs, this.checkpointPath(), JSON.stringify(body));
+  }
+
+  /** Index of the segment whose range holds `offset` (largest base <= offset); -1 if before all. */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  // ------------------------------------------------------------------ append
+
+  private ensureWritable(): void {
+    if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} is closed`);
+    if (this.failure !== undefined) throw new LogOfflineError(this.dir, this.failure);
+  }
+
+  /**
+   * Appends every batch in `batches` (one or more whole v2 batches), assigning dense offsets by
+   * rewriting each baseOffset in place. Synchronous: the bytes are in the page cache on return.
+   */
+  append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
+    this.ensureWritable();
+    const offsetCount = this.checkBatches(batches, opts.validated === true);
+    const now = this.clock();
+    const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
+    this.maybeRoll(batches.length, offsetCount, now);
+    const baseOffset = this.nextOffset;
+    const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
+    this.writeToActive(batches, next);
+    this.nextOffset = next;
+    this.onAppend?.(this);
+    return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
+  }
+
+  /** Returns how many offsets the buffer takes; throws a StorageError naming the Kafka error. */
+  private checkBatches(batches: Buffer, validated: boolean): number {
+    if (!validated) {
+      const result = validateRecordBatches(batches);
+      if (!result.ok) throw new StorageError(result.error, `batch ${result.batchIndex}: ${result.message}`);
+      return result.offsetCount;
+    }
+    let count = 0;
+    for (let pos = 0; pos < batches.length; ) {
+      if (batches.length - pos < BATCH_HEADER_BYTES) throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: truncated`);
+      const loc = locateInBuffer(batches, pos, pos);
+      if (loc.sizeBytes < BATCH_HEADER_BYTES || pos + loc.sizeBytes > batches.length) {
+        throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: bad length`);
+      }
+      count += loc.lastOffset - loc.baseOffset + 1;
+      pos += loc.sizeBytes;
+    }
+    if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
+    return count;
+  }
+
+  private assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, lat: number | undefined): number {
+    let next = first;
+    for (let pos = 0; pos < buf.length; ) {
+      const loc = locateInBuffer(buf, pos, pos);
+      if (!Number.isSafeInteger(next + loc.lastOffset - loc.baseOffset)) throw new RangeError('offset overflow');
+      setBaseOffset(buf, pos, next);
+      if (leaderEpoch !== undefined) setPartitionLeaderEpoch(buf, pos, leaderEpoch);
+      if (lat !== undefined) setMaxTimestampLogAppendTime(buf, pos, lat);
+      next += loc.lastOffset - loc.baseOffset + 1;
+      pos += loc.sizeBytes;
+    }
+    return next;
+  }
+
+  private writeToActive(buf: Buffer, next: number): void {
+    const active = this.active;
+    if (active.sizeBytes() + buf.length > INT32_MAX) {
+      throw new StorageError('RECORD_LIST_TOO_LARGE', `${buf.length} bytes do not fit in a segment`);
+    }
+    try {
+      active.append(buf, next);
+    } catch (err) {
+      this.logger.error({ ...this.ctx, err }, 'append failed');
+      throw new StorageIoError('append', active.path(LOG_SUFFIX), err);
+    }
+  }
+
+  private maybeRoll(bytes: number, offsetCount: number, now: number): void {
+    const active = this.active;
+    if (active.sizeBytes() === 0) return;
+    const full = active.sizeBytes() + bytes > this.config.segmentBytes;
+    const old = now - active.createdMs >= this.config.segmentMs;
+    const relOverflow = this.nextOffset + offsetCount - 1 - active.baseOffset > INT32_MAX;
+    if (full || old || relOverflow) this.roll(now);
+  }
+
+  /** Seals the active segment and starts a new one at the log end offset. */
+  roll(now = this.clock()): void {
+    this.ensureWritable();
+    try {
+      this.active.seal();
+      const seg = Segment.create(this.fs, this.dir, this.nextOffset, this.config.indexIntervalBytes, now);
+      this.segments.push(seg);
+    } catch (err) {
+      throw new StorageIoError('roll', this.dir, err);
+    }
+  }
+
+  // ------------------------------------------------------------------ flush (group commit)
+
+  /**
+   * Makes every append made before this call durable. Calls made while a flush runs share one
+   * follow-up flush, so one fdatasync covers all batches that arrived meanwhile.
+   */
+  flush(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(new LogOfflineError(this.dir, this.failure));
+    if (this.flushing === undefined) return this.startFlush();
+    if (this.flushQueued === undefined) {
+      const queued = this.flushing
+        .catch(() => undefined)
+        .then(() => {
+          this.flushQueued = undefined;
+          return this.flushing ?? this.startFlush();
+        });
+      this.flushQueued = queued;
+    }
+    return this.flushQueued;
+  }
+
+  private startFlush(): Promise<void> {
+    const p = this.doFlush().finally(() => {
+      if (this.flushing === p) this.flushing = undefined;
+    });
+    this.flushing = p;
+    return p;
+  }
+
+  private async doFlush(): Promise<void> {
+    const target = this.nextOffset;
+    const active = this.active;
+    const dirty = this.segments.filter((s) => s.dirty);
+    try {
+      // Oldest first: a sealed segment is synced with its indexes, the active one only its .log.
+      for (const seg of dirty) await seg.sync(seg !== active);
+    } catch (err) {
+      this.failure = err;
+      this.logger.error({ ...this.ctx, err }, 'fdatasync failed; log is offline');
+      throw new LogOfflineError(this.dir, err);
+    }
+    this.durableOffset = Math.max(this.durableOffset, target);
+    this.advanceRecoveryPoint();
+  }
+
+  /** Moves the checkpoint to the first segment that is not fully synced (rare: once per roll). */
+  private advanceRecoveryPoint(): void {
+    const firstOpen = this.segments.find((s) => s.dirty || s === this.active)!;
+    if (firstOpen.baseOffset <= this.recoveryPoint) return;
+    this.recoveryPoint = firstOpen.baseOffset;
+    try {
+      this.writeCheckpoint();
+    } catch (err) {
+      this.logger.warn({ ...this.ctx, err }, 'could not write recovery checkpoint');
+    }
+  }
+
+  // ------------------------------------------------------------------ read
+
+  /**
+   * Whole batches starting with the one containing fetchOffset, from a single segment, up to
+   * maxBytes (or one batch beyond it with minOneBatch). Out-of-range is a result, not an exception.
+   */
+  read(fetchOffset: number, maxBytes: number, opts: ReadOptions = {}): ReadResult {
+    const meta = { highWatermark: this.highWatermark, logStartOffset: this.startOffset, logEndOffset: this.nextOffset };
+    if (fetchOffset < this.startOffset || fetchOffset > this.nextOffset) {
+      return { ok: false, error: 'OFFSET_OUT_OF_RANGE', ...meta };
+    }
+    const upper = Math.min(opts.maxOffset ?? this.highWatermark, this.nextOffset);
+    const empty = { ok: true as const, records: Buffer.alloc(0), ...meta };
+    if (fetchOffset >= upper) return empty;
+    for (let i = Math.max(0, this.segmentIndexFor(fetchOffset)); i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const first = seg.findBatch(fetchOffset);
+      if (first === undefined) continue;
+      if (first.baseOffset >= upper) return empty;
+      const length = this.extent(seg, first, maxBytes, upper, opts.minOneBatch === true);
+      return length === 0 ? empty : { ok: true, records: seg.read(first.position, length), ...meta };
+    }
+    return empty;
+  }
+
+  /** Bytes of whole batches from `first` that fit in maxBytes and start below `upper`. */
+  private extent(seg: Segment, first: BatchLocation, maxBytes: number, upper: number, minOne: boolean): number {
+    let total = 0;
+    for (let loc: BatchLocation | undefined = first; loc !== undefined; ) {
+      if (loc.baseOffset >= upper) break;
+      if (total + loc.sizeBytes > maxBytes) {
+        if (total === 0 && minOne) total = loc.sizeBytes;
+        break;
+      }
+      total += loc.sizeBytes;
+      loc = seg.batchAt(loc.position + loc.sizeBytes);
+    }
+    return total;
+  }
+
+  // ------------------------------------------------------------------ timestamps
+
+  /** First batch whose maxTimestamp >= ts: its base offset (not below logStartOffset) and maxTimestamp. */
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | undefined {
+    for (const seg of this.segments) {
+      if (seg.maxTimestamp().timestamp < ts) continue;
+      const loc = seg.findByTimestamp(ts, this.startOffset);
+      if (loc !== undefined) return { offset: Math.max(loc.baseOffset, this.startOffset), timestamp: loc.maxTimestamp };
+    }
+    return undefined;
+  }
+
+  /** The batch with the largest maxTimestamp (earliest such batch): its base offset. */
+  maxTimestampOffset(): { offset: number; timestamp: number } | undefined {
+    let best: { offset: number; timestamp: number } | undefined;
+    for (const seg of this.segments) {
+      const m = seg.maxTimestamp();
+      if (m.timestamp >= 0 && (best === undefined || m.timestamp > best.timestamp)) best = { ...m };
+    }
+    if (best !== undefined) best.offset = Math.max(best.offset, this.startOffset);
+    return best;
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /**
+   * Deletes whole segments (never the active one), oldest first: those past retentionMs (by their
+   * largest timestamp, else file mtime), then while the log exceeds retentionBytes, and those wholly
+   * below logStartOffset. Returns the number of segments deleted.
+   */
+  applyRetention(nowMs: number, limits: { retentionMs?: number; retentionBytes?: number } = {}): number {
+    const retentionMs = limits.retentionMs ?? this.config.retentionMs;
+    const retentionBytes = limits.retentionBytes ?? this.config.retentionBytes;
+    let total = retentionBytes >= 0 ? this.sizeBytes() : 0;
+    let deleted = 0;
+    while (this.segments.length > 1) {
+      const seg = this.segments[0]!;
+      const next = this.segments[1]!;
+      const byStart = next.baseOffset <= this.startOffset;
+      const byTime = retentionMs >= 0 && nowMs - this.segmentTimestamp(seg) > retentionMs;
+      const bySize = retentionBytes >= 0 && total - seg.sizeBytes() >= retentionBytes;
+      if (!(byStart || byTime || bySize) || seg.syncing || seg.dirty) break;
+      total -= seg.sizeBytes();
+      this.deleteOldest();
+      deleted += 1;
+    }
+    if (deleted > 0) {
+      this.logger.info({ ...this.ctx, deleted, logStartOffset: this.startOffset }, 'retention deleted segments');
+    }
+    return deleted;
+  }
+
+  private segmentTimestamp(seg: Segment): number {
+    const ts = seg.maxTimestamp().timestamp;
+    return ts >= 0 ? ts : (this.fs.stat(seg.path(LOG_SUFFIX))?.mtimeMs ?? this.clock());
+  }
+
+  private deleteOldest(): void {
+    const seg = this.segments.shift()!;
+    try {
+      seg.delete();
+    } catch (err) {
+      this.segments.unshift(seg);
+      throw new StorageIoError('delete segment', seg.path(LOG_SUFFIX), err);
+    }
+    this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset);
+  }
+
+  /** DeleteRecords: moves logStartOffset up to `offset` (<= high watermark), durably, and drops whole segments below it. */
+  deleteRecordsBefore(offset: number): number {
+    this.ensureWritable();
+    if (offset > this.highWatermark || offset < 0) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is beyond the high watermark ${this.highWatermark}`);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    this.writeCheckpoint();
+    this.applyRetention(this.clock(), { retentionMs: -1, retentionBytes: -1 });
+    return this.startOffset;
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /**
+   * clean: flush everything, seal the active segment's time index, write the checkpoint and the
+   * clean-shutdown marker. Not clean: just release descriptors (what a kill would leave behind).
+   */
+  async close(clean = true): Promise<void> {
+    if (this.closed) return;
+    if (clean && this.failure === undefined) {
+      await this.flush();
+      this.closed = true;
+      await this.flushing;
+      this.active.seal();
+      for (const seg of this.segments) seg.syncAllNow();
+      this.recoveryPoint = this.nextOffset;
+      this.writeCheckpoint();
+      writeFileAtomic(this.fs, this.markerPath(), '');
+    }
+    this.closed = true;
+    this.closeFds();
+  }
+
+  private closeFds(): void {
+    for (const seg of this.segments) {
+      try {
+        seg.close();
+      } catch {
+        // closing is best effort; descriptors of a failed disk may already be gone
+      }
+    }
+  }
+
+  /** Closes and removes every file of the partition (topic deletion). */
+  async destroy(): Promise<void> {
+    await this.close(false);
+    this.fs.rm(this.dir);
+  }
+}
