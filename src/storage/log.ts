@@ -105,7 +105,7 @@ export class PartitionLog {
   private readonly ctx: object;
   config: LogConfig;
   /** Called after every successful append (the broker wakes parked fetches from here). */
-  onAppend: ((log: PartitionLog) => void) | undefined;
+  onAppend: ((log: PartitionLog, appendedBytes: number) => void) | undefined;
 
   private constructor(readonly dir: string, options: PartitionLogOptions) {
     this.fs = options.fs ?? realFs;
@@ -290,7 +290,7 @@ export class PartitionLog {
     const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
     this.writeToActive(batches, next);
     this.nextOffset = next;
-    this.onAppend?.(this);
+    this.onAppend?.(this, batches.length);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }
 
@@ -549,16 +549,26 @@ export class PartitionLog {
    */
   async close(clean = true): Promise<void> {
     if (this.closed) return;
-    if (clean && this.failure === undefined) {
-      await this.flush();
-      this.closed = true;
-      await this.flushing;
-      this.active.seal();
-      for (const seg of this.segments) seg.syncAllNow();
-      this.recoveryPoint = this.nextOffset;
-      this.writeCheckpoint();
-      writeFileAtomic(this.fs, this.markerPath(), '');
+    try {
+      if (clean && this.failure === undefined) await this.shutdownCleanly();
+    } finally {
+      this.release();
     }
+  }
+
+  private async shutdownCleanly(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    await this.flushing;
+    this.active.seal();
+    for (const seg of this.segments) seg.syncAllNow();
+    this.recoveryPoint = this.nextOffset;
+    this.writeCheckpoint();
+    writeFileAtomic(this.fs, this.markerPath(), '');
+  }
+
+  /** Synchronously closes descriptors without flushing (topic deletion, simulated kill). */
+  release(): void {
     this.closed = true;
     this.closeFds();
   }
@@ -571,11 +581,5 @@ export class PartitionLog {
         // closing is best effort; descriptors of a failed disk may already be gone
       }
     }
-  }
-
-  /** Closes and removes every file of the partition (topic deletion). */
-  async destroy(): Promise<void> {
-    await this.close(false);
-    this.fs.rm(this.dir);
   }
 }
