@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryFs } from '../../src/storage/fs.js';
+import { StorageError } from '../../src/storage/errors.js';
+import { TopicStore, topicNameProblem } from '../../src/storage/topic-store.js';
+import { batch, withTempDir } from './helpers.js';
+
+const code = (c: string) => (e: unknown) => e instanceof StorageError && e.code === c;
+
+test('topic names follow Kafka rules', () => {
+  for (const ok of ['a', 'A-b_c.d', 'x'.repeat(249), '__consumer_offsets', 'meta']) assert.equal(topicNameProblem(ok), undefined, ok);
+  for (const bad of ['', '.', '..', 'x'.repeat(250), 'a b', 'a/b', 'ü', 'a~b']) assert.notEqual(topicNameProblem(bad), undefined, bad);
+});
+
+test('createTopic validates and persists; reopen finds topics by name and id', async () => {
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  const t = store.createTopic('orders', 3, { 'retention.ms': '1000', 'cleanup.policy': 'delete' });
+  assert.match(t.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.throws(() => store.createTopic('orders', 1), code('TOPIC_ALREADY_EXISTS'));
+  assert.throws(() => store.createTopic('bad name', 1), code('INVALID_TOPIC_EXCEPTION'));
+  assert.throws(() => store.createTopic('orders_x', 0), code('INVALID_PARTITIONS'));
+  assert.throws(() => store.createTopic('o', 1, { 'segment.bytes': 'abc' }), code('INVALID_CONFIG'));
+  assert.throws(() => store.createTopic('o', 1, { 'message.timestamp.type': 'Nope' }), code('INVALID_CONFIG'));
+  store.createTopic('a.b', 1);
+  assert.throws(() => store.createTopic('a_b', 1), code('INVALID_TOPIC_EXCEPTION'));
+  store.createTopic('meta', 1); // must not collide with the broker's own files
+  store.partition('meta', 0).append(batch(1));
+  await store.close();
+  const again = TopicStore.open('/data', { fs });
+  assert.deepEqual(again.topic('orders'), t);
+  assert.deepEqual(again.topicById(t.id), t);
+  assert.deepEqual(again.topics().map((x) => x.name).sort(), ['a.b', 'meta', 'orders']);
+  assert.equal(again.partition('meta', 0).logEndOffset, 1);
+  assert.throws(() => again.partition('orders', 3), code('UNKNOWN_TOPIC_OR_PARTITION'));
+  assert.throws(() => again.partition('nope', 0), code('UNKNOWN_TOPIC_OR_PARTITION'));
+});
+
+test('partitions open lazily, appends notify listeners, createPartitions grows', async () => {
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  store.createTopic('t', 2);
+  assert.equal(store.openPartitions().length, 0);
+  const seen: Array<[string, number, number]> = [];
+  store.onAppend((topic, partition, bytes) => seen.push([topic, partition, bytes]));
+  const b = batch(2);
+  store.partition('t', 1).append(b);
+  assert.deepEqual(seen, [['t', 1, b.length]]);
+  assert.equal(store.openPartitions().length, 1);
+  assert.throws(() => store.createPartitions('t', 2), code('INVALID_PARTITIONS'));
+  assert.equal(store.createPartitions('t', 4).partitions, 4);
+  store.partition('t', 3).append(batch(1));
+  await store.flushAll();
+  await store.close();
+  assert.equal(TopicStore.open('/data', { fs }).topic('t')!.partitions, 4);
+});
+
+test('per-topic configs override defaults (LogAppendTime, segment.bytes)', () => {
+  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { segmentBytes: 1 << 20 }, clock: () => 4242 });
+  store.createTopic('lat', 1, { 'message.timestamp.type': 'LogAppendTime', 'segment.bytes': '300' });
+  const log = store.partition('lat', 0);
+  assert.equal(log.append(batch(1)).logAppendTimeMs, 4242);
+  for (let i = 0; i < 10; i++) log.append(batch(1, { valueBytes: 60 }));
+  assert.ok(log.segmentCount > 1);
+});
+
+test('deleteTopic removes the directory and the registry entry; the name can be reused', async () => {
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  const t = store.createTopic('gone', 2);
+  store.partition('gone', 0).append(batch(1));
+  store.deleteTopic('gone');
+  assert.equal(store.topic('gone'), undefined);
+  assert.equal(store.topicById(t.id), undefined);
+  assert.deepEqual(fs.readdir('/data'), []);
+  assert.throws(() => store.deleteTopic('gone'), code('UNKNOWN_TOPIC_OR_PARTITION'));
+  const t2 = store.createTopic('gone', 1);
+  assert.notEqual(t2.id, t.id);
+  assert.equal(store.partition('gone', 0).logEndOffset, 0);
+  await store.close();
+});
+
+test('runRetention applies per-topic retention', async () => {
+  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { segmentBytes: 300 } });
+  store.createTopic('short', 1, { 'retention.bytes': '300' });
+  store.createTopic('long', 1);
+  for (const name of ['short', 'long']) for (let i = 0; i < 20; i++) store.partition(name, 0).append(batch(1, { valueBytes: 60, ts: Date.now() }));
+  await store.flushAll();
+  assert.ok(store.runRetention(Date.now()) > 0);
+  assert.ok(store.partition('short', 0).logStartOffset > 0);
+  assert.equal(store.partition('long', 0).logStartOffset, 0);
+  await store.close();
+});
+
+test('real file system: topics and data survive a clean restart', async () => {
+  await withTempDir(async (dir) => {
+    const store = TopicStore.open(dir);
+    store.createTopic('__consumer_offsets', 2);
+    store.partition('__consumer_offsets', 1).append(batch(3));
+    await store.close();
+    const again = TopicStore.open(dir);
+    assert.equal(again.partition('__consumer_offsets', 1).logEndOffset, 3);
+    await again.close();
+  });
+});
