@@ -13,76 +13,24 @@
 import { BATCH_HEADER_BYTES, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
+import {
+  defaultLogConfig,
+  silentLogger,
+  type AppendOptions,
+  type AppendResult,
+  type LogConfig,
+  type Logger,
+  type PartitionLogOptions,
+  type ReadOptions,
+  type ReadResult,
+} from './log-types.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, locateInBuffer, parseSegmentFileName } from './segment.js';
 
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 const INT32_MAX = 0x7fffffff;
 
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
-
-export type TimestampType = 'CreateTime' | 'LogAppendTime';
-
-export interface LogConfig {
-  segmentBytes: number;
-  segmentMs: number;
-  /** -1: unlimited. */
-  retentionMs: number;
-  /** -1: unlimited. */
-  retentionBytes: number;
-  indexIntervalBytes: number;
-  timestampType: TimestampType;
-}
-
-export const defaultLogConfig: LogConfig = {
-  segmentBytes: 1024 * 1024 * 1024,
-  segmentMs: 7 * 24 * 3600 * 1000,
-  retentionMs: 7 * 24 * 3600 * 1000,
-  retentionBytes: -1,
-  indexIntervalBytes: 4096,
-  timestampType: 'CreateTime',
-};
-
-export interface PartitionLogOptions {
-  fs?: StorageFs;
-  logger?: Logger;
-  config?: Partial<LogConfig>;
-  clock?: () => number;
-  /** Fields added to every log line (e.g. topic, partition). */
-  logContext?: object;
-}
-
-export interface AppendOptions {
-  /** Forces LogAppendTime with this time; otherwise the topic's timestamp type decides. */
-  logAppendTimeMs?: number;
-  leaderEpoch?: number;
-  /** The caller already ran validateRecordBatches on this buffer (skips a second CRC pass). */
-  validated?: boolean;
-}
-
-export interface AppendResult {
-  baseOffset: number;
-  lastOffset: number;
-  /** -1 under CreateTime. */
-  logAppendTimeMs: number;
-}
-
-export interface ReadOptions {
-  /** Return the first batch even if it alone exceeds maxBytes (Kafka does this for the first partition of a fetch). */
-  minOneBatch?: boolean;
-  /** Exclusive upper bound on batch base offsets returned (e.g. durableEndOffset). Default: highWatermark. */
-  maxOffset?: number;
-}
-
-export type ReadResult =
-  | { ok: true; records: Buffer; highWatermark: number; logStartOffset: number; logEndOffset: number }
-  | { ok: false; error: 'OFFSET_OUT_OF_RANGE'; highWatermark: number; logStartOffset: number; logEndOffset: number };
+export * from './log-types.js';
 
 interface Checkpoint {
   recoveryPoint: number;

@@ -1,0 +1,67 @@
+// Types shared by the partition log and the topic store: configuration, logger, results.
+import type { StorageFs } from './fs.js';
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
+export interface LogConfig {
+  segmentBytes: number;
+  segmentMs: number;
+  /** -1: unlimited. */
+  retentionMs: number;
+  /** -1: unlimited. */
+  retentionBytes: number;
+  indexIntervalBytes: number;
+  timestampType: TimestampType;
+}
+
+export const defaultLogConfig: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  indexIntervalBytes: 4096,
+  timestampType: 'CreateTime',
+};
+
+export interface PartitionLogOptions {
+  fs?: StorageFs;
+  logger?: Logger;
+  config?: Partial<LogConfig>;
+  clock?: () => number;
+  /** Fields added to every log line (e.g. topic, partition). */
+  logContext?: object;
+}
+
+export interface AppendOptions {
+  /** Forces LogAppendTime with this time; otherwise the topic's timestamp type decides. */
+  logAppendTimeMs?: number;
+  leaderEpoch?: number;
+  /** The caller already ran validateRecordBatches on this buffer (skips a second CRC pass). */
+  validated?: boolean;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** -1 under CreateTime. */
+  logAppendTimeMs: number;
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if it alone exceeds maxBytes (Kafka does this for the first partition of a fetch). */
+  minOneBatch?: boolean;
+  /** Exclusive upper bound on batch base offsets returned (e.g. durableEndOffset). Default: highWatermark. */
+  maxOffset?: number;
+}
+
+export type ReadResult =
+  | { ok: true; records: Buffer; highWatermark: number; logStartOffset: number; logEndOffset: number }
+  | { ok: false; error: 'OFFSET_OUT_OF_RANGE'; highWatermark: number; logStartOffset: number; logEndOffset: number };
