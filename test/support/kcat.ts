@@ -3,6 +3,8 @@ import { track, exited } from './children.js';
 
 export interface KcatResult {
   stdout: string;
+  /** stdout as bytes, for binary output formats. */
+  stdoutBytes: Buffer;
   stderr: string;
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -36,8 +38,10 @@ export async function runKcat(args: readonly string[], { input, timeoutMs }: Kca
   try {
     const { code, signal } = await Promise.race([exited(child), spawnError]);
     await Promise.all([streamDone(child.stdout), streamDone(child.stderr)]);
+    const stdoutBytes = Buffer.concat(out);
     return {
-      stdout: Buffer.concat(out).toString('utf8'),
+      stdout: stdoutBytes.toString('utf8'),
+      stdoutBytes,
       stderr: Buffer.concat(err).toString('utf8'),
       code,
       signal,
