@@ -32,7 +32,9 @@ export async function startTarget({ config = {}, mockTopics = {} }: TargetOption
     return { kind: 'mock', bootstrap: mock.bootstrap, host, port, mock, close: () => mock.close() };
   }
   const { startBroker } = await import('../../src/index.js');
-  const broker = await startBroker({ host: '127.0.0.1', port: 0, config });
+  // The in-process broker logs to our stdout; keep test output to warnings unless asked.
+  const logLevel = process.env.MINIKAFKA_TEST_LOG_LEVEL ?? 'warn';
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, config: { 'minikafka.log.level': logLevel, ...config } });
   return {
     kind: 'minikafka',
     bootstrap: broker.bootstrap,

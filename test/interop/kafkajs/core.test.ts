@@ -280,7 +280,7 @@ test(
             if (received.length >= sent.length) done();
           },
         });
-        await withTimeout('group consumption', all, 30_000);
+        await withTimeout('group consumption', all, targetKind === 'mock' ? 30_000 : 10_000);
       } finally {
         await consumer.disconnect();
       }
