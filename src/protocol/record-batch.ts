@@ -349,3 +349,44 @@ export function buildRecordBatch(input: BuildBatchInput): Buffer {
   rewriteCrc(buf, 0);
   return buf;
 }
+
+// ---- Record-level lookup (ListOffsets only: never on produce/fetch). ----
+
+/** Reads a zigzag varint (up to 2^53 magnitude); returns value and next position. */
+function readVarint(buf: Buffer, pos: number): { value: number; next: number } {
+  let u = 0;
+  let scale = 1;
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (pos >= buf.length) throw new RangeError('truncated varint');
+    const byte = buf[pos++]!;
+    u += (byte & 0x7f) * scale;
+    scale *= 128;
+    if ((byte & 0x80) === 0) return { value: u % 2 === 0 ? u / 2 : -(u + 1) / 2, next: pos };
+  }
+  throw new RangeError('varint too long');
+}
+
+/**
+ * Offset and timestamp of the first record with timestamp >= ts in the batch at buf[pos], as
+ * Kafka's ListOffsets answers. Decodes only the record headers of an uncompressed batch; under
+ * LogAppendTime every record has the batch's maxTimestamp. A compressed batch answers with its
+ * base offset (records would need decompressing). undefined if no record qualifies.
+ */
+export function findRecordByTimestamp(buf: Buffer, pos: number, ts: number): { offset: number; timestamp: number } | undefined {
+  const h = readBatchHeader(buf, pos);
+  if (h.maxTimestamp < ts) return undefined;
+  if (isLogAppendTime(h.attributes) || compression(h.attributes) !== 'none') {
+    return { offset: h.baseOffset, timestamp: h.maxTimestamp };
+  }
+  let p = pos + BATCH_HEADER_BYTES;
+  const end = pos + h.sizeBytes;
+  for (let i = 0; i < h.recordCount && p < end; i++) {
+    const length = readVarint(buf, p);
+    const tsDelta = readVarint(buf, length.next + 1); // + attributes byte
+    const offsetDelta = readVarint(buf, tsDelta.next);
+    const timestamp = h.baseTimestamp + tsDelta.value;
+    if (timestamp >= ts) return { offset: h.baseOffset + offsetDelta.value, timestamp };
+    p = length.next + length.value;
+  }
+  return { offset: h.baseOffset, timestamp: h.maxTimestamp }; // header says it is here: trust the header
+}

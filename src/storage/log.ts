@@ -10,7 +10,7 @@
 //   clean-shutdown             empty marker written by close(true) after everything is synced;
 //                              removed on open. When present, open trusts the files and reads only
 //                              the active segment's index tail and the batches after it.
-import { BATCH_HEADER_BYTES, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import {
@@ -410,25 +410,35 @@ export class PartitionLog {
 
   // ------------------------------------------------------------------ timestamps
 
-  /** First batch whose maxTimestamp >= ts: its base offset (not below logStartOffset) and maxTimestamp. */
+  /**
+   * First record whose timestamp >= ts (Kafka's ListOffsets): located by the time index, then the
+   * one batch is read and its record headers walked. Never below logStartOffset.
+   */
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } | undefined {
     for (const seg of this.segments) {
       if (seg.maxTimestamp().timestamp < ts) continue;
       const loc = seg.findByTimestamp(ts, this.startOffset);
-      if (loc !== undefined) return { offset: Math.max(loc.baseOffset, this.startOffset), timestamp: loc.maxTimestamp };
+      if (loc !== undefined) return this.recordInBatch(seg, loc, ts);
     }
     return undefined;
   }
 
-  /** The batch with the largest maxTimestamp (earliest such batch): its base offset. */
+  /** The first record carrying the log's largest timestamp (Kafka's MAX_TIMESTAMP lookup). */
   maxTimestampOffset(): { offset: number; timestamp: number } | undefined {
-    let best: { offset: number; timestamp: number } | undefined;
+    let best: { seg: Segment; timestamp: number; offset: number } | undefined;
     for (const seg of this.segments) {
       const m = seg.maxTimestamp();
-      if (m.timestamp >= 0 && (best === undefined || m.timestamp > best.timestamp)) best = { ...m };
+      if (m.timestamp >= 0 && (best === undefined || m.timestamp > best.timestamp)) best = { seg, ...m };
     }
-    if (best !== undefined) best.offset = Math.max(best.offset, this.startOffset);
-    return best;
+    if (best === undefined) return undefined;
+    const loc = best.seg.findBatch(Math.max(best.offset, this.startOffset));
+    return loc === undefined ? undefined : this.recordInBatch(best.seg, loc, best.timestamp);
+  }
+
+  private recordInBatch(seg: Segment, loc: BatchLocation, ts: number): { offset: number; timestamp: number } {
+    const found = findRecordByTimestamp(seg.read(loc.position, loc.sizeBytes), 0, ts);
+    const hit = found ?? { offset: loc.baseOffset, timestamp: loc.maxTimestamp };
+    return { offset: Math.max(hit.offset, this.startOffset), timestamp: hit.timestamp };
   }
 
   // ------------------------------------------------------------------ retention

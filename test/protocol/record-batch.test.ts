@@ -145,3 +145,16 @@ test('property: built batches validate; any single flipped byte in the CRC range
     { numRuns: 200 },
   );
 });
+
+test('findRecordByTimestamp walks record headers to the first record at or after ts', async () => {
+  const { findRecordByTimestamp } = await import('../../src/protocol/record-batch.js');
+  const buf = sample(4); // timestamps base+0, +10, +20, +30
+  setBaseOffset(buf, 0, 100);
+  const base = 1_700_000_000_000;
+  assert.deepEqual(findRecordByTimestamp(buf, 0, base - 5), { offset: 100, timestamp: base });
+  assert.deepEqual(findRecordByTimestamp(buf, 0, base + 11), { offset: 102, timestamp: base + 20 });
+  assert.deepEqual(findRecordByTimestamp(buf, 0, base + 30), { offset: 103, timestamp: base + 30 });
+  assert.equal(findRecordByTimestamp(buf, 0, base + 31), undefined);
+  setMaxTimestampLogAppendTime(buf, 0, base + 99);
+  assert.deepEqual(findRecordByTimestamp(buf, 0, base + 50), { offset: 100, timestamp: base + 99 });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readBatchHeader } from '../../src/protocol/record-batch.js';
+import { buildRecordBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
 import { MemoryFs, realFs } from '../../src/storage/fs.js';
 import { CLEAN_SHUTDOWN_FILE, PartitionLog, type LogConfig, type Logger } from '../../src/storage/log.js';
 import { StorageError } from '../../src/storage/errors.js';
@@ -273,4 +273,15 @@ test('real file system: append, flush, clean reopen, crash-free recovery after a
     assert.equal(third.logEndOffset, 50);
     await third.close(true);
   });
+});
+
+test('offsetForTimestamp and maxTimestampOffset resolve to the record inside a multi-record batch', () => {
+  const log = PartitionLog.open(DIR, { fs: new MemoryFs() });
+  log.append(batch(1, { ts: 100 }));
+  const multi = buildRecordBatch({ baseTimestamp: 200, records: [0, 50, 300, 100].map((d) => ({ value: Buffer.from('v'), timestampDelta: d })) });
+  log.append(multi); // offsets 1..4 at 200, 250, 500, 300
+  log.append(batch(1, { ts: 400 }));
+  assert.deepEqual(log.offsetForTimestamp(240), { offset: 2, timestamp: 250 });
+  assert.deepEqual(log.offsetForTimestamp(260), { offset: 3, timestamp: 500 });
+  assert.deepEqual(log.maxTimestampOffset(), { offset: 3, timestamp: 500 });
 });
