@@ -11,6 +11,7 @@ import { FetchPurgatory, partitionKey } from './fetch-purgatory.js';
 import { BrokerServer } from './server.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
+import { GroupCoordinator } from '../group/coordinator.js';
 import type { BrokerState } from './state.js';
 
 export interface StartBrokerOptions {
@@ -57,8 +58,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
+  const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config) });
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
     advertised: { host, port }, stopping: false,
   };
   registerHandlers(registry);
@@ -67,6 +69,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   try {
     bound = await server.listen(host, port);
   } catch (err) {
+    groups.close();
     await store.close();
     throw err;
   }
@@ -91,6 +94,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
       clearInterval(retentionTimer);
       purgatory.wakeAll();
       await server.close();
+      groups.close();
       await store.close();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
       log.info({}, 'stopped');
@@ -114,6 +118,21 @@ function storeDefaults(config: BrokerConfig) {
     retentionBytes: config.int('log.retention.bytes'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
+  };
+}
+
+function groupConfig(config: BrokerConfig) {
+  return {
+    minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
+    maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
+    initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
+    maxSize: config.int('group.max.size'),
+    consumerSessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
+    consumerHeartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
+    offsetsRetentionMs: config.int('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
+    offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
+    offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
   };
 }
 

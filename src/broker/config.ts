@@ -47,6 +47,12 @@ export const configDefs = {
   'group.min.session.timeout.ms': { kind: 'int', default: '6000', doc: 'Smallest session timeout a member may ask for' },
   'group.max.session.timeout.ms': { kind: 'int', default: '1800000', doc: 'Largest session timeout a member may ask for' },
   'offsets.retention.minutes': { kind: 'int', default: '10080', doc: 'Keep offsets of empty groups this long' },
+  'offsets.retention.check.interval.ms': { kind: 'long', default: '600000', doc: 'How often offsets of empty groups are checked for expiry' },
+  'offsets.topic.num.partitions': { kind: 'int', default: '4', doc: 'Partitions of __consumer_offsets when it is created (Kafka: 50; 4 here: one node, fewer files)' },
+  'offset.metadata.max.bytes': { kind: 'int', default: '4096', doc: 'Largest metadata string an offset commit may carry' },
+  'group.max.size': { kind: 'int', default: '2147483647', doc: 'Members a group may have at most' },
+  'group.consumer.session.timeout.ms': { kind: 'int', default: '45000', doc: 'KIP-848 groups: a member silent this long is removed' },
+  'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
   'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
 } as const satisfies Record<string, Def>;

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
+import type { GroupCoordinator } from '../group/coordinator.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -13,6 +14,8 @@ export interface BrokerState {
   registry: ApiRegistry;
   store: TopicStore;
   purgatory: FetchPurgatory;
+  /** Consumer groups and committed offsets (classic and KIP-848). */
+  groups: GroupCoordinator;
   nodeId: number;
   clusterId: string;
   /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */

@@ -1,0 +1,44 @@
+/**
+ * OffsetFetch (key 9), v1-9: committed offsets, one group (v1-7; null topics = all, v2+) or many (v8+).
+ * v9 member id/epoch are checked for KIP-848 groups. requireStable (v7+) needs no waiting: there are no
+ * transactions here, so no offset is ever pending.
+ */
+import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+
+export const offsetFetchHandler: ApiHandler = {
+  apiKey: 9,
+  name: 'OffsetFetch',
+  minVersion: 1,
+  maxVersion: 9,
+  handle(req: OffsetFetchRequest, ctx: RequestContext): OffsetFetchResponseInput {
+    const groups = ctx.broker.groups;
+    const toTopics = (ts: Array<{ name: string; partitionIndexes: number[] }> | null) => (ts === null ? null : ts.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
+    if (ctx.version < 8) {
+      const r = groups.fetchOffsets(req.groupId, toTopics(req.topics));
+      return {
+        throttleTimeMs: 0,
+        errorCode: code(r.error),
+        topics: r.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: BigInt(p.offset), committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+        })),
+      };
+    }
+    return {
+      throttleTimeMs: 0,
+      groups: req.groups.map((g) => {
+        const r = groups.fetchOffsets(g.groupId, toTopics(g.topics), ctx.version >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
+        return {
+          groupId: g.groupId,
+          errorCode: code(r.error),
+          topics: r.topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: BigInt(p.offset), committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+          })),
+        };
+      }),
+    };
+  },
+};

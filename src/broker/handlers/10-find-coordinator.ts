@@ -1,0 +1,26 @@
+/**
+ * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0), batched keys from v4.
+ * Not implemented: transaction coordinators (keyType 1) and share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
+ */
+import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const findCoordinatorHandler: ApiHandler = {
+  apiKey: 10,
+  name: 'FindCoordinator',
+  minVersion: 0,
+  maxVersion: 6,
+  handle(req: FindCoordinatorRequest, ctx: RequestContext): FindCoordinatorResponseInput {
+    const { nodeId, advertised } = ctx.broker;
+    const answer = (key: string) => {
+      if (req.keyType !== 0) {
+        return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
+      }
+      return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
+    };
+    if (ctx.version >= 4) return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(answer) };
+    const a = answer(req.key);
+    return { throttleTimeMs: 0, errorCode: a.errorCode, errorMessage: a.errorMessage, nodeId: a.nodeId, host: a.host, port: a.port };
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * JoinGroup (key 11), v2-9: classic groups. KIP-394 (v4+: a new member first gets MEMBER_ID_REQUIRED
+ * with its id), KIP-345 static members (v5+), skipAssignment for a static leader rejoining (v9+).
+ * The response is sent when the rebalance completes (the request is parked until then).
+ */
+import type { JoinGroupRequest, JoinGroupResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { clientHost, code } from './group-common.js';
+
+export const joinGroupHandler: ApiHandler = {
+  apiKey: 11,
+  name: 'JoinGroup',
+  minVersion: 2,
+  maxVersion: 9,
+  async handle(req: JoinGroupRequest, ctx: RequestContext): Promise<JoinGroupResponseInput> {
+    const r = await ctx.broker.groups.joinGroup({
+      groupId: req.groupId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      protocolType: req.protocolType,
+      protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs >= 0 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+      clientId: ctx.clientId ?? '',
+      clientHost: clientHost(ctx),
+      requireKnownMemberId: ctx.version >= 4,
+      supportsSkipAssignment: ctx.version >= 9,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: code(r.error),
+      generationId: r.generationId,
+      protocolType: r.protocolType,
+      // Before v7 the protocol name is not nullable: an error answers an empty string.
+      protocolName: r.protocolName ?? (ctx.version >= 7 ? null : ''),
+      leader: r.leader,
+      skipAssignment: r.skipAssignment,
+      memberId: r.memberId,
+      members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadata })),
+    };
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * SyncGroup (key 14), v0-5: the leader's assignment goes to every member. Followers wait for it.
+ * A leader assignment that names a partition twice (consumer protocol) is refused with
+ * INCONSISTENT_GROUP_PROTOCOL and the group rebalances (the golden rule; Kafka itself trusts the leader).
+ */
+import type { SyncGroupRequest, SyncGroupResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+
+export const syncGroupHandler: ApiHandler = {
+  apiKey: 14,
+  name: 'SyncGroup',
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(req: SyncGroupRequest, ctx: RequestContext): Promise<SyncGroupResponseInput> {
+    const r = await ctx.broker.groups.syncGroup({
+      groupId: req.groupId,
+      generationId: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      protocolType: req.protocolType,
+      protocolName: req.protocolName,
+      assignments: req.assignments.map((a) => ({ memberId: a.memberId, assignment: a.assignment })),
+    });
+    return { throttleTimeMs: 0, errorCode: code(r.error), protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * DescribeGroups (key 15), v0-5: classic groups. Member metadata and assignments only when Stable, as
+ * Kafka does; an unknown or KIP-848 group is described as Dead with no error (v0-5 semantics).
+ * Not implemented: authorized operations (always "not requested": no ACLs here).
+ */
+import type { DescribeGroupsRequest, DescribeGroupsResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+
+export const describeGroupsHandler: ApiHandler = {
+  apiKey: 15,
+  name: 'DescribeGroups',
+  minVersion: 0,
+  maxVersion: 5,
+  handle(req: DescribeGroupsRequest, ctx: RequestContext): DescribeGroupsResponseInput {
+    return {
+      throttleTimeMs: 0,
+      groups: ctx.broker.groups.describeGroups(req.groups).map((g) => ({
+        errorCode: code(g.error),
+        groupId: g.groupId,
+        groupState: g.state,
+        protocolType: g.protocolType,
+        protocolData: g.protocolData,
+        members: g.members.map((m) => ({
+          memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+          memberMetadata: m.metadata, memberAssignment: m.assignment,
+        })),
+        authorizedOperations: -2147483648,
+      })),
+    };
+  },
+};

@@ -1,0 +1,19 @@
+/** ListGroups (key 16), v0-5: every group, filtered by state (v4+, case-insensitive) and type (v5+: classic/consumer). */
+import type { ListGroupsRequest, ListGroupsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const listGroupsHandler: ApiHandler = {
+  apiKey: 16,
+  name: 'ListGroups',
+  minVersion: 0,
+  maxVersion: 5,
+  handle(req: ListGroupsRequest, ctx: RequestContext): ListGroupsResponseInput {
+    const groups = ctx.broker.groups.listGroups(req.statesFilter, req.typesFilter);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type })),
+    };
+  },
+};

@@ -1,0 +1,15 @@
+/** DeleteGroups (key 42), v0-2: an empty group's offsets and metadata are tombstoned (fsynced) and the group forgotten. */
+import type { DeleteGroupsRequest, DeleteGroupsResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+
+export const deleteGroupsHandler: ApiHandler = {
+  apiKey: 42,
+  name: 'DeleteGroups',
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(req: DeleteGroupsRequest, ctx: RequestContext): Promise<DeleteGroupsResponseInput> {
+    const results = await ctx.broker.groups.deleteGroups(req.groupsNames);
+    return { throttleTimeMs: 0, results: results.map((r) => ({ groupId: r.groupId, errorCode: code(r.error) })) };
+  },
+};

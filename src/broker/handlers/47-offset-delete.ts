@@ -1,0 +1,19 @@
+/** OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). */
+import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+
+export const offsetDeleteHandler: ApiHandler = {
+  apiKey: 47,
+  name: 'OffsetDelete',
+  minVersion: 0,
+  maxVersion: 0,
+  async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
+    const r = await ctx.broker.groups.deleteOffsets(req.groupId, req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })));
+    return {
+      errorCode: code(r.error),
+      throttleTimeMs: 0,
+      topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+    };
+  },
+};

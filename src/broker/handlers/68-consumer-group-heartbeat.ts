@@ -1,0 +1,42 @@
+/**
+ * ConsumerGroupHeartbeat (key 68), v0-1 (KIP-848): join (epoch 0), heartbeat, leave (-1; -2 for a static
+ * member's temporary leave); server-side assignors 'uniform' (default) and 'range'; topic-name and regex
+ * (v1) subscriptions. v0 members get a broker-generated id; v1 members bring their own (KIP-1082).
+ * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
+ */
+import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { clientHost, code } from './group-common.js';
+
+export const consumerGroupHeartbeatHandler: ApiHandler = {
+  apiKey: 68,
+  name: 'ConsumerGroupHeartbeat',
+  minVersion: 0,
+  maxVersion: 1,
+  handle(req: ConsumerGroupHeartbeatRequest, ctx: RequestContext): ConsumerGroupHeartbeatResponseInput {
+    const r = ctx.broker.groups.consumerGroupHeartbeat({
+      groupId: req.groupId,
+      memberId: req.memberId,
+      memberEpoch: req.memberEpoch,
+      instanceId: req.instanceId,
+      rackId: req.rackId,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      subscribedTopicNames: req.subscribedTopicNames,
+      subscribedTopicRegex: req.subscribedTopicRegex,
+      serverAssignor: req.serverAssignor,
+      topicPartitions: req.topicPartitions === null ? null : req.topicPartitions.map((tp) => ({ topicId: tp.topicId, partitions: tp.partitions })),
+      clientId: ctx.clientId ?? '',
+      clientHost: clientHost(ctx),
+      clientGeneratesMemberId: ctx.version >= 1,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: code(r.error),
+      errorMessage: r.errorMessage,
+      memberId: r.memberId,
+      memberEpoch: r.memberEpoch,
+      heartbeatIntervalMs: r.heartbeatIntervalMs,
+      assignment: r.assignment === null ? null : { topicPartitions: r.assignment },
+    };
+  },
+};

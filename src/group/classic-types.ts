@@ -1,0 +1,74 @@
+/** Requests and results of the classic group protocol, as the coordinator sees them (no wire types). */
+import type { GroupErrorName } from './types.js';
+
+export interface ProtocolOffer {
+  name: string;
+  metadata: Buffer;
+}
+
+export interface JoinRequest {
+  groupId: string;
+  memberId: string;
+  groupInstanceId: string | null;
+  protocolType: string;
+  protocols: ProtocolOffer[];
+  sessionTimeoutMs: number;
+  /** v0 has none: the session timeout is used. */
+  rebalanceTimeoutMs: number;
+  clientId: string;
+  clientHost: string;
+  /** KIP-394 (JoinGroup v4+): an unknown member first gets MEMBER_ID_REQUIRED and a generated id. */
+  requireKnownMemberId: boolean;
+  /** JoinGroup v9+: a static leader that rejoins a stable group is told to skip assignment. */
+  supportsSkipAssignment: boolean;
+}
+
+export interface JoinResult {
+  error: GroupErrorName;
+  generationId: number;
+  protocolType: string | null;
+  protocolName: string | null;
+  leader: string;
+  skipAssignment: boolean;
+  memberId: string;
+  members: Array<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>;
+}
+
+export interface SyncRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  protocolType: string | null;
+  protocolName: string | null;
+  assignments: Array<{ memberId: string; assignment: Buffer }>;
+}
+
+export interface SyncResult {
+  error: GroupErrorName;
+  protocolType: string | null;
+  protocolName: string | null;
+  assignment: Buffer;
+}
+
+export interface HeartbeatRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export interface LeaveMember {
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export type ClassicState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+
+export function joinError(error: GroupErrorName, memberId = ''): JoinResult {
+  return { error, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId, members: [] };
+}
+
+export function syncError(error: GroupErrorName): SyncResult {
+  return { error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}

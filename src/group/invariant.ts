@@ -1,0 +1,83 @@
+/**
+ * The golden rule: no partition is owned by two members of a group at once.
+ *   classic:  within the current generation, the assignments the leader handed out (decoded as the
+ *             consumer protocol) name each partition at most once. With cooperative-sticky, a partition
+ *             a member declared as owned in its join may not go to another member in the same generation
+ *             (the owner must revoke it first and the next generation can move it).
+ *   consumer: each partition is in at most one member's assigned ∪ revoking set (a partition being
+ *             revoked is still owned until acknowledged), and the target assignment names it at most once.
+ */
+import type { ClassicGroup } from './classic-group.js';
+import type { ConsumerGroup } from './consumer-group.js';
+import { decodeConsumerAssignment, decodeConsumerSubscription } from './consumer-protocol.js';
+import { GroupInvariantError, tpKey } from './types.js';
+
+/** The problem with a classic assignment (memberId → ConsumerProtocolAssignment bytes), or undefined. */
+export function classicAssignmentProblem(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): string | undefined {
+  if (group.protocolType !== 'consumer') return undefined; // opaque protocols (connect, streams...) cannot be checked
+  const owner = new Map<string, string>();
+  for (const [memberId, bytes] of assignments) {
+    let tp;
+    try {
+      tp = decodeConsumerAssignment(bytes);
+    } catch (err) {
+      return `member ${memberId}: undecodable assignment (${(err as Error).message})`;
+    }
+    for (const [topic, parts] of tp) {
+      for (const p of parts) {
+        const k = tpKey(topic, p);
+        const other = owner.get(k);
+        if (other !== undefined) return `${topic}-${p} assigned to both ${other} and ${memberId} in generation ${group.generationId}`;
+        owner.set(k, memberId);
+      }
+    }
+  }
+  if (group.protocolName === 'cooperative-sticky') {
+    for (const m of group.members.values()) {
+      const metadata = m.protocols.find((p) => p.name === group.protocolName)?.metadata;
+      if (metadata === undefined) continue;
+      let owned;
+      try {
+        owned = decodeConsumerSubscription(metadata).ownedPartitions;
+      } catch {
+        continue;
+      }
+      for (const [topic, parts] of owned) {
+        for (const p of parts) {
+          const to = owner.get(tpKey(topic, p));
+          if (to !== undefined && to !== m.memberId) return `${topic}-${p} still owned by ${m.memberId} but assigned to ${to} in generation ${group.generationId}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup): void {
+  if (group.kind === 'classic') {
+    if (group.state !== 'Stable') return;
+    const assignments = new Map<string, Buffer>();
+    for (const m of group.members.values()) assignments.set(m.memberId, m.assignment);
+    const problem = classicAssignmentProblem(group, assignments);
+    if (problem !== undefined) throw new GroupInvariantError(`group ${group.groupId}: ${problem}`);
+    return;
+  }
+  const owner = new Map<string, string>();
+  for (const m of group.members.values()) {
+    for (const set of [m.assigned, m.revoking]) {
+      for (const k of set) {
+        const other = owner.get(k);
+        if (other !== undefined) throw new GroupInvariantError(`group ${group.groupId}: ${k.replace('\u0000', '-')} owned by both ${other} and ${m.memberId}`);
+        owner.set(k, m.memberId);
+      }
+    }
+  }
+  const targetOwner = new Map<string, string>();
+  for (const [id, keys] of group.target) {
+    for (const k of keys) {
+      const other = targetOwner.get(k);
+      if (other !== undefined) throw new GroupInvariantError(`group ${group.groupId}: target gives ${k.replace('\u0000', '-')} to both ${other} and ${id}`);
+      targetOwner.set(k, id);
+    }
+  }
+}
