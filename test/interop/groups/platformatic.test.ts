@@ -1,0 +1,55 @@
+import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { startTestBroker } from '../../broker/harness.js';
+import { waitFor, withTimeout } from '../../support/net.js';
+import { uniqueTopic } from '../../support/target.js';
+
+const config = { 'minikafka.log.level': 'warn', 'group.consumer.session.timeout.ms': 6000, 'group.consumer.heartbeat.interval.ms': 500 };
+
+for (const groupProtocol of ['classic', 'consumer'] as const) {
+  test(`@platformatic/kafka ${groupProtocol} protocol: two members split the topic, a second group gets everything, offsets are committed`, { timeout: 60_000 }, async () => {
+    const broker = await startTestBroker(config);
+    const base = { clientId: 'plt-groups', bootstrapBrokers: [broker.bootstrap], retries: 5, retryDelay: 100 };
+    const topic = uniqueTopic(`plt-${groupProtocol}`);
+    const admin = new Admin(base);
+    const producer = new Producer({ ...base, serializers: stringSerializers });
+    const consumers: Consumer<string, string, string, string>[] = [];
+    try {
+      await admin.createTopics({ topics: [topic], partitions: 4, replicas: 1 });
+      await producer.send({ messages: Array.from({ length: 200 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })), acks: -1 });
+      const seen = new Map<string, Array<{ member: number; v: string; p: number }>>();
+      const start = async (groupId: string, member: number) => {
+        const options = groupProtocol === 'classic'
+          ? { ...base, groupId, deserializers: stringDeserializers, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTime: 100, autocommit: 100 }
+          : { ...base, groupId, deserializers: stringDeserializers, groupProtocol: 'consumer' as const, maxWaitTime: 100, autocommit: 100 };
+        const consumer = new Consumer<string, string, string, string>(options);
+        consumers.push(consumer);
+        const stream = await withTimeout('consume', consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest' }), 20_000);
+        stream.on('data', (m) => {
+          const list = seen.get(groupId) ?? [];
+          list.push({ member, v: m.value, p: m.partition });
+          seen.set(groupId, list);
+        });
+        stream.on('error', () => {});
+      };
+      const g1 = `${topic}-g1`;
+      await start(g1, 0);
+      await start(g1, 1);
+      await start(`${topic}-g2`, 2);
+      const distinct = (g: string) => new Set((seen.get(g) ?? []).map((s) => s.v)).size;
+      await waitFor('both groups read everything', () => (distinct(g1) === 200 && distinct(`${topic}-g2`) === 200 ? true : undefined), { timeoutMs: 40_000, intervalMs: 100 });
+      // Committed offsets add up to the whole topic once autocommit has run.
+      await waitFor('offsets committed', async () => {
+        const offsets = await admin.listConsumerGroupOffsets({ groups: [g1] });
+        const total = offsets[0]?.topics.flatMap((t) => t.partitions).reduce((n, p) => n + Number(p.committedOffset), 0) ?? 0;
+        return total === 200 ? true : undefined;
+      }, { timeoutMs: 10_000, intervalMs: 200 });
+    } finally {
+      await Promise.allSettled(consumers.map((c) => c.close(true)));
+      await Promise.allSettled([producer.close(), admin.close()]);
+      await broker.close();
+    }
+  });
+}
