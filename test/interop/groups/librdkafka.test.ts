@@ -24,8 +24,9 @@ async function setup(partitions: number, count: number, tag: string): Promise<{ 
 }
 
 async function produce(broker: TestBroker, topic: string, from: number, count: number): Promise<void> {
-  const input = Array.from({ length: count }, (_, i) => `m${from + i}`).join('\n') + '\n';
-  kcatOk(await runKcat(['-b', broker.bootstrap, '-t', topic, '-P', '-X', 'acks=all'], { input, timeoutMs: 15_000 }), 'produce');
+  // Keyed, so messages spread over every partition (librdkafka sticks unkeyed batches to one partition).
+  const input = Array.from({ length: count }, (_, i) => `k${from + i}:m${from + i}`).join('\n') + '\n';
+  kcatOk(await runKcat(['-b', broker.bootstrap, '-t', topic, '-P', '-K', ':', '-X', 'acks=all'], { input, timeoutMs: 15_000 }), 'produce');
 }
 
 async function committed(broker: TestBroker, groupId: string): Promise<number> {
@@ -35,11 +36,11 @@ async function committed(broker: TestBroker, groupId: string): Promise<number> {
   return res.groups[0].topics.flatMap((t: { partitions: Array<{ committedOffset: bigint }> }) => t.partitions).reduce((n: number, p: { committedOffset: bigint }) => n + Number(p.committedOffset), 0);
 }
 
-test('kcat -G: two balanced consumers split the partitions; a restart resumes after the committed offsets', { timeout: 90_000 }, async () => {
+for (const strategy of ['range,roundrobin', 'cooperative-sticky']) test(`kcat -G (${strategy}): two balanced consumers split the partitions; a restart resumes after the committed offsets`, { timeout: 90_000 }, async () => {
   const { broker, topic } = await setup(4, 0, 'kcat-g');
   const groupId = `${topic}-g`;
   try {
-    const kcatArgs = ['-b', broker.bootstrap, '-G', groupId, '-X', 'session.timeout.ms=6000', '-X', 'auto.offset.reset=earliest', '-X', 'auto.commit.interval.ms=100', '-f', '%p %s\\n', '-u', topic];
+    const kcatArgs = ['-b', broker.bootstrap, '-G', groupId, '-X', `partition.assignment.strategy=${strategy}`, '-X', 'session.timeout.ms=6000', '-X', 'auto.offset.reset=earliest', '-X', 'auto.commit.interval.ms=100', '-f', '%p %s\\n', '-u', topic];
     const lines: string[][] = [[], []];
     const children = [0, 1].map((i) => {
       const child = spawn('kcat', kcatArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,7 +67,7 @@ test('kcat -G: two balanced consumers split the partitions; a restart resumes af
     assert.ok(partitionsOf(0).size > 0 && partitionsOf(1).size > 0, `both members consumed (${[...partitionsOf(0)]} / ${[...partitionsOf(1)]})`);
     assert.deepEqual(overlap, [], 'a stable group: each partition read by one member');
     await produce(broker, topic, 200, 20);
-    const again = await runKcat(['-b', broker.bootstrap, '-G', groupId, '-X', 'session.timeout.ms=6000', '-f', '%s\\n', '-e', topic], { timeoutMs: 30_000 });
+    const again = await runKcat(['-b', broker.bootstrap, '-G', groupId, '-X', `partition.assignment.strategy=${strategy}`, '-X', 'session.timeout.ms=6000', '-f', '%s\\n', '-e', topic], { timeoutMs: 30_000 });
     const got = kcatOk(again, 'resume').trim().split('\n').filter((l) => l !== '');
     assert.deepEqual(got.sort(), Array.from({ length: 20 }, (_, i) => `m${200 + i}`).sort());
   } finally {
