@@ -40,7 +40,7 @@ export class Connection {
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.log = broker.log.child({ remote: this.remote });
-    this.decoder = new FrameDecoder(broker.limits.frameBytesMax);
+    this.decoder = new FrameDecoder({ frameBytesMax: broker.limits.frameBytesMax });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
@@ -185,10 +185,10 @@ export class Connection {
 
   private encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown): Buffer {
     const w = new Writer();
-    const sizeAt = w.reserveInt32();
+    const sizeAt = w.reserveSizePrefix();
     encodeResponseHeader(w, correlationId, responseHeaderVersion(apiKey, version));
     apiMessages[apiKey]!.encodeResponse(w, version, body);
-    w.patchInt32(sizeAt, w.length - 4);
+    w.fillSizePrefix(sizeAt);
     return w.toBuffer();
   }
 

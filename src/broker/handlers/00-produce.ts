@@ -57,7 +57,7 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
   const log = broker.store.partition(topicName, partition);
   const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
   try {
-    const appended = log.append(records, logAppendTime ? { logAppendTimeMs: Date.now() } : {});
+    const appended = log.append(records, { validated: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
     const out: PartitionOut = {
       index: partition, errorCode: ErrorCode.NONE, baseOffset: BigInt(appended.baseOffset),
       logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,

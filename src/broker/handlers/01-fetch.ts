@@ -83,7 +83,7 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
         // KIP-74: only the first partition that returns data may exceed the limits.
         const limit = Math.min(p.partitionMaxBytes, bytesLeft);
         const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0 });
-        if (read.kind === 'outOfRange') {
+        if (!read.ok) {
           hasError = true;
           return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), highWatermark: BigInt(read.highWatermark), logStartOffset: BigInt(read.logStartOffset) };
         }
