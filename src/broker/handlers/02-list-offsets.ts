@@ -2,9 +2,9 @@
  * ListOffsets (key 2), v1-10. Timestamps: -1 latest (high watermark), -2 earliest (log start),
  * -3 max timestamp (v7+), -4 earliest local (= earliest: no tiered storage), -5 latest tiered (none: -1),
  * >= 0: the first offset whose batch holds a timestamp at or after it.
- * Lookups by timestamp resolve to a batch boundary: batches are opaque here, so the offset is the first
- * offset of the first batch whose max timestamp reaches the target (Kafka returns the exact record; ours may
- * be earlier within that batch, never later).
+ * Timestamp lookups find the exact record inside uncompressed batches (storage walks that one batch's
+ * record headers: this is not the produce/fetch path); for compressed batches they answer the batch's
+ * first offset, which may be earlier than Kafka's answer, never later.
  */
 import type { ListOffsetsRequest, ListOffsetsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';

@@ -1,5 +1,5 @@
 /**
- * Metadata (key 3), v0-13. One broker leads every partition (leader epoch 0, one replica).
+ * Metadata (key 3), v0-12 (v13's layout, KIP-1102, is in our schema but unconfirmed and used by no client we test, so not advertised). One broker leads every partition (leader epoch 0, one replica).
  * Topics are auto-created when `auto.create.topics.enable` and the request allows it (v4+ flag; always for v0-3).
  * Not implemented: authorized operations (no ACLs; reported as "unknown", INT32_MIN).
  */
@@ -16,7 +16,7 @@ export const metadataHandler: ApiHandler = {
   apiKey: 3,
   name: 'Metadata',
   minVersion: 0,
-  maxVersion: 13,
+  maxVersion: 12,
   handle(req: MetadataRequest, ctx: RequestContext): MetadataResponseInput {
     const { broker, version } = ctx;
     const allTopics = req.topics === null || (version === 0 && req.topics.length === 0);

@@ -250,10 +250,7 @@ test('kafkajs: delete topics', { timeout: testTimeoutMs, skip: unsupportedOnMock
 
 test(
   'kafkajs: consumer group reads everything back (eachMessage)',
-  {
-    timeout: testTimeoutMs,
-    todo: targetKind === 'minikafka' ? 'consumer groups (FindCoordinator/JoinGroup/SyncGroup/OffsetCommit) are not implemented yet' : false,
-  },
+  { timeout: testTimeoutMs },
   () =>
     withKafka(async (ctx) => {
       const topic = uniqueTopic('kjs-group');
