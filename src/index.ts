@@ -3,3 +3,4 @@ export { startBroker, type StartBrokerOptions, type RunningBroker } from './brok
 export { BrokerConfig, configDefs } from './broker/config.js';
 export { createLogger, type Logger, type LogLevel } from './broker/logger.js';
 export { murmur2, partitionForKey } from './partitioner.js';
+export * from './client/index.js';

@@ -1,0 +1,111 @@
+// Types of Admin's inputs and results.
+
+export interface NewTopic {
+  topic: string;
+  /** Default: the broker's num.partitions. */
+  partitions?: number;
+  /** Default: the broker's default. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  internal: boolean;
+  partitions: PartitionDescription[];
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  isDefault: boolean;
+  isSensitive: boolean;
+}
+
+export interface ConfigResource {
+  type: 'topic' | 'broker';
+  name: string;
+  /** Default: every config. */
+  configNames?: string[];
+}
+
+export interface ConfigResourceResult {
+  type: 'topic' | 'broker';
+  name: string;
+  configs: ConfigEntry[];
+}
+
+/** Which offset ListOffsets should find. */
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+
+export interface PartitionOffset {
+  partition: number;
+  offset: bigint;
+  /** -1 for 'earliest' and 'latest'. */
+  timestamp: number;
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  /** -1n when the group committed nothing for the partition. */
+  offset: bigint;
+  metadata: string | null;
+}
+
+/** Where `resetOffsets` moves a group's committed offsets. */
+export type ResetTarget = 'earliest' | 'latest' | { timestamp: number } | { offset: bigint };
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string;
+  /** e.g. "Stable", "Empty" (as the broker names it; "" if it does not say). */
+  state: string;
+  /** "classic" or "consumer" (KIP-848), "" if the broker does not say. */
+  type: string;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  clientId: string;
+  host: string;
+  assignment: { topic: string; partition: number }[];
+}
+
+export interface GroupPartitionLag {
+  topic: string;
+  partition: number;
+  /** -1n if nothing is committed. */
+  committed: bigint;
+  /** The high watermark. */
+  end: bigint;
+  /** end - committed, or end - earliest when nothing is committed. */
+  lag: bigint;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  /** "classic" or "consumer". */
+  type: string;
+  state: string;
+  protocolType: string;
+  /** The classic assignor, or the KIP-848 server assignor. */
+  protocol: string;
+  members: GroupMemberDescription[];
+  offsets: GroupPartitionLag[];
+}
+
+export interface ClusterDescription {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: { nodeId: number; host: string; port: number }[];
+}
