@@ -13,6 +13,7 @@ import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import type { BrokerState } from './state.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
 export interface StartBrokerOptions {
   /** Address to bind; default from `listeners` (localhost). */
@@ -52,6 +53,29 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
+  const lock = lockDataDir(dataDir);
+  try {
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+interface Setup {
+  config: BrokerConfig;
+  log: Logger;
+  dataDir: string;
+  /** The data directory is ours to remove on close. */
+  temporary: boolean;
+  requestedHost: string;
+  host: string;
+  port: number;
+  nodeId: number;
+  lock: DataDirLock;
+}
+
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock }: Setup): Promise<RunningBroker> {
   const clusterId = readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
@@ -96,6 +120,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
       await server.close();
       groups.close();
       await store.close();
+      lock.release();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
       log.info({}, 'stopped');
     })();
