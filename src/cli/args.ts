@@ -39,3 +39,28 @@ export function option(args: ParsedArgs, name: string): string | undefined {
   const list = args.options.get(name);
   return list === undefined ? undefined : list[list.length - 1];
 }
+
+/** An integer option within [min, max]; a bad value is a usage error naming the option. */
+export function intOption(args: ParsedArgs, name: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = option(args, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} expects an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}, got '${raw}'`);
+  }
+  return n;
+}
+
+/** `k=v` pairs from a repeatable option and/or comma-separated lists (`--headers a=1,b=2`). */
+export function keyValues(values: string[], name: string, splitCommas: boolean): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const value of values) {
+    for (const kv of splitCommas ? value.split(',') : [value]) {
+      if (kv === '') continue;
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--${name} expects name=value, got '${kv}'`);
+      out.push([kv.slice(0, eq), kv.slice(eq + 1)]);
+    }
+  }
+  return out;
+}

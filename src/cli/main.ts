@@ -1,44 +1,53 @@
 #!/usr/bin/env node
-/** The `minikafka` command. */
+/** The `minikafka` command: dispatch to a command or command group; exit 0 ok, 1 run-time error, 2 usage. */
 import { startCommand } from './start.js';
-import { UsageError } from './args.js';
+import { runCommand, runGroup, type CommandGroup, type CommandSpec } from './command.js';
+import { reportError } from './errors.js';
+import { topicsGroup } from './topics.js';
+import { produceCommand } from './produce.js';
+import { consumeCommand } from './consume.js';
+import { groupsGroup } from './groups.js';
+import { offsetsGroup } from './offsets.js';
 
-const usage = `minikafka: a single-node Kafka-compatible broker
+const groups: CommandGroup[] = [topicsGroup, groupsGroup, offsetsGroup];
+const commands: CommandSpec[] = [produceCommand, consumeCommand];
+
+const usage = `minikafka: a single-node Kafka-compatible broker, and tools for any Kafka cluster
 
 Usage:
   minikafka start [--host H] [--port P] [--data-dir DIR] [--config FILE] [--set name=value ...] [--log-level L]
-  minikafka --help
+  minikafka topics list|create|describe|delete
+  minikafka produce TOPIC             values from stdin lines or --file
+  minikafka consume TOPIC             print messages (--group, --from-beginning, --format)
+  minikafka groups list|describe|delete
+  minikafka offsets reset --group G --topic T (--to-earliest|--to-latest|--to-offset N)
 
-Run 'minikafka <command> --help' for a command's options.`;
+Every command but 'start' takes --bootstrap HOST:PORT (default localhost:9092) and --json.
+Exit codes: 0 ok, 1 run-time or Kafka error (its name on stderr), 2 usage error.
+Run 'minikafka <command> --help' for a command's options.
+`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'start':
-      return startCommand(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-    case 'help':
-      process.stdout.write(usage + '\n');
-      return command === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`unknown command '${command}'\n\n${usage}\n`);
-      return 2;
+  if (command === 'start') return startCommand(rest);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? process.stderr : process.stdout).write(usage);
+    return command === undefined ? 2 : 0;
   }
+  const group = groups.find((g) => g.name === command);
+  if (group !== undefined) return runGroup(group, rest);
+  const spec = commands.find((c) => c.path[0] === command);
+  if (spec !== undefined) return runCommand(spec, rest);
+  process.stderr.write(`minikafka: unknown command '${command}'\n\n${usage}`);
+  return 2;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = reportError(err, argv.includes('--json'));
   },
 );
