@@ -11,6 +11,12 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
+/** Kafka's cleanup.policy: which of deletion (time/size retention) and compaction apply. */
+export interface CleanupPolicy {
+  delete: boolean;
+  compact: boolean;
+}
+
 export interface LogConfig {
   segmentBytes: number;
   segmentMs: number;
@@ -20,6 +26,13 @@ export interface LogConfig {
   retentionBytes: number;
   indexIntervalBytes: number;
   timestampType: TimestampType;
+  cleanupPolicy: CleanupPolicy;
+  /** How long a tombstone survives after its batch was first cleaned (delete.retention.ms). */
+  deleteRetentionMs: number;
+  /** Compact only when dirty bytes / cleanable bytes >= this (min.cleanable.dirty.ratio). */
+  minCleanableDirtyRatio: number;
+  /** A sealed segment is cleanable once its largest timestamp is this old (min.compaction.lag.ms). */
+  minCompactionLagMs: number;
 }
 
 export const defaultLogConfig: LogConfig = {
@@ -29,7 +42,25 @@ export const defaultLogConfig: LogConfig = {
   retentionBytes: -1,
   indexIntervalBytes: 4096,
   timestampType: 'CreateTime',
+  cleanupPolicy: { delete: true, compact: false },
+  deleteRetentionMs: 24 * 3600 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
 };
+
+/** What one cleaner pass over a log did. */
+export interface CompactionResult {
+  /** False when the log was not dirty enough (or had nothing sealed) and nothing was read. */
+  ran: boolean;
+  /** Segments replaced by cleaned ones (groups that changed; unchanged groups are left as they are). */
+  segmentsRewritten: number;
+  recordsRemoved: number;
+  tombstonesRemoved: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Batches left as they were because their codec cannot be decoded here. */
+  undecodableBatches: number;
+}
 
 export interface PartitionLogOptions {
   fs?: StorageFs;

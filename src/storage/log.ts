@@ -10,7 +10,11 @@
 //   clean-shutdown             empty marker written by close(true) after everything is synced;
 //                              removed on open. When present, open trusts the files and reads only
 //                              the active segment's index tail and the batches after it.
+//   *.cleaned, *.swap          a compaction in progress (see cleaner.ts); finished or discarded on open.
+// Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
+// at a segment's end: each cleaned segment still ends where the next one starts).
 import { BATCH_HEADER_BYTES, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import {
@@ -18,12 +22,14 @@ import {
   silentLogger,
   type AppendOptions,
   type AppendResult,
+  type CompactionResult,
   type LogConfig,
   type Logger,
   type PartitionLogOptions,
   type ReadOptions,
   type ReadResult,
 } from './log-types.js';
+import { keylessRecordProblem } from './record-codec.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, locateInBuffer, parseSegmentFileName } from './segment.js';
 
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
@@ -47,6 +53,7 @@ export class PartitionLog {
   private flushQueued: Promise<void> | undefined;
   private failure: unknown;
   private closed = false;
+  private readonly cleaner = new CleanerState();
   private readonly fs: StorageFs;
   private readonly logger: Logger;
   private readonly clock: () => number;
@@ -112,6 +119,7 @@ export class PartitionLog {
 
   private load(): void {
     this.fs.mkdir(this.dir);
+    const swapped = completeInterruptedSwaps(this.fs, this.dir, this.logger, this.ctx);
     const bases = this.scanDir();
     const checkpoint = this.readCheckpoint();
     const clean = this.fs.exists(this.markerPath());
@@ -122,6 +130,8 @@ export class PartitionLog {
     if (this.segments.length === 0) {
       this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now));
     }
+    // A swap finished here may have lost its indexes: rebuild them from the .log.
+    for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
     if (!clean || !this.active.loadTail()) {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
       this.recover(checkpoint.recoveryPoint);
@@ -130,6 +140,7 @@ export class PartitionLog {
     this.durableOffset = this.nextOffset;
     this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
     this.recoveryPoint = this.active.baseOffset;
+    this.cleaner.firstDirtyOffset = this.startOffset;
     if (!clean) this.writeCheckpoint();
   }
 
@@ -231,6 +242,10 @@ export class PartitionLog {
   append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
     this.ensureWritable();
     const offsetCount = this.checkBatches(batches, opts.validated === true);
+    if (this.config.cleanupPolicy.compact) {
+      const problem = keylessRecordProblem(batches);
+      if (problem !== undefined) throw new StorageError('INVALID_RECORD', problem);
+    }
     const now = this.clock();
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     this.maybeRoll(batches.length, offsetCount, now);
@@ -445,12 +460,14 @@ export class PartitionLog {
 
   /**
    * Deletes whole segments (never the active one), oldest first: those past retentionMs (by their
-   * largest timestamp, else file mtime), then while the log exceeds retentionBytes, and those wholly
-   * below logStartOffset. Returns the number of segments deleted.
+   * largest timestamp, else file mtime), then while the log exceeds retentionBytes (both only when
+   * cleanup.policy includes 'delete'), and those wholly below logStartOffset. Returns the number
+   * of segments deleted.
    */
   applyRetention(nowMs: number, limits: { retentionMs?: number; retentionBytes?: number } = {}): number {
-    const retentionMs = limits.retentionMs ?? this.config.retentionMs;
-    const retentionBytes = limits.retentionBytes ?? this.config.retentionBytes;
+    const byPolicy = this.config.cleanupPolicy.delete;
+    const retentionMs = limits.retentionMs ?? (byPolicy ? this.config.retentionMs : -1);
+    const retentionBytes = limits.retentionBytes ?? (byPolicy ? this.config.retentionBytes : -1);
     let total = retentionBytes >= 0 ? this.sizeBytes() : 0;
     let deleted = 0;
     while (this.segments.length > 1) {
@@ -497,6 +514,42 @@ export class PartitionLog {
     this.writeCheckpoint();
     this.applyRetention(this.clock(), { retentionMs: -1, retentionBytes: -1 });
     return this.startOffset;
+  }
+
+  // ------------------------------------------------------------------ compaction
+
+  /**
+   * One log-cleaner pass (see cleaner.ts) if cleanup.policy includes 'compact' and the log is dirty
+   * enough (or `force`). Synchronous; never touches the active segment.
+   */
+  compact(nowMs = this.clock(), opts: { force?: boolean } = {}): CompactionResult {
+    this.ensureWritable();
+    if (!this.config.cleanupPolicy.compact) {
+      return { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
+    }
+    const host = {
+      fs: this.fs,
+      dir: this.dir,
+      config: this.config,
+      logger: this.logger,
+      ctx: this.ctx,
+      segments: this.segments,
+      replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
+        const i = this.segments.indexOf(old[0]!);
+        if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
+        this.segments.splice(i, old.length, cleaned);
+      },
+      failed: (err: unknown) => {
+        this.failure = err;
+        this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
+      },
+    };
+    try {
+      return cleanLog(host, this.cleaner, nowMs, opts.force === true);
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      throw new StorageIoError('compact', this.dir, err);
+    }
   }
 
   // ------------------------------------------------------------------ close

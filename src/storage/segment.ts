@@ -12,6 +12,8 @@
 //                     the last entry of a sealed segment is its largest batch maxTimestamp.
 //                     Invariant: every batch at or before the entry's offset has maxTimestamp <= it.
 // Indexes are a cache: recovery rebuilds them from the .log.
+// The log cleaner writes a replacement segment under the same names plus '.cleaned', renames it to
+// '.swap' once synced, then into place (see cleaner.ts); offsets inside a cleaned segment have gaps.
 import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
@@ -65,8 +67,6 @@ const timeEntry = Buffer.alloc(TIME_INDEX_ENTRY_BYTES);
 export class Segment {
   private logFd: number | undefined;
   private size: number | undefined;
-  readonly index: IndexFile;
-  readonly timeIndex: IndexFile;
   private bytesSinceIndexEntry = 0;
   /** Max batch timestamp so far and the base offset of its batch; undefined until loaded. */
   private maxTs: { timestamp: number; offset: number } | undefined;
@@ -77,6 +77,8 @@ export class Segment {
   /** True while an fdatasync is in flight: the segment must not be deleted under it. */
   syncing = false;
   createdMs: number;
+  readonly index: IndexFile;
+  readonly timeIndex: IndexFile;
 
   private constructor(
     private readonly fs: StorageFs,
@@ -84,6 +86,8 @@ export class Segment {
     readonly baseOffset: number,
     readonly indexIntervalBytes: number,
     nowMs: number,
+    /** Appended to every file name: '' for a live segment, '.cleaned' / '.swap' while the cleaner works. */
+    readonly nameSuffix = '',
   ) {
     this.index = new IndexFile(fs, this.path(INDEX_SUFFIX), OFFSET_INDEX_ENTRY_BYTES);
     this.timeIndex = new IndexFile(fs, this.path(TIME_INDEX_SUFFIX), TIME_INDEX_ENTRY_BYTES);
@@ -96,8 +100,8 @@ export class Segment {
   }
 
   /** Creates the three files of a fresh, empty segment. */
-  static create(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment {
-    const seg = new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs);
+  static create(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number, nameSuffix = ''): Segment {
+    const seg = new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs, nameSuffix);
     const fd = seg.fd();
     if (fs.fsize(fd) !== 0) throw new Error(`new segment ${seg.path(LOG_SUFFIX)} is not empty`);
     seg.index.truncateTo(0);
@@ -108,7 +112,20 @@ export class Segment {
   }
 
   path(suffix: string): string {
-    return `${this.dir}/${segmentFileName(this.baseOffset, suffix)}`;
+    return `${this.dir}/${segmentFileName(this.baseOffset, suffix)}${this.nameSuffix}`;
+  }
+
+  /**
+   * Closes this segment and renames its files to carry `nameSuffix` instead ('' = live names),
+   * indexes first and the .log last: the .log's name is what recovery goes by.
+   */
+  renameTo(nameSuffix: string, nowMs: number): Segment {
+    this.close();
+    const next = new Segment(this.fs, this.dir, this.baseOffset, this.indexIntervalBytes, nowMs, nameSuffix);
+    for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) {
+      if (this.fs.exists(this.path(suffix))) this.fs.rename(this.path(suffix), next.path(suffix));
+    }
+    return next;
   }
 
   private fd(): number {

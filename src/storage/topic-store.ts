@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
-import { PartitionLog, defaultLogConfig, silentLogger, type LogConfig, type Logger, type TimestampType } from './log.js';
+import { PartitionLog, defaultLogConfig, silentLogger, type CleanupPolicy, type LogConfig, type Logger, type TimestampType } from './log.js';
 
 export const TOPIC_FILE = 'topic.json';
 export const TOPIC_NAME_LENGTH_MAX = 249;
@@ -31,6 +31,14 @@ export interface StoreDefaults {
   indexIntervalBytes?: number;
   /** 'CreateTime' | 'LogAppendTime' (broker config log.message.timestamp.type). */
   messageTimestampType?: string;
+  /** Broker log.cleanup.policy: 'delete' | 'compact' | 'compact,delete'. */
+  cleanupPolicy?: string;
+  /** Broker log.cleaner.delete.retention.ms. */
+  deleteRetentionMs?: number;
+  /** Broker log.cleaner.min.cleanable.ratio. */
+  minCleanableDirtyRatio?: number;
+  /** Broker log.cleaner.min.compaction.lag.ms. */
+  minCompactionLagMs?: number;
 }
 
 export interface TopicStoreOptions {
@@ -78,10 +86,24 @@ export function logConfigFrom(configs: Readonly<Record<string, string>>, default
   const tsType = configs['message.timestamp.type'];
   if (tsType !== undefined) out.timestampType = parseTimestampType(tsType);
   const policy = configs['cleanup.policy'];
-  if (policy !== undefined && !/^(delete|compact)(,(delete|compact))?$/.test(policy.replace(/\s/g, ''))) {
-    throw new StorageError('INVALID_CONFIG', `Invalid value ${policy} for configuration cleanup.policy`);
+  if (policy !== undefined) out.cleanupPolicy = parseCleanupPolicy(policy);
+  out.deleteRetentionMs = int('delete.retention.ms', 0) ?? out.deleteRetentionMs;
+  out.minCompactionLagMs = int('min.compaction.lag.ms', 0) ?? out.minCompactionLagMs;
+  const ratio = configs['min.cleanable.dirty.ratio'];
+  if (ratio !== undefined) {
+    const r = Number(ratio);
+    if (ratio.trim() === '' || !(r >= 0 && r <= 1)) throw new StorageError('INVALID_CONFIG', `Invalid value ${ratio} for configuration min.cleanable.dirty.ratio`);
+    out.minCleanableDirtyRatio = r;
   }
   return out;
+}
+
+/** 'delete', 'compact', or both comma-separated (either order, spaces ignored). */
+export function parseCleanupPolicy(raw: string): CleanupPolicy {
+  const parts = raw.replace(/\s/g, '').split(',');
+  const ok = parts.length <= 2 && parts.every((p) => p === 'delete' || p === 'compact') && new Set(parts).size === parts.length;
+  if (!ok) throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration cleanup.policy`);
+  return { delete: parts.includes('delete'), compact: parts.includes('compact') };
 }
 
 function parseTimestampType(raw: string): TimestampType {
@@ -111,6 +133,10 @@ export class TopicStore {
       retentionBytes: d.retentionBytes ?? defaultLogConfig.retentionBytes,
       indexIntervalBytes: d.indexIntervalBytes ?? defaultLogConfig.indexIntervalBytes,
       timestampType: parseTimestampType(d.messageTimestampType ?? defaultLogConfig.timestampType),
+      cleanupPolicy: d.cleanupPolicy === undefined ? defaultLogConfig.cleanupPolicy : parseCleanupPolicy(d.cleanupPolicy),
+      deleteRetentionMs: d.deleteRetentionMs ?? defaultLogConfig.deleteRetentionMs,
+      minCleanableDirtyRatio: d.minCleanableDirtyRatio ?? defaultLogConfig.minCleanableDirtyRatio,
+      minCompactionLagMs: d.minCompactionLagMs ?? defaultLogConfig.minCompactionLagMs,
     };
   }
 
@@ -339,6 +365,30 @@ export class TopicStore {
       }
     }
     return deleted;
+  }
+
+  /**
+   * One log-cleaner pass over every partition (with a directory) of every topic whose cleanup.policy
+   * includes 'compact'; each partition is cleaned only if dirty enough. Synchronous. Errors are
+   * logged per partition. Returns the segments rewritten. The broker calls this every
+   * log.cleaner.backoff.ms (15000).
+   */
+  runCompaction(nowMs: number): number {
+    if (this.closed) return 0;
+    let rewritten = 0;
+    for (const state of [...this.byName.values()]) {
+      if (!logConfigFrom(state.topic.configs, this.defaults).cleanupPolicy.compact) continue;
+      for (let p = 0; p < state.topic.partitions; p++) {
+        if (!state.logs.has(p) && !this.fs.exists(`${state.dir}/${p}`)) continue;
+        try {
+          const log = this.partition(state.topic.name, p);
+          if (!log.offline) rewritten += log.compact(nowMs).segmentsRewritten;
+        } catch (err) {
+          this.logger.error({ topic: state.topic.name, partition: p, err }, 'compaction failed');
+        }
+      }
+    }
+    return rewritten;
   }
 
   /** Flushes and cleanly closes every open log (writing clean-shutdown markers). */
