@@ -45,6 +45,7 @@ export class Connection {
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => this.teardown());
+    socket.on('drain', () => this.updateReading());
     this.touch();
   }
 
@@ -135,10 +136,7 @@ export class Connection {
     const slot: Slot = { done: false, frame: null };
     this.slots.push(slot);
     this.inFlight++;
-    if (this.inFlight >= this.broker.limits.inFlightRequestsMax && !this.paused) {
-      this.paused = true;
-      this.socket.pause();
-    }
+    this.updateReading();
     let result: unknown;
     try {
       result = handler.handle(request, ctx);
@@ -205,10 +203,23 @@ export class Connection {
       }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
-    if (this.paused && this.inFlight < this.broker.limits.inFlightRequestsMax) {
+    this.updateReading();
+    if (this.slots.length === 0 && this.broker.stopping) this.socket.end();
+  }
+
+  /**
+   * Reading pauses while too many requests are in flight or while the client is not reading its
+   * responses (the socket's write buffer is past its high-water mark): a slow reader cannot pin memory.
+   */
+  private updateReading(): void {
+    if (this.closed || this.broker.stopping) return;
+    const shouldPause = this.inFlight >= this.broker.limits.inFlightRequestsMax || this.socket.writableNeedDrain;
+    if (shouldPause && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (!shouldPause && this.paused) {
       this.paused = false;
       this.socket.resume();
     }
-    if (this.slots.length === 0 && this.socket.isPaused() && this.broker.stopping) this.socket.end();
   }
 }
