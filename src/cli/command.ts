@@ -80,11 +80,17 @@ export async function runCommand(spec: CommandSpec, argv: string[]): Promise<num
   const options = allOptions(spec);
   const booleans = options.filter((o) => o.arg === undefined).map((o) => o.name);
   const known = new Set(options.map((o) => o.name));
-  const parsed = parseArgs(argv, booleans);
   const where = `minikafka ${spec.path.join(' ')}`;
-  for (const name of [...parsed.options.keys(), ...parsed.flags]) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     if (!known.has(name)) throw new UsageError(`${where}: unknown option --${name} (see --help)`);
+    if (eq < 0 && !booleans.includes(name)) i++; // its value may itself start with --
   }
+  const parsed = parseArgs(argv, booleans);
   const positional = parsed.positional.filter((p) => p !== '--');
   const min = spec.positionalMin ?? 0;
   const max = spec.positionalMax ?? min;
