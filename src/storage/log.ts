@@ -99,6 +99,10 @@ export class PartitionLog {
   get durableEndOffset(): number {
     return this.durableOffset;
   }
+  /** Base offset of the active segment: the cleaner never touches offsets at or past it. */
+  get activeSegmentBaseOffset(): number {
+    return this.active.baseOffset;
+  }
   get segmentCount(): number {
     return this.segments.length;
   }
