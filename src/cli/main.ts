@@ -43,11 +43,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const argv = process.argv.slice(2);
-main(argv).then(
-  (code) => {
-    if (code !== 0) process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.exitCode = reportError(err, argv.includes('--json'));
-  },
-);
+// A finished command exits even if a socket or timer is left behind; `start` keeps running.
+const finish = (code: number): void => {
+  process.exitCode = code;
+  if (argv[0] !== 'start') setTimeout(() => process.exit(code), 1000).unref();
+};
+main(argv).then(finish, (err: unknown) => finish(reportError(err, argv.includes('--json'))));

@@ -43,7 +43,7 @@ export class ProgressBar {
     const fraction = Math.min(1, this.totalBytes === 0 ? 1 : doneBytes / this.totalBytes);
     const seconds = Math.max(0.001, (nowMs - this.startMs) / 1000);
     const tail = ` ${(fraction * 100).toFixed(0).padStart(3)}% ${formatBytes(doneBytes)}/${formatBytes(this.totalBytes)} ${messages} msgs ${Math.round(messages / seconds)} msg/s`;
-    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - tail.length - 3));
+    const width = Math.max(10, Math.min(40, (this.stream.columns || 80) - tail.length - 3));
     const filled = Math.round(fraction * width);
     return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}`;
   }
