@@ -79,6 +79,10 @@ export function cleanLog(host: CleanerHost, state: CleanerState, nowMs: number, 
 function cleanableRange(host: CleanerHost, nowMs: number): Segment[] {
   const out: Segment[] = [];
   const lagMs = host.config.minCompactionLagMs;
+  host.segments.forEach((seg, i) => {
+    const next = host.segments[i + 1];
+    if (next !== undefined && next.baseOffset <= seg.baseOffset) throw new Error(`segments ${seg.baseOffset} and ${next.baseOffset} out of order`);
+  });
   for (const seg of host.segments.slice(0, -1)) {
     if (seg.dirty || seg.syncing) break;
     if (lagMs > 0 && seg.maxTimestamp().timestamp > nowMs - lagMs) break;

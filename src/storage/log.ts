@@ -321,6 +321,8 @@ export class PartitionLog {
   /** Seals the active segment and starts a new one at the log end offset. */
   roll(now = this.clock()): void {
     this.ensureWritable();
+    // An empty active segment already starts at the log end: a second one would share its files.
+    if (this.active.sizeBytes() === 0) return;
     try {
       this.active.seal();
       const seg = Segment.create(this.fs, this.dir, this.nextOffset, this.config.indexIntervalBytes, now);
