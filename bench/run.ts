@@ -1,0 +1,360 @@
+/**
+ * `npm run bench`: minikafka (built, in its own process, on a temporary data dir) against librdkafka's
+ * in-memory mock cluster in the same run, with bench/loadgen.c as the load. Progress on stderr; the
+ * results as JSON and Markdown in bench/results/, and the table in bench/RESULTS.md.
+ *
+ * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
+ * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
+ * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { spawnBroker, type BrokerProcess } from '../test/support/broker-process.js';
+import { startMockCluster, type MockCluster } from '../test/support/mock-cluster.js';
+import { freePort } from '../test/support/net.js';
+import { repoRoot } from '../test/support/paths.js';
+import {
+  apiVersionsOnce, buildLoadgen, cpuSeconds, fsyncProbe, killAndWait, loadgen, measureStartup, median, progress, RssSampler, rssBytes,
+  type LoadgenResult,
+} from './lib.js';
+import { renderMarkdown, type Row, type Results } from './report.js';
+
+const envInt = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const startupMb = envInt('BENCH_STARTUP_MB', 1024);
+const idleConnections = envInt('BENCH_IDLE_CONNECTIONS', 5000);
+const latencyMs = envInt('BENCH_LATENCY_MS', 5000);
+const manyPartitions = envInt('BENCH_PARTITIONS_MANY', 10_000);
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+
+const rows: Row[] = [];
+const extra: Record<string, unknown> = {};
+const MB = 1e6;
+
+interface Target {
+  name: 'minikafka' | 'mock';
+  bootstrap: string;
+  pid: number;
+  createTopics(base: string, count: number, partitions: number): Promise<string>;
+}
+
+async function minikafkaTarget(broker: BrokerProcess): Promise<Target> {
+  return {
+    name: 'minikafka',
+    bootstrap: broker.bootstrap,
+    pid: broker.pid,
+    async createTopics(base, count, partitions) {
+      const r = await loadgen(['create', '--brokers', broker.bootstrap, '--topic', base, '--topics', String(count), '--partitions', String(partitions)], 120_000);
+      if (r.exitCode !== 0) throw new Error(`CreateTopics ${base}: ${JSON.stringify(r)}`);
+      return base;
+    },
+  };
+}
+
+function mockTarget(mock: MockCluster): Target {
+  return {
+    name: 'mock',
+    bootstrap: mock.bootstrap,
+    pid: mock.pid,
+    async createTopics(base, count, partitions) {
+      // The 2.0.2 mock has no controller for CreateTopics: use its own command.
+      for (let i = 0; i < count; i++) await mock.createTopic(`${base}.${i}`, partitions);
+      return base;
+    },
+  };
+}
+
+async function phase(name: string, body: () => Promise<void>): Promise<void> {
+  if (only && !only.has(name)) return;
+  const t0 = Date.now();
+  progress(`phase ${name}`);
+  try {
+    await body();
+  } catch (error) {
+    progress(`phase ${name} failed: ${(error as Error).stack ?? String(error)}`);
+    rows.push({ section: name, name: `${name}: failed`, unit: '', note: `not measured: ${(error as Error).message.split('\n')[0]}` });
+  }
+  progress(`phase ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// The 2.0.2 mock keeps at most ~5 MiB (or 100,000 batches) per partition and silently drops older
+// data: each run stays under that per partition; runs are repeated on fresh topics for stable figures.
+const produceCases = [
+  { size: 100, partitions: 1, perPartition: 40_000, runs: 8 },
+  { size: 100, partitions: 8, perPartition: 40_000, runs: 3 },
+  { size: 1024, partitions: 1, perPartition: 4_500, runs: 10 },
+  { size: 1024, partitions: 8, perPartition: 4_500, runs: 4 },
+];
+
+function aggregate(r: LoadgenResult): { msgsPerSec: number; mbPerSec: number; delivered: number; expected: number } {
+  const runs = (r.runs as Array<{ count: number; delivered: number; seconds: number }>) ?? [];
+  const delivered = runs.reduce((s, x) => s + x.delivered, 0);
+  const expected = runs.reduce((s, x) => s + x.count, 0);
+  const seconds = runs.reduce((s, x) => s + x.seconds, 0);
+  const size = Number(r.size);
+  return { msgsPerSec: delivered / seconds, mbPerSec: (delivered * size) / seconds / MB, delivered, expected };
+}
+
+async function producePhase(targets: Target[], cpu: Map<string, { seconds: number; bytes: number }>): Promise<void> {
+  let topicSeq = 0;
+  for (const c of produceCases) {
+    for (const acks of ['1', '-1']) {
+      const measured: Record<string, { msgsPerSec: number; mbPerSec: number } | undefined> = {};
+      const notes: string[] = [];
+      for (const t of targets) {
+        const base = await t.createTopics(`p${topicSeq++}`, c.runs, c.partitions);
+        const cpu0 = cpuSeconds(t.pid);
+        const r = await loadgen(['produce', '--brokers', t.bootstrap, '--topic', base, '--topics', String(c.runs), '--count', String(c.perPartition * c.partitions),
+          '--size', String(c.size), '--acks', acks, '--partitions', String(c.partitions)]);
+        const a = aggregate(r);
+        const used = cpu.get(t.name) ?? { seconds: 0, bytes: 0 };
+        cpu.set(t.name, { seconds: used.seconds + cpuSeconds(t.pid) - cpu0, bytes: used.bytes + a.delivered * c.size });
+        if (a.delivered !== a.expected || r.exitCode !== 0) {
+          notes.push(`${t.name}: ${a.delivered}/${a.expected} confirmed`);
+          measured[t.name] = undefined;
+        } else {
+          measured[t.name] = a;
+        }
+        progress(`produce ${c.size} B x${c.partitions} acks=${acks} ${t.name}: ${a.msgsPerSec.toFixed(0)} msgs/s`);
+      }
+      const target = c.size === 100 ? (acks === '-1' ? 1.0 : 1.2) : undefined;
+      const name = `produce ${c.size === 100 ? '100 B' : '1 KiB'}, ${c.partitions} partition${c.partitions > 1 ? 's' : ''}, acks=${acks}`;
+      rows.push({ section: 'produce', name, unit: 'msgs/s', minikafka: measured.minikafka?.msgsPerSec, mock: measured.mock?.msgsPerSec, higherIsBetter: true,
+        targetRatio: target, note: [`MB/s ${fmt(measured.minikafka?.mbPerSec)} vs ${fmt(measured.mock?.mbPerSec)}`, ...notes].join('; ') });
+    }
+  }
+}
+
+async function consumePhase(targets: Target[], cpu: Map<string, { seconds: number; bytes: number }>): Promise<void> {
+  const cases = [{ size: 100, perPartition: 40_000 }, { size: 1024, perPartition: 4_500 }];
+  const partitions = 8;
+  for (const c of cases) {
+    const count = c.perPartition * partitions;
+    for (const members of [0, 4]) {
+      const measured: Record<string, number | undefined> = {};
+      const notes: string[] = [];
+      for (const t of targets) {
+        const base = await t.createTopics(`c${c.size}m${members}`, 1, partitions);
+        const topic = `${base}.0`;
+        const p = await loadgen(['produce', '--brokers', t.bootstrap, '--topic', topic, '--count', String(count), '--size', String(c.size), '--acks', '1', '--partitions', String(partitions)]);
+        if (p.exitCode !== 0) throw new Error(`filling ${topic} on ${t.name} failed`);
+        const cpu0 = cpuSeconds(t.pid);
+        const args = ['consume', '--brokers', t.bootstrap, '--topic', topic, '--count', String(count), '--partitions', String(partitions)];
+        if (members > 0) args.push('--members', String(members), '--group', `bench-${topic}`);
+        const r = await loadgen(args);
+        if (members === 0) {
+          const used = cpu.get(t.name) ?? { seconds: 0, bytes: 0 };
+          cpu.set(t.name, { seconds: used.seconds + cpuSeconds(t.pid) - cpu0, bytes: used.bytes + Number(r.bytes) });
+        }
+        if (Number(r.received) !== count) {
+          notes.push(`${t.name}: ${String(r.received)}/${count} received`);
+          measured[t.name] = undefined;
+        } else {
+          measured[t.name] = Number(r.msgsPerSec);
+          if (members > 0) notes.push(`${t.name} group ready in ${Number(r.startSeconds).toFixed(2)} s (not timed)`);
+        }
+        progress(`consume ${c.size} B ${members ? `group of ${members}` : 'one consumer'} ${t.name}: ${Number(r.msgsPerSec).toFixed(0)} msgs/s`);
+      }
+      rows.push({ section: 'consume', name: `consume ${c.size === 100 ? '100 B' : '1 KiB'}, 8 partitions, ${members ? `group of ${members}` : 'one consumer'}`,
+        unit: 'msgs/s', minikafka: measured.minikafka, mock: measured.mock, higherIsBetter: true, targetRatio: 1.0, note: notes.join('; ') });
+    }
+  }
+}
+
+async function latencyPhase(targets: Target[], fsyncP99Ms: number | undefined): Promise<void> {
+  for (const acks of ['1', '-1']) {
+    const measured: Record<string, LoadgenResult | undefined> = {};
+    for (const t of targets) {
+      const base = await t.createTopics(`lat${acks === '1' ? 'a1' : 'all'}`, 1, 1);
+      const r = await loadgen(['latency', '--brokers', t.bootstrap, '--topic', `${base}.0`, '--rate', '1000', '--duration-ms', String(latencyMs), '--acks', acks, '--partitions', '1', '--size', '100']);
+      measured[t.name] = Number(r.received) === Number(r.count) ? r : undefined;
+      progress(`latency acks=${acks} ${t.name}: p50 ${String(r.p50Ms)} p99 ${String(r.p99Ms)} max ${String(r.maxMs)} ms`);
+    }
+    const limit = acks === '1' ? 2 : fsyncP99Ms === undefined ? undefined : 2 + fsyncP99Ms;
+    for (const stat of ['p50Ms', 'p99Ms', 'maxMs'] as const) {
+      rows.push({ section: 'latency', name: `latency 1,000 msgs/s, acks=${acks}, ${stat.slice(0, -2)}`, unit: 'ms',
+        minikafka: num(measured.minikafka?.[stat]), mock: num(measured.mock?.[stat]), higherIsBetter: false,
+        targetAbs: stat === 'p99Ms' ? limit : undefined,
+        note: stat === 'p50Ms' ? 'mock answers an empty Fetch after its MaxWaitMs (500 ms) instead of on append' : undefined });
+    }
+  }
+}
+
+async function idleConnectionsPhase(broker: BrokerProcess): Promise<void> {
+  const before = rssBytes(broker.pid);
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < idleConnections; i += 100) {
+      const batch = await Promise.all(Array.from({ length: Math.min(100, idleConnections - i) }, () => apiVersionsOnce(broker.port, true)));
+      sockets.push(...batch);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = rssBytes(broker.pid);
+    const perKiB = (after - before) / sockets.length / 1024;
+    extra.idleConnections = { count: sockets.length, rssBeforeMB: before / MB, rssAfterMB: after / MB };
+    rows.push({ section: 'memory', name: `RSS per idle connection (${sockets.length} connections)`, unit: 'KiB', minikafka: perKiB, targetAbs: 16, higherIsBetter: false,
+      note: `RSS ${fmt(before / MB)} MB -> ${fmt(after / MB)} MB` });
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
+}
+
+async function manyPartitionsPhase(broker: BrokerProcess): Promise<void> {
+  const perTopic = 1000;
+  const topics = Math.ceil(manyPartitions / perTopic);
+  const t0 = Date.now();
+  const r = await loadgen(['create', '--brokers', broker.bootstrap, '--topic', 'many', '--topics', String(topics), '--partitions', String(perTopic)], 180_000);
+  if (r.exitCode !== 0) throw new Error(`creating ${manyPartitions} partitions failed: ${JSON.stringify(r)}`);
+  const createMs = Date.now() - t0;
+  await new Promise((res) => setTimeout(res, 1000));
+  rows.push({ section: 'memory', name: `RSS with ${topics * perTopic} more partitions (created, idle)`, unit: 'MB', minikafka: rssBytes(broker.pid) / MB, targetAbs: 300, higherIsBetter: false,
+    note: `CreateTopics of ${topics} x ${perTopic} partitions took ${createMs} ms` });
+}
+
+async function startupPhase(scratch: string): Promise<void> {
+  const empty: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = mkdtempSync(join(scratch, 'empty-'));
+    const { ms, pid } = await measureStartup(dir, await freePort());
+    empty.push(ms);
+    await killAndWait(pid, 'SIGTERM');
+  }
+  rows.push({ section: 'start-up', name: 'start-up, empty data dir (median of 3)', unit: 'ms', minikafka: median(empty), targetAbs: 150, higherIsBetter: false, note: `runs ${empty.map((x) => x.toFixed(0)).join(', ')}` });
+
+  const dir = mkdtempSync(join(scratch, 'full-'));
+  const broker = await spawnBroker({ dataDir: dir });
+  const count = Math.round((startupMb * 1024 * 1024) / 1024);
+  try {
+    await minikafkaTarget(broker).then((t) => t.createTopics('s100', 1, 100));
+    const t0 = Date.now();
+    const r = await loadgen(['produce', '--brokers', broker.bootstrap, '--topic', 's100.0', '--count', String(count), '--size', '1024', '--acks', '1', '--partitions', '100'], 300_000);
+    if (r.exitCode !== 0) throw new Error(`filling 100 partitions failed: ${JSON.stringify(r).slice(0, 300)}`);
+    progress(`wrote ${startupMb} MiB to 100 partitions in ${Date.now() - t0} ms`);
+  } finally {
+    await broker.stop(30_000);
+  }
+  const label = `100 partitions / ${startupMb >= 1024 ? `${startupMb / 1024} GiB` : `${startupMb} MiB`}`;
+  const clean: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { ms, pid } = await measureStartup(dir, await freePort());
+    clean.push(ms);
+    await new Promise((res) => setTimeout(res, 200));
+    await killAndWait(pid, 'SIGTERM', 30_000);
+  }
+  rows.push({ section: 'start-up', name: `start-up, ${label}, after a clean stop (median of 3)`, unit: 'ms', minikafka: median(clean), targetAbs: 400, higherIsBetter: false, note: `runs ${clean.map((x) => x.toFixed(0)).join(', ')}` });
+  // Start once more and SIGKILL it: each measured start then follows an unclean stop.
+  const first = await measureStartup(dir, await freePort());
+  await new Promise((res) => setTimeout(res, 200));
+  await killAndWait(first.pid, 'SIGKILL');
+  const unclean: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { ms, pid } = await measureStartup(dir, await freePort(), 120_000);
+    unclean.push(ms);
+    await new Promise((res) => setTimeout(res, 200));
+    await killAndWait(pid, 'SIGKILL');
+  }
+  rows.push({ section: 'start-up', name: `start-up, ${label}, after SIGKILL (median of 3)`, unit: 'ms', minikafka: median(unclean), higherIsBetter: false, note: `runs ${unclean.map((x) => x.toFixed(0)).join(', ')}; no target in the issue` });
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined ? '-' : value >= 100 ? value.toFixed(0) : value.toFixed(2);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'minikafka-bench-'));
+  const machine = {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGB: Math.round(totalmem() / 1e9),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  };
+  progress(`machine: ${JSON.stringify(machine)}; scratch ${scratch}`);
+  let broker: BrokerProcess | undefined;
+  let mock: MockCluster | undefined;
+  let fsyncP99Ms: number | undefined;
+  try {
+    await phase('fsync', async () => {
+      const probe = fsyncProbe(scratch);
+      fsyncP99Ms = probe.p99Ms;
+      extra.fsync = probe;
+      rows.push({ section: 'disk', name: 'fdatasync of 64 KiB on the data dir disk, p50', unit: 'ms', minikafka: probe.p50Ms });
+      rows.push({ section: 'disk', name: 'fdatasync of 64 KiB on the data dir disk, p99', unit: 'ms', minikafka: probe.p99Ms });
+    });
+    await phase('startup', () => startupPhase(scratch));
+
+    const loadgenProblem = buildLoadgen();
+    if (loadgenProblem) {
+      progress(loadgenProblem);
+      rows.push({ section: 'load', name: 'produce, consume, latency, CPU, memory under load, 10,000 partitions', unit: '', note: `not measured: ${loadgenProblem}` });
+    }
+
+    broker = await spawnBroker({ dataDir: join(scratch, 'data') });
+    await new Promise((r) => setTimeout(r, 1000));
+    rows.push({ section: 'memory', name: 'idle RSS (after start-up, no topics)', unit: 'MB', minikafka: rssBytes(broker.pid) / MB, targetAbs: 60, higherIsBetter: false });
+
+    if (!loadgenProblem) {
+      mock = await startMockCluster();
+      const targets = [await minikafkaTarget(broker), mockTarget(mock)];
+      const sampler = new RssSampler(broker.pid);
+      const cpuProduce = new Map<string, { seconds: number; bytes: number }>();
+      const cpuFetch = new Map<string, { seconds: number; bytes: number }>();
+      await phase('produce', () => producePhase(targets, cpuProduce));
+      await phase('consume', () => consumePhase(targets, cpuFetch));
+      await phase('latency', () => latencyPhase(targets, fsyncP99Ms));
+      const peak = sampler.stop();
+      if (!only || only.has('produce') || only.has('consume')) {
+        rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, targetAbs: 200, higherIsBetter: false, note: 'sampled every 50 ms through the produce, consume and latency phases' });
+        for (const [label, m] of [['produced', cpuProduce], ['fetched', cpuFetch]] as const) {
+          const mk = m.get('minikafka');
+          const mo = m.get('mock');
+          rows.push({ section: 'cpu', name: `broker CPU seconds per GB ${label}`, unit: 's/GB', minikafka: mk && mk.bytes > 0 ? mk.seconds / (mk.bytes / 1e9) : undefined,
+            mock: mo && mo.bytes > 0 ? mo.seconds / (mo.bytes / 1e9) : undefined, higherIsBetter: false,
+            note: `payload bytes; ${label === 'produced' ? 'all produce runs (acks=1 and -1)' : 'one-consumer runs'}; /proc/<pid>/stat utime+stime` });
+        }
+      }
+      await phase('connections', () => idleConnectionsPhase(broker!));
+      await phase('partitions', () => manyPartitionsPhase(broker!));
+    } else {
+      await phase('connections', () => idleConnectionsPhase(broker!));
+    }
+  } finally {
+    await broker?.stop(30_000);
+    await mock?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) },
+    durationSeconds: (Date.now() - started) / 1000,
+    rows,
+    extra,
+  };
+  const markdown = renderMarkdown(results);
+  const outDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const stamp = results.date.replace(/[:.]/g, '-');
+  writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, `${stamp}.md`), markdown);
+  if (!only) writeFileSync(join(repoRoot, 'bench', 'RESULTS.md'), markdown);
+  process.stdout.write(markdown);
+  progress(`done in ${results.durationSeconds.toFixed(0)} s: bench/results/${stamp}.{json,md}${only ? '' : ' and bench/RESULTS.md'}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    progress(`failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
