@@ -105,7 +105,7 @@ export interface ConsumerOptions<K, V> extends ClientOptions {
   groupId?: string;
   /** Default 'auto'. */
   groupProtocol?: GroupProtocol;
-  /** Classic protocol only. Default 'cooperative-sticky'. */
+  /** Classic protocol only. Default 'range' ('cooperative-sticky' is not implemented yet and is refused). */
   assignor?: ClassicAssignor;
   /** Default 45000. */
   sessionTimeoutMs?: number;
