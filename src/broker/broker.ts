@@ -107,6 +107,14 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     }
   }, config.int('log.retention.check.interval.ms'));
   retentionTimer.unref();
+  const cleanerTimer = setInterval(() => {
+    try {
+      store.runCompaction(Date.now());
+    } catch (err) {
+      log.error({ err }, 'compaction failed');
+    }
+  }, config.int('log.cleaner.backoff.ms'));
+  cleanerTimer.unref();
 
   const bootstrap = `${state.advertised.host}:${state.advertised.port}`;
   log.info({ host: bound.host, port: bound.port, bootstrap, dataDir, nodeId, clusterId }, 'listening');
@@ -116,6 +124,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     closing ??= (async () => {
       state.stopping = true;
       clearInterval(retentionTimer);
+      clearInterval(cleanerTimer);
       purgatory.wakeAll();
       await server.close();
       groups.close();
@@ -141,6 +150,10 @@ function storeDefaults(config: BrokerConfig) {
     segmentMs: config.int('log.roll.ms'),
     retentionMs: config.int('log.retention.ms'),
     retentionBytes: config.int('log.retention.bytes'),
+    cleanupPolicy: config.string('log.cleanup.policy'),
+    deleteRetentionMs: config.int('log.cleaner.delete.retention.ms'),
+    minCleanableDirtyRatio: Number(config.string('log.cleaner.min.cleanable.ratio')),
+    minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
   };

@@ -35,6 +35,11 @@ export const configDefs = {
   'log.retention.ms': { kind: 'long', default: '604800000', doc: 'Delete segments older than this (-1: never)' },
   'log.retention.bytes': { kind: 'long', default: '-1', doc: 'Delete old segments beyond this size per partition (-1: never)' },
   'log.retention.check.interval.ms': { kind: 'long', default: '300000', doc: 'How often retention runs' },
+  'log.cleanup.policy': { kind: 'string', default: 'delete', doc: 'Default cleanup.policy of new topics: delete, compact or compact,delete' },
+  'log.cleaner.backoff.ms': { kind: 'long', default: '15000', doc: 'How often the cleaner looks for compacted partitions to clean' },
+  'log.cleaner.delete.retention.ms': { kind: 'long', default: '86400000', doc: 'Keep tombstones this long after their segment was cleaned' },
+  'log.cleaner.min.cleanable.ratio': { kind: 'string', default: '0.5', doc: 'Clean a compacted partition once this share of it is dirty' },
+  'log.cleaner.min.compaction.lag.ms': { kind: 'long', default: '0', doc: 'Records younger than this are not compacted' },
   'log.index.interval.bytes': { kind: 'int', default: '4096', doc: 'Bytes of log between sparse index entries' },
   'log.message.timestamp.type': { kind: 'string', default: 'CreateTime', doc: 'CreateTime or LogAppendTime' },
   'message.max.bytes': { kind: 'int', default: '1048588', doc: 'Largest record batch accepted' },
@@ -68,13 +73,15 @@ export const topicConfigDefaults: Record<string, ConfigName | null> = {
   'message.timestamp.type': 'log.message.timestamp.type',
   'max.message.bytes': 'message.max.bytes',
   'index.interval.bytes': 'log.index.interval.bytes',
-  'cleanup.policy': null,
+  'cleanup.policy': 'log.cleanup.policy',
+  'delete.retention.ms': 'log.cleaner.delete.retention.ms',
+  'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
+  'min.compaction.lag.ms': 'log.cleaner.min.compaction.lag.ms',
   'min.insync.replicas': null,
   'compression.type': null,
 };
 
 export const topicConfigStaticDefaults: Record<string, string> = {
-  'cleanup.policy': 'delete',
   'min.insync.replicas': '1',
   'compression.type': 'producer',
 };

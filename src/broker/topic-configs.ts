@@ -2,7 +2,8 @@
 import type { BrokerConfig } from './config.js';
 import { topicConfigDefaults, topicConfigStaticDefaults } from './config.js';
 
-const numeric = new Set(['segment.bytes', 'segment.ms', 'retention.ms', 'retention.bytes', 'max.message.bytes', 'index.interval.bytes', 'min.insync.replicas']);
+const numeric = new Set(['segment.bytes', 'segment.ms', 'retention.ms', 'retention.bytes', 'max.message.bytes', 'index.interval.bytes', 'min.insync.replicas', 'delete.retention.ms', 'min.compaction.lag.ms']);
+const ratios = new Set(['min.cleanable.dirty.ratio']);
 const choices: Record<string, string[]> = {
   'message.timestamp.type': ['CreateTime', 'LogAppendTime'],
   'cleanup.policy': ['delete', 'compact', 'compact,delete', 'delete,compact'],
@@ -14,6 +15,7 @@ export function checkTopicConfig(name: string, value: string | null): string | n
   if (!(name in topicConfigDefaults)) return `Unknown topic config name: ${name}`;
   if (value === null) return `Null value not supported for topic config ${name}`;
   if (numeric.has(name) && !/^-?\d+$/.test(value)) return `Invalid value ${value} for configuration ${name}: Not a number of type LONG`;
+  if (ratios.has(name) && !(/^\d*\.?\d+$/.test(value) && Number(value) <= 1)) return `Invalid value ${value} for configuration ${name}: Value must be between 0 and 1`;
   const allowed = choices[name];
   if (allowed !== undefined && !allowed.includes(value)) return `Invalid value ${value} for configuration ${name}: String must be one of: ${allowed.join(', ')}`;
   return null;

@@ -1,6 +1,8 @@
 /**
- * JoinGroup (key 11), v2-9: classic groups. KIP-394 (v4+: a new member first gets MEMBER_ID_REQUIRED
+ * JoinGroup (key 11), v0-9: classic groups. KIP-394 (v4+: a new member first gets MEMBER_ID_REQUIRED
  * with its id), KIP-345 static members (v5+), skipAssignment for a static leader rejoining (v9+).
+ * v0-1 are below Kafka 4.0's floor (KIP-896) but kept: clients still shipped by distributions (Sarama 1.22
+ * in Debian) join with v1, and v0 only lacks the rebalance timeout (the session timeout stands in).
  * The response is sent when the rebalance completes (the request is parked until then).
  */
 import type { JoinGroupRequest, JoinGroupResponseInput } from '../../protocol/generated/index.js';
@@ -10,7 +12,7 @@ import { clientHost, code } from './group-common.js';
 export const joinGroupHandler: ApiHandler = {
   apiKey: 11,
   name: 'JoinGroup',
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 9,
   async handle(req: JoinGroupRequest, ctx: RequestContext): Promise<JoinGroupResponseInput> {
     const r = await ctx.broker.groups.joinGroup({
