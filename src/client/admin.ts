@@ -1,62 +1,245 @@
-// Admin: topics, configs, offsets and groups.
+// Admin: topics, configs, offsets and groups, each a request to the right broker (any broker, a
+// partition leader, or a group's coordinator), retried on retriable errors.
+import { ApiKey, Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
+import { decodeAssignment } from './group-protocol.js';
+import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './offsets.js';
 import type { ClientOptions } from './types.js';
 import type {
   ClusterDescription, CommittedOffset, ConfigResource, ConfigResourceResult, GroupDescription, GroupListing,
-  NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
+  GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
 } from './admin-types.js';
 
-const notImplemented = (): never => {
-  throw new KafkaClientError(-1, 'not implemented');
-};
+const TOPIC_ALREADY_EXISTS = 36;
+const resourceTypes = { topic: 2, broker: 4 } as const;
+
+function check(code: number, context: string, message?: string | null): void {
+  if (code !== 0) throw new KafkaClientError(code, message ? `${context}: ${message}` : context);
+}
 
 /** Administers topics, configs, offsets and consumer groups. Every method throws a KafkaClientError on failure. */
 export class Admin {
-  constructor(readonly options: ClientOptions) {}
+  private readonly cluster: Cluster;
+
+  constructor(readonly options: ClientOptions) {
+    this.cluster = new Cluster(options);
+  }
+
+  private async call(apiKey: number, body: object | ((v: number) => object), timeoutMs?: number): Promise<any> {
+    return this.cluster.retry(async () => {
+      const conn = await this.cluster.any();
+      return (await conn.request(apiKey, body, timeoutMs === undefined ? {} : { timeoutMs })).body;
+    });
+  }
 
   /** Optional: every method connects when needed. */
-  async connect(): Promise<void> { notImplemented(); }
+  async connect(): Promise<void> {
+    await this.cluster.retry(() => this.cluster.refreshMetadata([]));
+  }
 
   /** Creates topics; `ignoreExisting` makes TOPIC_ALREADY_EXISTS a success. */
-  async createTopics(topics: readonly NewTopic[], options?: { ignoreExisting?: boolean; validateOnly?: boolean }): Promise<void> { void topics; void options; notImplemented(); }
+  async createTopics(topics: readonly NewTopic[], options: { ignoreExisting?: boolean; validateOnly?: boolean } = {}): Promise<void> {
+    const body = await this.call(ApiKey.CreateTopics, {
+      timeoutMs: 30_000, validateOnly: options.validateOnly ?? false,
+      topics: topics.map((t) => ({
+        name: t.topic, numPartitions: t.partitions ?? -1, replicationFactor: t.replicationFactor ?? -1, assignments: [],
+        configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    for (const t of body.topics) {
+      if (t.errorCode === TOPIC_ALREADY_EXISTS && options.ignoreExisting === true) continue;
+      check(t.errorCode, `create topic ${t.name}`, t.errorMessage);
+    }
+  }
 
-  async deleteTopics(topics: readonly string[]): Promise<void> { void topics; notImplemented(); }
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    const body = await this.call(ApiKey.DeleteTopics, { topics: topics.map((name) => ({ name, topicId: '00000000-0000-0000-0000-000000000000' })), topicNames: [...topics], timeoutMs: 30_000 });
+    for (const t of body.responses) check(t.errorCode, `delete topic ${t.name}`, t.errorMessage);
+    for (const t of topics) this.cluster.topics.delete(t);
+  }
 
   /** Topic names, sorted; internal topics only with `includeInternal`. */
-  async listTopics(options?: { includeInternal?: boolean }): Promise<string[]> { void options; return notImplemented(); }
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
+    await this.cluster.retry(() => this.cluster.refreshMetadata(null));
+    return [...this.cluster.topics.values()].filter((t) => options.includeInternal === true || !t.internal).map((t) => t.name).sort();
+  }
 
   /** Every topic when `topics` is omitted. */
-  async describeTopics(topics?: readonly string[]): Promise<TopicDescription[]> { void topics; return notImplemented(); }
+  async describeTopics(topics?: readonly string[]): Promise<TopicDescription[]> {
+    const errors = await this.cluster.retry(() => this.cluster.refreshMetadata(topics ?? null));
+    for (const [name, code] of errors) check(code, `describe topic ${name}`);
+    const names = topics ?? [...this.cluster.topics.keys()].sort();
+    return names.map((name) => {
+      const t = this.cluster.topics.get(name);
+      if (t === undefined) throw new KafkaClientError(3, name);
+      return { name, topicId: t.topicId, internal: t.internal, partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) };
+    });
+  }
 
   /** Grows topics to `count` partitions in total. */
-  async createPartitions(topics: ReadonlyArray<{ topic: string; count: number }>): Promise<void> { void topics; notImplemented(); }
+  async createPartitions(topics: ReadonlyArray<{ topic: string; count: number }>): Promise<void> {
+    const body = await this.call(ApiKey.CreatePartitions, { topics: topics.map((t) => ({ name: t.topic, count: t.count, assignments: null })), timeoutMs: 30_000, validateOnly: false });
+    for (const r of body.results) check(r.errorCode, `create partitions ${r.name}`, r.errorMessage);
+    for (const t of topics) this.cluster.topics.delete(t.topic);
+  }
 
-  async describeConfigs(resources: readonly ConfigResource[]): Promise<ConfigResourceResult[]> { void resources; return notImplemented(); }
+  async describeConfigs(resources: readonly ConfigResource[]): Promise<ConfigResourceResult[]> {
+    const body = await this.call(ApiKey.DescribeConfigs, {
+      includeSynonyms: false, includeDocumentation: false,
+      resources: resources.map((r) => ({ resourceType: resourceTypes[r.type], resourceName: r.name, configurationKeys: r.configNames ?? null })),
+    });
+    return body.results.map((r: any) => {
+      check(r.errorCode, `describe configs ${r.resourceName}`, r.errorMessage);
+      return {
+        type: r.resourceType === resourceTypes.broker ? 'broker' : 'topic',
+        name: r.resourceName,
+        configs: r.configs.map((c: any) => ({ name: c.name, value: c.value, readOnly: c.readOnly, isDefault: c.isDefault ?? c.configSource === 5, isSensitive: c.isSensitive })),
+      };
+    });
+  }
 
   /** One offset per partition of `topic`, by partition. */
-  async listOffsets(topic: string, spec?: OffsetSpec): Promise<PartitionOffset[]> { void topic; void spec; return notImplemented(); }
+  async listOffsets(topic: string, spec: OffsetSpec = 'latest'): Promise<PartitionOffset[]> {
+    const info = await this.cluster.retry(() => this.cluster.topic(topic, { refresh: true }), { topic });
+    const ts = spec === 'earliest' ? EARLIEST : spec === 'latest' ? LATEST : BigInt(spec.timestamp);
+    const offsets = await listOffsets(this.cluster, topic, info.partitions.map((p) => p.partition), ts);
+    return [...offsets].map(([partition, o]) => ({ partition, offset: o.offset, timestamp: o.timestamp })).sort((a, b) => a.partition - b.partition);
+  }
 
   /** The group's committed offsets, for the given topics or every topic it committed for. */
-  async fetchCommittedOffsets(groupId: string, topics?: readonly string[]): Promise<CommittedOffset[]> { void groupId; void topics; return notImplemented(); }
+  async fetchCommittedOffsets(groupId: string, topics?: readonly string[]): Promise<CommittedOffset[]> {
+    let request: { name: string; partitions: number[] }[] | null = null;
+    if (topics !== undefined) {
+      request = [];
+      for (const t of topics) {
+        const info = await this.cluster.retry(() => this.cluster.topic(t), { topic: t });
+        request.push({ name: t, partitions: info.partitions.map((p) => p.partition) });
+      }
+    }
+    const out = await fetchCommitted(this.cluster, groupId, request);
+    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
 
   /**
    * Moves the group's committed offsets of `topic` (all partitions, or `partitions`) to `to`. The group
    * must have no active members. Resolves with the offsets committed.
    */
-  async resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: readonly number[]): Promise<CommittedOffset[]> { void groupId; void topic; void to; void partitions; return notImplemented(); }
+  async resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: readonly number[]): Promise<CommittedOffset[]> {
+    const info = await this.cluster.retry(() => this.cluster.topic(topic, { refresh: true }), { topic });
+    const ps = partitions ?? info.partitions.map((p) => p.partition);
+    let offsets: Map<number, bigint>;
+    if (typeof to === 'object' && 'offset' in to) {
+      offsets = new Map(ps.map((p) => [p, to.offset]));
+    } else {
+      const ts = to === 'earliest' ? EARLIEST : to === 'latest' ? LATEST : BigInt(to.timestamp);
+      const listed = await listOffsets(this.cluster, topic, ps, ts);
+      const latest = ts >= 0n ? await listOffsets(this.cluster, topic, ps, LATEST) : undefined;
+      offsets = new Map(ps.map((p) => {
+        const o = listed.get(p)?.offset ?? -1n;
+        return [p, o >= 0n ? o : latest?.get(p)?.offset ?? 0n]; // no record at/after the timestamp: the end
+      }));
+    }
+    const list = [...offsets].map(([partition, offset]) => ({ topic, partition, offset }));
+    await commitOffsets(this.cluster, groupId, { memberId: '', generation: -1 }, list);
+    return list.map((o) => ({ ...o, metadata: null }));
+  }
 
-  async listGroups(): Promise<GroupListing[]> { return notImplemented(); }
+  async listGroups(): Promise<GroupListing[]> {
+    const body = await this.call(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] });
+    check(body.errorCode, 'ListGroups');
+    return body.groups.map((g: any) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.groupState ?? '', type: g.groupType ?? '' }))
+      .sort((a: GroupListing, b: GroupListing) => a.groupId.localeCompare(b.groupId));
+  }
 
   /** Members with their assignments, and committed offsets with lag. */
-  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> { void groupIds; return notImplemented(); }
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    const out: GroupDescription[] = [];
+    for (const groupId of groupIds) {
+      const base = (await this.describeConsumerGroup(groupId)) ?? (await this.describeClassicGroup(groupId));
+      out.push({ ...base, offsets: await this.lag(groupId) });
+    }
+    return out;
+  }
 
-  async deleteGroups(groupIds: readonly string[]): Promise<void> { void groupIds; notImplemented(); }
+  /** KIP-848 groups through ConsumerGroupDescribe; undefined when the group is not one (or the API is missing). */
+  private async describeConsumerGroup(groupId: string): Promise<Omit<GroupDescription, 'offsets'> | undefined> {
+    const conn = await this.cluster.retry(() => this.cluster.coordinator(groupId), { groupId });
+    if (!conn.supports(ApiKey.ConsumerGroupDescribe)) return undefined;
+    const { body } = await conn.request(ApiKey.ConsumerGroupDescribe, { groupIds: [groupId], includeAuthorizedOperations: false });
+    const g = body.groups[0];
+    if (g === undefined || g.errorCode !== 0) return undefined;
+    await this.cluster.refreshMetadata(null);
+    const nameOf = (id: string, name: string): string => name || ([...this.cluster.topics.values()].find((t) => t.topicId === id)?.name ?? id);
+    const members: GroupMemberDescription[] = g.members.map((m: any) => ({
+      memberId: m.memberId, clientId: m.clientId, host: m.clientHost,
+      assignment: m.assignment.topicPartitions.flatMap((tp: any) => tp.partitions.map((partition: number) => ({ topic: nameOf(tp.topicId, tp.topicName), partition }))),
+    }));
+    return { groupId, type: 'consumer', state: g.groupState, protocolType: 'consumer', protocol: g.assignorName, members };
+  }
 
-  async describeCluster(): Promise<ClusterDescription> { return notImplemented(); }
+  private async describeClassicGroup(groupId: string): Promise<Omit<GroupDescription, 'offsets'>> {
+    const body = await this.cluster.retry(async () => {
+      const conn = await this.cluster.coordinator(groupId);
+      return (await conn.request(ApiKey.DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false })).body;
+    }, { groupId });
+    const g = body.groups[0];
+    check(g.errorCode, `describe group ${groupId}`);
+    const members: GroupMemberDescription[] = g.members.map((m: any) => {
+      let assignment: { topic: string; partition: number }[] = [];
+      try {
+        if (g.protocolType === 'consumer') assignment = decodeAssignment(m.memberAssignment);
+      } catch {
+        assignment = [];
+      }
+      return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment };
+    });
+    return { groupId, type: 'classic', state: g.groupState, protocolType: g.protocolType, protocol: g.protocolData, members };
+  }
+
+  private async lag(groupId: string): Promise<GroupPartitionLag[]> {
+    const committed = await fetchCommitted(this.cluster, groupId, null);
+    const out: GroupPartitionLag[] = [];
+    const topics = [...new Set(committed.map((c) => c.topic))].sort();
+    for (const topic of topics) {
+      const mine = committed.filter((c) => c.topic === topic);
+      const ps = mine.map((c) => c.partition);
+      const ends = await listOffsets(this.cluster, topic, ps, LATEST);
+      const starts = await listOffsets(this.cluster, topic, ps, EARLIEST);
+      for (const c of mine.sort((a, b) => a.partition - b.partition)) {
+        const end = ends.get(c.partition)?.offset ?? -1n;
+        const from = c.offset >= 0n ? c.offset : starts.get(c.partition)?.offset ?? 0n;
+        out.push({ topic, partition: c.partition, committed: c.offset, end, lag: end >= from ? end - from : 0n });
+      }
+    }
+    return out;
+  }
+
+  async deleteGroups(groupIds: readonly string[]): Promise<void> {
+    for (const groupId of groupIds) {
+      const body = await this.cluster.retry(async () => {
+        const conn = await this.cluster.coordinator(groupId);
+        return (await conn.request(ApiKey.DeleteGroups, { groupsNames: [groupId] })).body;
+      }, { groupId });
+      for (const r of body.results) check(r.errorCode, `delete group ${r.groupId}`);
+    }
+  }
+
+  async describeCluster(): Promise<ClusterDescription> {
+    await this.cluster.retry(() => this.cluster.refreshMetadata([]));
+    return {
+      clusterId: this.cluster.clusterId,
+      controllerId: this.cluster.controllerId,
+      brokers: [...this.cluster.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })).sort((a, b) => a.nodeId - b.nodeId),
+    };
+  }
 
   /** Closes every connection. Idempotent. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.cluster.close();
+  }
 
   /** Same as `close`. */
-  disconnect(): Promise<void> { return this.close(); }
+  disconnect(): Promise<void> {
+    return this.close();
+  }
 }
