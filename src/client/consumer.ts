@@ -321,6 +321,16 @@ export class Consumer<K = Buffer, V = Buffer> {
     };
   }
 
+  /** A fetch round; failures caused by `close` (requests cut off) end it quietly. */
+  private async pollUnlessClosed(): Promise<ConsumedBatch<K, V>[]> {
+    try {
+      return await this.poll();
+    } catch (err) {
+      if (this.closing !== undefined) return [];
+      throw err;
+    }
+  }
+
   /** Whether a message may still be handed out (its partition is assigned, not seeked past it). */
   private deliverable(m: { topic: string; partition: number; offset: bigint }): PartitionState | undefined {
     const s = this.states.get(idOf(m));
@@ -334,7 +344,7 @@ export class Consumer<K = Buffer, V = Buffer> {
   async run(handlers: RunOptions<K, V>): Promise<void> {
     if (handlers.eachBatch === undefined && handlers.eachMessage === undefined) throw new TypeError('run needs eachMessage or eachBatch');
     while (this.closing === undefined) {
-      const batches = await this.poll();
+      const batches = await this.pollUnlessClosed();
       for (const batch of batches) {
         if (this.closing !== undefined) return;
         if (handlers.eachBatch !== undefined) {
@@ -366,7 +376,7 @@ export class Consumer<K = Buffer, V = Buffer> {
             s.position = m.offset + 1n;
             return { done: false, value: m };
           }
-          for (const b of await this.poll()) this.buffer.push(...b.messages);
+          for (const b of await this.pollUnlessClosed()) this.buffer.push(...b.messages);
         }
         return { done: true, value: undefined };
       },

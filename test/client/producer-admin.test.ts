@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestBroker } from '../broker/harness.js';
+import { partitionForKey } from '../../src/partitioner.js';
+import { Admin, Consumer, Producer, stringSerde, jsonSerde, KafkaClientError, type CompressionCodec } from '../../src/client/index.js';
+
+test('producer: keyed messages follow murmur2, unkeyed stick, headers and all codecs round trip, acks 0/1', async () => {
+  const broker = await startTestBroker({ 'num.partitions': 4 });
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  try {
+    for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as CompressionCodec[]) {
+      const producer = new Producer<string, { n: number }>({ bootstrap: broker.bootstrap, compression: codec, lingerMs: 20, valueSerializer: jsonSerde() });
+      const topic = `p-${codec}`;
+      const metas = await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: { n: i }, headers: [{ key: 'h', value: `x${i}` }] })) });
+      metas.forEach((m, i) => assert.equal(m.partition, partitionForKey(Buffer.from(`k${i}`), 4)));
+      const unkeyed = await producer.send({ topic, messages: [{ value: { n: 100 } }, { value: { n: 101 } }] });
+      assert.equal(unkeyed[0]!.partition, unkeyed[1]!.partition);
+      await producer.close();
+      const consumer = new Consumer({ bootstrap: broker.bootstrap, autoOffsetReset: 'earliest', keyDeserializer: stringSerde, valueDeserializer: jsonSerde<{ n: number }>() });
+      consumer.assign([0, 1, 2, 3].map((partition) => ({ topic, partition })));
+      const got: number[] = [];
+      const deadline = Date.now() + 10_000;
+      const run = consumer.run({ eachMessage: (m) => {
+        got.push(m.value!.n);
+        if (m.value!.n < 20) assert.equal(m.headers[0]!.value!.toString(), `x${m.value!.n}`);
+      } });
+      while (got.length < 22 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await consumer.close();
+      await run;
+      assert.equal(got.length, 22, codec);
+      assert.deepEqual([...got].sort((a, b) => a - b), [...Array.from({ length: 20 }, (_, i) => i), 100, 101]);
+    }
+    for (const acks of [0, 1] as const) {
+      const producer = new Producer({ bootstrap: broker.bootstrap, acks, lingerMs: 0 });
+      const [m] = await producer.send({ topic: `acks${acks}`, messages: [{ value: 'v' }] });
+      assert.equal(m!.offset, acks === 0 ? -1n : 0n);
+      await producer.close();
+    }
+    const idem = new Producer({ bootstrap: broker.bootstrap, idempotent: true, batchBytes: 100 });
+    const metas = await idem.send({ topic: 'idem', messages: Array.from({ length: 30 }, (_, i) => ({ key: 'same', value: `v${i}` })) });
+    assert.deepEqual(metas.map((m) => m.offset), Array.from({ length: 30 }, (_, i) => BigInt(i)));
+    await idem.close();
+  } finally {
+    await admin.close();
+    await broker.close();
+  }
+});
+
+test('admin: topics, partitions, configs, offsets, groups', async () => {
+  const broker = await startTestBroker({ 'num.partitions': 1 });
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  const producer = new Producer({ bootstrap: broker.bootstrap });
+  try {
+    await admin.createTopics([{ topic: 't1', partitions: 2, configs: { 'retention.ms': '1000000' } }]);
+    await admin.createTopics([{ topic: 't1', partitions: 2 }], { ignoreExisting: true });
+    await assert.rejects(admin.createTopics([{ topic: 't1' }]), (e: KafkaClientError) => e.code === 36 && e.errorName === 'TOPIC_ALREADY_EXISTS' && !e.retriable);
+    assert.ok((await admin.listTopics()).includes('t1'));
+    await admin.createPartitions([{ topic: 't1', count: 3 }]);
+    const [d] = await admin.describeTopics(['t1']);
+    assert.equal(d!.partitions.length, 3);
+    const [cfg] = await admin.describeConfigs([{ type: 'topic', name: 't1', configNames: ['retention.ms'] }]);
+    assert.equal(cfg!.configs.find((c) => c.name === 'retention.ms')?.value, '1000000');
+    await producer.send({ topic: 't1', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }, { value: 'c', partition: 1 }] });
+    assert.deepEqual((await admin.listOffsets('t1', 'latest')).map((o) => o.offset), [2n, 1n, 0n]);
+    assert.deepEqual((await admin.listOffsets('t1', 'earliest')).map((o) => o.offset), [0n, 0n, 0n]);
+    await admin.resetOffsets('grp', 't1', 'earliest');
+    const committed = await admin.fetchCommittedOffsets('grp', ['t1']);
+    assert.deepEqual(committed.map((c) => c.offset), [0n, 0n, 0n]);
+    await admin.resetOffsets('grp', 't1', { offset: 1n }, [0]);
+    const [g] = await admin.describeGroups(['grp']);
+    assert.deepEqual(g!.offsets.map((o) => o.lag), [1n, 1n, 0n]);
+    assert.ok((await admin.listGroups()).some((x) => x.groupId === 'grp'));
+    await admin.deleteGroups(['grp']);
+    await admin.deleteTopics(['t1']);
+    assert.ok(!(await admin.listTopics()).includes('t1'));
+    const cluster = await admin.describeCluster();
+    assert.equal(cluster.brokers.length, 1);
+  } finally {
+    await producer.close();
+    await admin.close();
+    await broker.close();
+  }
+});
