@@ -273,12 +273,21 @@ export class Consumer<K = Buffer, V = Buffer> {
       await this.waiter.sleep(100);
       return [];
     }
-    const fetched = await fetchOnce(this.cluster, targets.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.position! })), {
-      maxWaitMs: this.options.maxWaitMs ?? 500,
-      minBytes: this.options.minBytes ?? 1,
-      maxBytes: this.options.maxBytes ?? 52_428_800,
-      partitionMaxBytes: this.options.partitionMaxBytes ?? 1_048_576,
-    });
+    let fetched: FetchedPartition[];
+    try {
+      fetched = await fetchOnce(this.cluster, targets.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.position! })), {
+        maxWaitMs: this.options.maxWaitMs ?? 500,
+        minBytes: this.options.minBytes ?? 1,
+        maxBytes: this.options.maxBytes ?? 52_428_800,
+        partitionMaxBytes: this.options.partitionMaxBytes ?? 1_048_576,
+      });
+    } catch (err) {
+      // A broker that went away (restart, leader move) is retried for as long as the consumer runs.
+      if (!(err instanceof KafkaClientError) || !err.retriable) throw err;
+      this.cluster.invalidate(err.code);
+      await this.waiter.sleep(this.cluster.backoffMs(2));
+      return [];
+    }
     const batches: ConsumedBatch<K, V>[] = [];
     let failed = false;
     for (const f of fetched) {
