@@ -4,6 +4,7 @@ import { withAdmin } from './kafka.js';
 import { emit, renderTable } from './output.js';
 import { KafkaClientError } from '../client/errors.js';
 import type { GroupDescription } from '../client/admin-types.js';
+import type { Admin } from '../client/admin.js';
 
 const GROUP_ID_NOT_FOUND = 69;
 
@@ -31,18 +32,36 @@ const describe: CommandSpec = {
   options: [],
   client: true,
   async run(args) {
-    const groups = await withAdmin(args, (admin) => admin.describeGroups(args.positional));
-    for (const id of args.positional) {
-      const g = groups.find((d) => d.groupId === id);
-      // Kafka answers an unknown group with state Dead and no members, offsets or protocol.
-      if (g === undefined || (g.state === 'Dead' && g.members.length === 0 && g.offsets.length === 0)) {
-        throw new KafkaClientError(GROUP_ID_NOT_FOUND, `group '${id}'`);
+    const groups = await withAdmin(args, async (admin) => {
+      const described = await admin.describeGroups(args.positional);
+      for (const id of args.positional) {
+        const g = described.find((d) => d.groupId === id);
+        // Kafka answers an unknown group with state Dead and no members, offsets or protocol.
+        if (g === undefined || (g.state === 'Dead' && g.members.length === 0 && g.offsets.length === 0)) {
+          throw new KafkaClientError(GROUP_ID_NOT_FOUND, `group '${id}'`);
+        }
+        await addUncommitted(admin, g);
       }
-    }
+      return described;
+    });
     emit(args.json, groups, () => groups.map(renderGroup).join('\n'));
     return 0;
   },
 };
+
+/** Assigned partitions with nothing committed yet get a row too (committed -1, lag from the earliest offset). */
+async function addUncommitted(admin: Admin, g: GroupDescription): Promise<void> {
+  const have = new Set(g.offsets.map((o) => `${o.topic}/${o.partition}`));
+  const missing = g.members.flatMap((m) => m.assignment).filter((a) => !have.has(`${a.topic}/${a.partition}`));
+  for (const topic of new Set(missing.map((a) => a.topic))) {
+    const [earliest, latest] = await Promise.all([admin.listOffsets(topic, 'earliest'), admin.listOffsets(topic, 'latest')]);
+    for (const a of missing.filter((m) => m.topic === topic)) {
+      const end = latest.find((o) => o.partition === a.partition)?.offset ?? 0n;
+      const start = earliest.find((o) => o.partition === a.partition)?.offset ?? 0n;
+      g.offsets.push({ topic, partition: a.partition, committed: -1n, end, lag: end - start });
+    }
+  }
+}
 
 function renderGroup(g: GroupDescription): string {
   const owner = new Map<string, string>();

@@ -5,7 +5,8 @@ export type Cell = string | number | bigint | boolean | null | undefined;
 /** Aligned columns with an upper-case header; numbers right-aligned. */
 export function renderTable(columns: string[], rows: Cell[][]): string {
   const text = rows.map((r) => columns.map((_, i) => cellText(r[i])));
-  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || typeof r[i] === 'bigint' || r[i] === null || r[i] === undefined));
+  const isNumber = (c: Cell): boolean => typeof c === 'number' || typeof c === 'bigint';
+  const numeric = columns.map((_, i) => rows.some((r) => isNumber(r[i])) && rows.every((r) => isNumber(r[i]) || r[i] === null || r[i] === undefined));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((r) => r[i]!.length)));
   const line = (cells: string[], header: boolean): string =>
     cells

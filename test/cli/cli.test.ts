@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { partitionForKey } from '../../src/partitioner.js';
 import { runCli } from './run-cli.js';
+import { spawn } from 'node:child_process';
+import { cliPath } from '../support/paths.js';
+import { track } from '../support/children.js';
 
 let broker: TestBroker;
 let b: string[];
@@ -172,4 +175,30 @@ test('an unreachable bootstrap is a run-time error (exit 1)', async () => {
   const r = await runCli(['topics', 'list', '--bootstrap', '127.0.0.1:1'], { timeoutMs: 60_000 });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^minikafka: [A-Z_]+/);
+});
+
+test('consume with a group stops cleanly on SIGINT; a live member shows in groups describe', async () => {
+  assert.equal((await runCli(['topics', 'create', 'cli-live', '--partitions', '2', ...b])).code, 0);
+  const child = spawn(process.execPath, [cliPath, 'consume', 'cli-live', '--group', 'cli-live-g', ...b], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let described: { state: string; members: Array<{ assignment: unknown[] }>; offsets: Array<{ committed: number; owner?: string }> } | undefined;
+  for (let i = 0; i < 50; i++) {
+    const r = await runCli(['groups', 'describe', 'cli-live-g', '--json', ...b]);
+    if (r.code === 0) {
+      described = (JSON.parse(r.stdout) as (typeof described)[])[0];
+      if (described?.members[0]?.assignment.length === 2) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(described?.state, 'Stable');
+  assert.equal(described?.members.length, 1);
+  assert.deepEqual(described?.offsets.map((o) => o.committed), [-1, -1], 'assigned partitions show even before a commit');
+  const r = await runCli(['groups', 'describe', 'cli-live-g', ...b]);
+  assert.match(r.stdout, /^cli-live\s+0\s+-\s+0\s+0\s+minikafka-cli/m);
+  child.kill('SIGINT');
+  assert.equal(await exit, 0, stderr);
+  assert.match(stderr, /consumed 0 messages/);
 });
