@@ -89,6 +89,7 @@ const orphaned = [...victim.partitions];
 log(`SIGKILL ${victim.name} (pid ${victim.child.pid}), owner of partitions [${orphaned.join(', ')}]`);
 victim.alive = false;
 victim.child.kill('SIGKILL');
+log(`waiting for the broker to notice (the member's session timeout) and reassign its partitions`);
 
 if (!(await waitFor(balanced, failoverWaitMs))) fail(`partitions [${orphaned.join(', ')}] did not move: ${ownership()}`);
 for (const p of orphaned) log(`partition ${p} moved: ${victim.name} -> ${owners().get(p)?.join(', ')}`);
