@@ -202,3 +202,16 @@ test('consume with a group stops cleanly on SIGINT; a live member shows in group
   assert.equal(await exit, 0, stderr);
   assert.match(stderr, /consumed 0 messages/);
 });
+
+test('produce --compression with every codec and --acks 1; consume reads them back', async () => {
+  assert.equal((await runCli(['topics', 'create', 'cli-codecs', '--partitions', '1', ...b])).code, 0);
+  const codecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+  for (const codec of codecs) {
+    const r = await runCli(['produce', 'cli-codecs', '--compression', codec, '--acks', '1', ...b], { input: `${codec} a\n${codec} b\n` });
+    assert.equal(r.code, 0, `${codec}: ${r.stderr}`);
+  }
+  const r = await runCli(['consume', 'cli-codecs', '--from-beginning', '--max-messages', String(codecs.length * 2), ...b]);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), codecs.flatMap((c) => [`${c} a`, `${c} b`]));
+  assert.equal((await runCli(['produce', 'cli-codecs', '--compression', 'brotli', ...b])).code, 2);
+  assert.equal((await runCli(['produce', 'cli-codecs', '--acks', '2', ...b])).code, 2);
+});
