@@ -43,39 +43,24 @@ export const produceCommand: CommandSpec = {
     const compression = option(args, 'compression') ?? 'none';
     if (!codecs.includes(compression as CompressionCodec)) throw new UsageError(`produce: --compression must be one of ${codecs.join(', ')}`);
 
-    let input: ReadStream | NodeJS.ReadableStream = process.stdin;
-    let totalBytes = 0;
-    if (file !== undefined) {
-      try {
-        totalBytes = statSync(file).size;
-      } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
-      }
-      input = createReadStream(file);
-    }
-    const progress = new ProgressBar(file === undefined ? 0 : totalBytes);
+    const toMessage = lineParser(fixedKey, separator, headers, partition);
+    const { input, totalBytes } = openInput(file);
+    const progress = new ProgressBar(totalBytes);
     const producer = new Producer({ ...clientOptions(args), acks, compression: compression as CompressionCodec, lingerMs: 5 });
-    const counts = new Map<number, { count: number; first: bigint; last: bigint }>();
-    let sent = 0;
+    const tally = new PartitionTally();
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    const record = (metas: RecordMetadata[]): void => {
-      for (const m of metas) {
-        const c = counts.get(m.partition);
-        if (c === undefined) counts.set(m.partition, { count: 1, first: m.offset, last: m.offset });
-        else {
-          c.count++;
-          if (m.offset < c.first) c.first = m.offset;
-          if (m.offset > c.last) c.last = m.offset;
-        }
-      }
-      sent += metas.length;
-      progress.update(bytesRead(input), sent);
-    };
+    // Up to `sendsInFlightMax` sends at once: the producer batches them per partition.
     const send = async (messages: ProducerMessage<string, string>[]): Promise<void> => {
-      const p = producer.send({ topic, messages }).then(record, (err: unknown) => {
-        failure ??= err;
-      });
+      const p = producer.send({ topic, messages }).then(
+        (metas) => {
+          tally.add(metas);
+          progress.update(bytesRead(input), tally.total);
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
       while (inFlight.size >= sendsInFlightMax) await Promise.race(inFlight);
@@ -83,20 +68,10 @@ export const produceCommand: CommandSpec = {
 
     try {
       let chunk: ProducerMessage<string, string>[] = [];
-      const lines = createInterface({ input, crlfDelay: Infinity });
-      for await (const line of lines) {
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
         if (failure !== undefined) break;
         if (line === '') continue;
-        let key: string | null = fixedKey ?? null;
-        let value = line;
-        if (separator !== undefined) {
-          const at = line.indexOf(separator);
-          if (at >= 0) {
-            key = line.slice(0, at);
-            value = line.slice(at + separator.length);
-          }
-        }
-        chunk.push({ key, value, headers, partition });
+        chunk.push(toMessage(line));
         if (chunk.length >= messagesPerSend) {
           await send(chunk);
           chunk = [];
@@ -106,13 +81,12 @@ export const produceCommand: CommandSpec = {
       await Promise.all(inFlight);
       if (failure !== undefined) throw failure;
     } finally {
-      progress.finish(bytesRead(input), sent);
+      progress.finish(bytesRead(input), tally.total);
       await producer.close().catch(() => undefined);
     }
 
-    const partitions = [...counts.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([p, c]) => ({ partition: p, count: c.count, firstOffset: c.first, lastOffset: c.last }));
+    const sent = tally.total;
+    const partitions = tally.summary();
     emit(args.json, { topic, count: sent, partitions }, () =>
       `produced ${sent} message${sent === 1 ? '' : 's'} to ${topic}\n` +
       (partitions.length > 0 ? renderTable(['partition', 'messages', 'first offset', 'last offset'], partitions.map((p) => [p.partition, p.count, p.firstOffset, p.lastOffset])) : ''),
@@ -130,4 +104,51 @@ function parseAcks(raw: string): Acks {
 
 function bytesRead(input: NodeJS.ReadableStream | ReadStream): number {
   return 'bytesRead' in input && typeof input.bytesRead === 'number' ? input.bytesRead : 0;
+}
+
+function lineParser(
+  fixedKey: string | undefined,
+  separator: string | undefined,
+  headers: Record<string, string>,
+  partition: number | undefined,
+): (line: string) => ProducerMessage<string, string> {
+  return (line) => {
+    const at = separator === undefined ? -1 : line.indexOf(separator);
+    if (at < 0) return { key: fixedKey ?? null, value: line, headers, partition };
+    return { key: line.slice(0, at), value: line.slice(at + separator!.length), headers, partition };
+  };
+}
+
+function openInput(file: string | undefined): { input: NodeJS.ReadableStream; totalBytes: number } {
+  if (file === undefined) return { input: process.stdin, totalBytes: 0 };
+  try {
+    return { input: createReadStream(file), totalBytes: statSync(file).size };
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Messages and offset range written per partition. */
+class PartitionTally {
+  total = 0;
+  private readonly byPartition = new Map<number, { count: number; first: bigint; last: bigint }>();
+
+  add(metas: RecordMetadata[]): void {
+    for (const m of metas) {
+      const c = this.byPartition.get(m.partition);
+      if (c === undefined) this.byPartition.set(m.partition, { count: 1, first: m.offset, last: m.offset });
+      else {
+        c.count++;
+        if (m.offset < c.first) c.first = m.offset;
+        if (m.offset > c.last) c.last = m.offset;
+      }
+    }
+    this.total += metas.length;
+  }
+
+  summary(): Array<{ partition: number; count: number; firstOffset: bigint; lastOffset: bigint }> {
+    return [...this.byPartition.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([partition, c]) => ({ partition, count: c.count, firstOffset: c.first, lastOffset: c.last }));
+  }
 }
