@@ -7,6 +7,7 @@
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem, availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -233,7 +234,9 @@ async function startupPhase(scratch: string): Promise<void> {
     const t0 = Date.now();
     const r = await loadgen(['produce', '--brokers', broker.bootstrap, '--topic', 's100.0', '--count', String(count), '--size', '1024', '--acks', '1', '--partitions', '100'], 300_000);
     if (r.exitCode !== 0) throw new Error(`filling 100 partitions failed: ${JSON.stringify(r).slice(0, 300)}`);
-    progress(`wrote ${startupMb} MiB to 100 partitions in ${Date.now() - t0} ms`);
+    const onDisk = Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
+    extra.startupDataBytes = onDisk;
+    progress(`wrote ${startupMb} MiB to 100 partitions in ${Date.now() - t0} ms; data dir holds ${(onDisk / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     await broker.stop(30_000);
   }
@@ -257,7 +260,7 @@ async function startupPhase(scratch: string): Promise<void> {
     await new Promise((res) => setTimeout(res, 200));
     await killAndWait(pid, 'SIGKILL');
   }
-  rows.push({ section: 'start-up', name: `start-up, ${label}, after SIGKILL (median of 3)`, unit: 'ms', minikafka: median(unclean), higherIsBetter: false, note: `runs ${unclean.map((x) => x.toFixed(0)).join(', ')}; no target in the issue` });
+  rows.push({ section: 'start-up', name: `start-up, ${label}, after SIGKILL (median of 3)`, unit: 'ms', minikafka: median(unclean), higherIsBetter: false, note: `runs ${unclean.map((x) => x.toFixed(0)).join(', ')}; no target in the issue; the broker recovers a log on its first use, so this measures until the first answer, not full recovery` });
 }
 
 function num(value: unknown): number | undefined {
