@@ -118,7 +118,7 @@ function topicDetail(
 
 function renderTopic(t: TopicDetail): string {
   const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v ?? ''}`);
-  const head = `Topic: ${t.name}  id: ${t.topicId}  partitions: ${t.partitions.length}${configs.length > 0 ? `  configs: ${configs.join(',')}` : ''}\n`;
+  const head = `Topic: ${t.name}  id: ${t.topicId}  partitions: ${t.partitions.length}\n${configs.length > 0 ? `Configs: ${configs.join(', ')}\n` : ''}`;
   const rows = t.partitions.map((p) => [
     p.partition,
     p.leader,
