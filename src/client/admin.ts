@@ -93,7 +93,8 @@ export class Admin {
       return {
         type: r.resourceType === resourceTypes.broker ? 'broker' : 'topic',
         name: r.resourceName,
-        configs: r.configs.map((c: any) => ({ name: c.name, value: c.value, readOnly: c.readOnly, isDefault: c.isDefault ?? c.configSource === 5, isSensitive: c.isSensitive })),
+        // v0 has isDefault; v1+ has configSource (5 = DEFAULT_CONFIG) and leaves isDefault at its default.
+        configs: r.configs.map((c: any) => ({ name: c.name, value: c.value, readOnly: c.readOnly, isDefault: c.configSource === -1 ? c.isDefault : c.configSource === 5, isSensitive: c.isSensitive })),
       };
     });
   }

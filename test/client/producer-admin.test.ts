@@ -58,8 +58,11 @@ test('admin: topics, partitions, configs, offsets, groups', async () => {
     await admin.createPartitions([{ topic: 't1', count: 3 }]);
     const [d] = await admin.describeTopics(['t1']);
     assert.equal(d!.partitions.length, 3);
-    const [cfg] = await admin.describeConfigs([{ type: 'topic', name: 't1', configNames: ['retention.ms'] }]);
+    const [cfg] = await admin.describeConfigs([{ type: 'topic', name: 't1', configNames: ['retention.ms', 'segment.bytes'] }]);
     assert.equal(cfg!.configs.find((c) => c.name === 'retention.ms')?.value, '1000000');
+    // Regression: isDefault was read from the v0-only field, so every config looked overridden.
+    assert.equal(cfg!.configs.find((c) => c.name === 'retention.ms')?.isDefault, false);
+    assert.equal(cfg!.configs.find((c) => c.name === 'segment.bytes')?.isDefault, true);
     await producer.send({ topic: 't1', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }, { value: 'c', partition: 1 }] });
     assert.deepEqual((await admin.listOffsets('t1', 'latest')).map((o) => o.offset), [2n, 1n, 0n]);
     assert.deepEqual((await admin.listOffsets('t1', 'earliest')).map((o) => o.offset), [0n, 0n, 0n]);
