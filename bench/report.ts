@@ -39,7 +39,7 @@ function targetCell(row: Row): string {
   const r = ratio(row);
   if (row.targetRatio !== undefined) {
     const verdict = r === undefined ? 'not measured' : r >= row.targetRatio ? 'met' : 'missed';
-    return `≥ ${row.targetRatio.toFixed(1)}x mock: ${verdict}`;
+    return `≥ ${row.targetRatio}x mock: ${verdict}`;
   }
   if (row.targetAbs !== undefined) {
     const v = row.minikafka;

@@ -20,6 +20,7 @@ import {
   apiVersionsOnce, buildLoadgen, cpuSeconds, fsyncProbe, killAndWait, loadgen, measureStartup, median, progress, RssSampler, rssBytes,
   type LoadgenResult,
 } from './lib.js';
+import { kafkajsRun, type KafkajsFigures } from './kafkajs.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -85,10 +86,10 @@ async function phase(name: string, body: () => Promise<void>): Promise<void> {
 // The 2.0.2 mock keeps at most ~5 MiB (or 100,000 batches) per partition and silently drops older
 // data: each run stays under that per partition; runs are repeated on fresh topics for stable figures.
 const produceCases = [
-  { size: 100, partitions: 1, perPartition: 40_000, runs: 8 },
-  { size: 100, partitions: 8, perPartition: 40_000, runs: 3 },
-  { size: 1024, partitions: 1, perPartition: 4_500, runs: 10 },
-  { size: 1024, partitions: 8, perPartition: 4_500, runs: 4 },
+  { size: 100, partitions: 1, perPartition: 40_000, runs: 25 },
+  { size: 100, partitions: 8, perPartition: 40_000, runs: 6 },
+  { size: 1024, partitions: 1, perPartition: 4_500, runs: 30 },
+  { size: 1024, partitions: 8, perPartition: 4_500, runs: 8 },
 ];
 
 function aggregate(r: LoadgenResult): { msgsPerSec: number; mbPerSec: number; delivered: number; expected: number } {
@@ -183,6 +184,24 @@ async function latencyPhase(targets: Target[], fsyncP99Ms: number | undefined): 
         note: stat === 'p50Ms' ? 'mock answers an empty Fetch after its MaxWaitMs (500 ms) instead of on append' : undefined });
     }
   }
+}
+
+async function kafkajsPhase(targets: Target[]): Promise<void> {
+  const count = 320_000; // 40,000 per partition: under the mock's retention
+  const measured: Record<string, KafkajsFigures | undefined> = {};
+  const notes: string[] = [];
+  for (const t of targets) {
+    const base = await t.createTopics('kjs', 1, 8);
+    try {
+      measured[t.name] = await kafkajsRun(t.bootstrap, `${base}.0`, 8, count);
+      progress(`kafkajs ${t.name}: produce ${measured[t.name]!.produceMsgsPerSec.toFixed(0)}, consume ${measured[t.name]!.consumeMsgsPerSec.toFixed(0)} msgs/s`);
+    } catch (error) {
+      notes.push(`${t.name}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const note = ['KafkaJS 2.2.4 in the bench process, 320,000 x 100 B over 8 partitions; produce: batches of 1,000, 4 in flight, acks=1', ...notes].join('; ');
+  rows.push({ section: 'kafkajs', name: 'KafkaJS produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured.minikafka?.produceMsgsPerSec, mock: measured.mock?.produceMsgsPerSec, higherIsBetter: true, note });
+  rows.push({ section: 'kafkajs', name: 'KafkaJS consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, higherIsBetter: true, targetRatio: 0.95 });
 }
 
 async function idleConnectionsPhase(broker: BrokerProcess): Promise<void> {
@@ -314,6 +333,7 @@ async function main(): Promise<void> {
       await phase('produce', () => producePhase(targets, cpuProduce));
       await phase('consume', () => consumePhase(targets, cpuFetch));
       await phase('latency', () => latencyPhase(targets, fsyncP99Ms));
+      await phase('kafkajs', () => kafkajsPhase(targets));
       const peak = sampler.stop();
       if (!only || only.has('produce') || only.has('consume')) {
         rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, targetAbs: 200, higherIsBetter: false, note: 'sampled every 50 ms through the produce, consume and latency phases' });
