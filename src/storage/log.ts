@@ -136,7 +136,7 @@ export class PartitionLog {
     }
     // A swap finished here may have lost its indexes: rebuild them from the .log.
     for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
-    if (!clean || !this.active.loadTail()) {
+    if (!clean || !this.activeTailChecksOut()) {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
       this.recover(checkpoint.recoveryPoint);
     }
@@ -146,6 +146,16 @@ export class PartitionLog {
     this.recoveryPoint = this.active.baseOffset;
     this.cleaner.firstDirtyOffset = this.startOffset;
     if (!clean) this.writeCheckpoint();
+  }
+
+  /** Clean start: the active segment's index tail is trusted only if it reads back sanely (garbled int64s throw). */
+  private activeTailChecksOut(): boolean {
+    try {
+      return this.active.loadTail();
+    } catch (err) {
+      this.logger.warn({ ...this.ctx, err: (err as Error).message }, 'unreadable index of the active segment');
+      return false;
+    }
   }
 
   /** Segment base offsets, ascending; removes leftovers of interrupted operations. */

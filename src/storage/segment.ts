@@ -282,6 +282,9 @@ export class Segment {
       next = checked.loc.lastOffset + 1;
       pos += checked.loc.sizeBytes;
     }
+    // A time index whose last entry names an offset outside the segment is garbage, not a clean stop.
+    const timeOffset = this.maxTimestamp().offset;
+    if (this.timeIndex.count() > 0 && (timeOffset < this.baseOffset || timeOffset >= next)) return false;
     this.maxTs = max;
     this.nextOffset = next;
     this.bytesSinceIndexEntry = size - (lastIndex === undefined ? 0 : lastIndex.readInt32BE(4));

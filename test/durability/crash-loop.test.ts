@@ -9,12 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnBroker, type BrokerProcess } from '../support/broker-process.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { batchSizeAt, readInt64Number } from '../../src/protocol/record-batch.js';
+import { checkIndexesOnDisk } from './disk.js';
 import {
   WireClient, batchDigest, commitOffsets, committedOffsets, createTopic, fetchAll, fetchFrom, makeBatch, prng, produce,
 } from './wire.js';
@@ -69,7 +69,7 @@ test(`crash loop: ${killsWanted} SIGKILLs under acks=-1 load (seed ${seed})`, { 
       } finally {
         admin.close();
       }
-      checkIndexesOnDisk(dataDir);
+      for (const topic of [TOPIC, LOOSE]) stats.indexEntries += checkIndexesOnDisk(join(dataDir, topic));
       if (cycle === killsWanted) break;
       // Load until a random moment, then kill; sometimes right away (recovery of a barely used log).
       const killAfterMs = rand() < 0.1 ? 0 : 30 + Math.floor(rand() * 400);
@@ -142,33 +142,6 @@ async function verifyPartition(client: WireClient, topic: string, p: number, mod
     assert.ok(first !== undefined && first.baseOffset <= offset && offset <= first.lastOffset, `${where}: read ${topic}/${p}@${offset} returned ${first?.baseOffset}..${first?.lastOffset}`);
     assert.equal(first.digest, byBase.get(first.baseOffset)?.digest, `${where}: read ${topic}/${p}@${offset} bytes`);
     stats.randomReads += 1;
-  }
-}
-
-/** Every .index entry names the position of a batch with exactly that base offset in its .log. */
-function checkIndexesOnDisk(dataDir: string): void {
-  for (const topic of [TOPIC, LOOSE]) {
-    const topicDir = join(dataDir, topic);
-    for (const part of readdirSync(topicDir).filter((n) => /^\d+$/.test(n))) {
-      const dir = join(topicDir, part);
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.index'))) {
-        const base = Number(name.slice(0, 20));
-        const log = readFileSync(join(dir, `${name.slice(0, 20)}.log`));
-        const positions = new Map<number, number>();
-        for (let pos = 0; pos + 12 <= log.length; pos += batchSizeAt(log, pos)) positions.set(pos, readInt64Number(log, pos));
-        const index = readFileSync(join(dir, name));
-        assert.equal(index.length % 8, 0, `${dir}/${name} has a torn entry`);
-        let last = -1;
-        for (let i = 0; i < index.length; i += 8) {
-          const rel = index.readInt32BE(i);
-          const pos = index.readInt32BE(i + 4);
-          assert.ok(rel > last, `${dir}/${name} entry ${i / 8} not ascending`);
-          last = rel;
-          assert.equal(positions.get(pos), base + rel, `${dir}/${name} entry ${i / 8} (${rel} → ${pos}) does not match the log`);
-          stats.indexEntries += 1;
-        }
-      }
-    }
   }
 }
 
