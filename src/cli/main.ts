@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 /** The `minikafka` command: dispatch to a command or command group; exit 0 ok, 1 run-time error, 2 usage. */
-import { startCommand } from './start.js';
-import { runCommand, runGroup, type CommandGroup, type CommandSpec } from './command.js';
 import { reportError } from './errors.js';
-import { topicsGroup } from './topics.js';
-import { produceCommand } from './produce.js';
-import { consumeCommand } from './consume.js';
-import { groupsGroup } from './groups.js';
-import { offsetsGroup } from './offsets.js';
+import type { CommandGroup, CommandSpec } from './command.js';
 
-const groups: CommandGroup[] = [topicsGroup, groupsGroup, offsetsGroup];
-const commands: CommandSpec[] = [produceCommand, consumeCommand];
+// Commands load on demand: `start` (a long-running broker) never loads the client or its native codecs.
+async function toolCommands(): Promise<{ groups: CommandGroup[]; commands: CommandSpec[] }> {
+  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }] = await Promise.all([
+    import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'),
+  ]);
+  return { groups: [topicsGroup, groupsGroup, offsetsGroup], commands: [produceCommand, consumeCommand] };
+}
 
 const usage = `minikafka: a single-node Kafka-compatible broker, and tools for any Kafka cluster
 
@@ -29,11 +28,13 @@ Run 'minikafka <command> --help' for a command's options.
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'start') return startCommand(rest);
+  if (command === 'start') return (await import('./start.js')).startCommand(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? process.stderr : process.stdout).write(usage);
     return command === undefined ? 2 : 0;
   }
+  const { groups, commands } = await toolCommands();
+  const { runCommand, runGroup } = await import('./command.js');
   const group = groups.find((g) => g.name === command);
   if (group !== undefined) return runGroup(group, rest);
   const spec = commands.find((c) => c.path[0] === command);

@@ -10,14 +10,26 @@
 //  zstd   - a zstd frame.
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappy';
-import { compressFrame as lz4Compress, decompressFrame as lz4Decompress } from 'lz4-napi';
-import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 import { crc32c } from '@node-rs/crc32';
 import {
   BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, OFFSET_ATTRIBUTES, OFFSET_CRC, OFFSET_LENGTH, buildRecordBatch,
   compression as compressionOf, type BuildBatchInput, type Compression,
 } from './record-batch.js';
+
+// The native codecs load on first use: each costs several MB of RSS and start-up time, and a broker
+// that never decompresses (the hot path doesn't) should not pay for them.
+let snappyModule: Promise<typeof import('snappy')> | undefined;
+let lz4Module: Promise<typeof import('lz4-napi')> | undefined;
+let zstdModule: Promise<typeof import('@mongodb-js/zstd')> | undefined;
+const snappy = () => (snappyModule ??= import('snappy'));
+const lz4 = () => (lz4Module ??= import('lz4-napi'));
+const zstd = () => (zstdModule ??= import('@mongodb-js/zstd'));
+const snappyCompress = async (data: Buffer): Promise<Buffer> => (await snappy()).compress(data);
+const snappyUncompress = async (data: Buffer): Promise<Buffer> => (await snappy()).uncompress(data) as Promise<Buffer>;
+const lz4Compress = async (data: Buffer): Promise<Buffer> => (await lz4()).compressFrame(data);
+const lz4Decompress = async (data: Buffer): Promise<Buffer> => (await lz4()).decompressFrame(data);
+const zstdCompress = async (data: Buffer, level: number): Promise<Buffer> => (await zstd()).compress(data, level);
+const zstdDecompress = async (data: Buffer): Promise<Buffer> => (await zstd()).decompress(data);
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
