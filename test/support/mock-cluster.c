@@ -2,10 +2,13 @@
  * librdkafka mock cluster as a standalone process: an independent Kafka protocol
  * implementation our client-side test code can run against before (and besides) our broker.
  *
- * Usage: mock-cluster [broker_cnt] [topic:partitions ...]
+ * Usage: mock-cluster [broker_cnt (default 3)] [topic:partitions ...]
  * Prints "bootstrap <host:port,...>" on stdout, then reads commands from stdin, one a line:
  *   create <topic> <partitions>   -> "ok create <topic>" or "error create <topic> <reason>"
  *   apiversion <key> <min> <max>  -> "ok apiversion <key>" (narrow what the mock advertises)
+ *   error <apiKey> <errorCode> <count> -> "ok error <apiKey>" (the next <count> requests of that
+ *                                   API, on any broker, fail with <errorCode>)
+ *   leader <topic> <partition> <broker> -> "ok leader <topic>" (move a partition's leader)
  * Exits cleanly when stdin closes or on SIGTERM/SIGINT.
  * Built by test/support/mock-cluster.ts: cc -O1 -o <bin> mock-cluster.c -lrdkafka
  */
@@ -47,7 +50,7 @@ static int create_topic(rd_kafka_mock_cluster_t *mc, const char *spec_in) {
 
 static void handle_line(rd_kafka_mock_cluster_t *mc, char *line) {
         char topic[256];
-        int partitions, key, min, max;
+        int partitions, key, min, max, code, count, broker;
         if (sscanf(line, "create %255s %d", topic, &partitions) == 2) {
                 rd_kafka_resp_err_t err =
                     rd_kafka_mock_topic_create(mc, topic, partitions, 1);
@@ -65,6 +68,23 @@ static void handle_line(rd_kafka_mock_cluster_t *mc, char *line) {
                                rd_kafka_err2str(err));
                 else
                         printf("ok apiversion %d\n", key);
+        } else if (sscanf(line, "error %d %d %d", &key, &code, &count) == 3 &&
+                   count > 0 && count <= 1000) {
+                rd_kafka_resp_err_t errs[1000];
+                for (int i = 0; i < count; i++)
+                        errs[i] = (rd_kafka_resp_err_t)code;
+                rd_kafka_mock_push_request_errors_array(mc, (int16_t)key,
+                                                        (size_t)count, errs);
+                printf("ok error %d\n", key);
+        } else if (sscanf(line, "leader %255s %d %d", topic, &partitions,
+                          &broker) == 3) {
+                rd_kafka_resp_err_t err = rd_kafka_mock_partition_set_leader(
+                    mc, topic, partitions, broker);
+                if (err)
+                        printf("error leader %s %s\n", topic,
+                               rd_kafka_err2str(err));
+                else
+                        printf("ok leader %s\n", topic);
         } else {
                 printf("error unknown-command\n");
         }
@@ -72,7 +92,7 @@ static void handle_line(rd_kafka_mock_cluster_t *mc, char *line) {
 }
 
 int main(int argc, char **argv) {
-        int broker_cnt = argc > 1 ? atoi(argv[1]) : 1;
+        int broker_cnt = argc > 1 ? atoi(argv[1]) : 3;
         if (broker_cnt < 1)
                 broker_cnt = 1;
 

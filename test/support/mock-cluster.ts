@@ -43,10 +43,19 @@ export interface MockCluster {
   createTopic(name: string, partitions: number): Promise<void>;
   /** Narrows the version range the mock advertises for one API key. */
   setApiVersion(apiKey: number, min: number, max: number): Promise<void>;
+  /** The next `count` requests of `apiKey` (on any broker) fail with Kafka error `errorCode`. */
+  pushRequestErrors(apiKey: number, errorCode: number, count: number): Promise<void>;
+  /** Moves a partition's leader to broker `brokerId` (the data stays). */
+  setPartitionLeader(topic: string, partition: number, brokerId: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface MockClusterOptions {
+  /**
+   * Default 1: the interop suites run on the mock target (test/support/target.ts) assert a single
+   * broker. Pass 3 for a cluster whose partition leaders sit on different brokers
+   * (test/client/mock-cluster.test.ts does).
+   */
   brokers?: number;
   topics?: Record<string, number>;
   startTimeoutMs?: number;
@@ -110,6 +119,14 @@ export async function startMockCluster({ brokers = 1, topics = {}, startTimeoutM
     },
     async setApiVersion(apiKey, min, max) {
       const reply = await command(`apiversion ${apiKey} ${min} ${max}`);
+      if (!reply.startsWith('ok ')) throw new Error(`mock cluster: ${reply}`);
+    },
+    async pushRequestErrors(apiKey, errorCode, count) {
+      const reply = await command(`error ${apiKey} ${errorCode} ${count}`);
+      if (!reply.startsWith('ok ')) throw new Error(`mock cluster: ${reply}`);
+    },
+    async setPartitionLeader(topic, partition, brokerId) {
+      const reply = await command(`leader ${topic} ${partition} ${brokerId}`);
       if (!reply.startsWith('ok ')) throw new Error(`mock cluster: ${reply}`);
     },
     async close() {
