@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { partitionForKey } from '../../src/partitioner.js';
-import { Admin, Consumer, Producer, type Acks, type CompressionCodec, type ConsumedMessage } from '../../src/client/index.js';
+import { Admin, Consumer, KafkaClientError, Producer, type Acks, type CompressionCodec, type ConsumedMessage } from '../../src/client/index.js';
+import type { Cluster } from '../../src/client/cluster.js';
 import { startMockCluster, type MockCluster } from '../support/mock-cluster.js';
 import { uniqueTopic } from '../support/target.js';
 
@@ -15,8 +16,13 @@ const NOT_LEADER_OR_FOLLOWER = 6;
 const REQUEST_TIMED_OUT = 7;
 const NOT_COORDINATOR = 16;
 const ApiKey = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, FindCoordinator: 10, ApiVersions: 18 } as const;
-/** Every test is bounded; the file stays well under a minute. */
-const testTimeoutMs = 20_000;
+/**
+ * Every test is bounded; the file takes about 10 s and cannot take a minute (10 s start + 6 x 4 s + 2 x 12 s). (The mock's classic group
+ * coordinator holds a join for 3 s on a group's first join and for session timeout - 1 s after that,
+ * so the group tests use a 3 s session timeout.)
+ */
+const testTimeoutMs = 4_000;
+const groupTestTimeoutMs = 12_000;
 
 let mock: MockCluster;
 /** Short retry backoff so injected errors cost milliseconds. */
@@ -33,7 +39,7 @@ async function workAroundListOffsetsBug(m: MockCluster): Promise<void> {
 }
 
 before(async () => {
-  mock = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 20_000 });
+  mock = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 10_000 });
   await workAroundListOffsetsBug(mock);
 });
 
@@ -139,7 +145,9 @@ for (const acks of [-1, 1] as Acks[]) {
   test(`mock cluster: acks=${acks} keyed + unkeyed sends land on partitionForKey partitions of leaders on different brokers; assign() reads them back byte for byte`, { timeout: testTimeoutMs }, async () => {
     const partitions = 5;
     const { topic } = await spreadTopic(`mc-acks${acks}`, partitions);
-    const producer = new Producer<Buffer, Buffer>({ ...clientOptions(), acks, lingerMs: 5 });
+    // No retries: every batch must reach its partition's leader on the first try (the mock answers
+    // NOT_LEADER_OR_FOLLOWER on any other broker), so leader routing is what is proven here.
+    const producer = new Producer<Buffer, Buffer>({ ...clientOptions(), retries: 0, acks, lingerMs: 5 });
     const consumer = new Consumer({ ...clientOptions(), autoOffsetReset: 'earliest', maxWaitMs: 100 });
     try {
       const sent = await produceMixed(producer, topic, partitions, 60);
@@ -182,12 +190,12 @@ test('mock cluster: compressed batches (gzip, snappy, lz4, zstd) are accepted an
   }
 });
 
-test("mock cluster: groupProtocol 'auto' falls back to classic; two members split the partitions, commits resume", { timeout: testTimeoutMs }, async () => {
+test("mock cluster: groupProtocol 'auto' falls back to classic; two members split the partitions, commits resume", { timeout: groupTestTimeoutMs }, async () => {
   const partitions = 4;
   const { topic } = await spreadTopic('mc-group', partitions);
   const groupId = uniqueTopic('mc-g');
   const producer = new Producer<Buffer, Buffer>({ ...clientOptions(), acks: -1 });
-  const opts = { ...clientOptions(), groupId, groupProtocol: 'auto' as const, autoOffsetReset: 'earliest' as const, autoCommit: false, maxWaitMs: 100, heartbeatIntervalMs: 200, sessionTimeoutMs: 6000, rebalanceTimeoutMs: 3000 };
+  const opts = { ...clientOptions(), groupId, groupProtocol: 'auto' as const, autoOffsetReset: 'earliest' as const, autoCommit: false, maxWaitMs: 100, heartbeatIntervalMs: 200, sessionTimeoutMs: 3000, rebalanceTimeoutMs: 3000 };
   const c1 = new Consumer(opts);
   const c2 = new Consumer(opts);
   let c3: Consumer<Buffer, Buffer> | undefined;
@@ -227,6 +235,15 @@ test('mock cluster: retries — injected NOT_LEADER_OR_FOLLOWER/REQUEST_TIMED_OU
   const consumer = new Consumer({ ...clientOptions(), autoOffsetReset: 'earliest', maxWaitMs: 100 });
   try {
     const sent: Sent[] = [];
+    // The injection works: without retries the error reaches the caller, as a retriable KafkaClientError.
+    const once = new Producer<Buffer, Buffer>({ ...clientOptions(), retries: 0, lingerMs: 0 });
+    try {
+      await mock.pushRequestErrors(ApiKey.Produce, NOT_LEADER_OR_FOLLOWER, 1);
+      await assert.rejects(once.send({ topic, messages: [{ value: Buffer.from('x'), partition: 1 }] }), (e: KafkaClientError) => e.code === NOT_LEADER_OR_FOLLOWER && e.retriable);
+    } finally {
+      await once.close();
+    }
+    // With retries the same errors (and a timeout) cost only backoff, and nothing is written twice.
     await mock.pushRequestErrors(ApiKey.Produce, NOT_LEADER_OR_FOLLOWER, 2);
     await mock.pushRequestErrors(ApiKey.Produce, REQUEST_TIMED_OUT, 1);
     sent.push(...await produceMixed(producer, topic, partitions, 12));
@@ -254,12 +271,12 @@ test('mock cluster: retries — injected NOT_LEADER_OR_FOLLOWER/REQUEST_TIMED_OU
   }
 });
 
-test('mock cluster: group coordinator errors (NOT_COORDINATOR on FindCoordinator/OffsetCommit) are retried', { timeout: testTimeoutMs }, async () => {
+test('mock cluster: group coordinator errors (NOT_COORDINATOR on FindCoordinator/OffsetCommit) are retried', { timeout: groupTestTimeoutMs }, async () => {
   const partitions = 2;
   const { topic } = await spreadTopic('mc-coord', partitions);
   const groupId = uniqueTopic('mc-gc');
   const producer = new Producer<Buffer, Buffer>(clientOptions());
-  const opts = { ...clientOptions(), groupId, autoOffsetReset: 'earliest' as const, autoCommit: false, maxWaitMs: 100, heartbeatIntervalMs: 200, sessionTimeoutMs: 6000, rebalanceTimeoutMs: 3000 };
+  const opts = { ...clientOptions(), groupId, autoOffsetReset: 'earliest' as const, autoCommit: false, maxWaitMs: 100, heartbeatIntervalMs: 200, sessionTimeoutMs: 3000, rebalanceTimeoutMs: 3000 };
   const consumer = new Consumer(opts);
   let again: Consumer<Buffer, Buffer> | undefined;
   try {
@@ -291,7 +308,7 @@ test('mock cluster: group coordinator errors (NOT_COORDINATOR on FindCoordinator
 
 test('mock cluster: version negotiation picks versions inside narrowed ApiVersions ranges', { timeout: testTimeoutMs }, async () => {
   // A cluster of its own, so narrowing does not touch the other tests.
-  const narrow = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 20_000 });
+  const narrow = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 3_000 });
   const opts = { bootstrap: narrow.bootstrap, retries: 5, retryBackoffMs: 20, requestTimeoutMs: 5_000 };
   const producer = new Producer<Buffer, Buffer>({ ...opts, lingerMs: 0 });
   const consumer = new Consumer({ ...opts, autoOffsetReset: 'earliest', maxWaitMs: 100 });
@@ -305,6 +322,15 @@ test('mock cluster: version negotiation picks versions inside narrowed ApiVersio
     const sent = await produceMixed(producer, topic, 3, 20);
     consumer.assign([0, 1, 2].map((partition) => ({ topic, partition })));
     assertSameMessages(await collect(consumer, sent.length), sent);
+    // Every broker connection negotiated the narrowed versions (read through the client's internals).
+    type Internals = { cluster: Cluster };
+    for (const client of [producer as unknown as Internals, consumer as unknown as Internals]) {
+      for (const id of [1, 2, 3]) {
+        const conn = await client.cluster.node(id);
+        assert.deepEqual([ApiKey.Produce, ApiKey.Fetch, ApiKey.Metadata, ApiKey.ListOffsets].map((k) => conn.pickVersion(k)), [3, 4, 1, 1], `broker ${id}`);
+        assert.equal(conn.supports(68), false, 'the mock has no ConsumerGroupHeartbeat');
+      }
+    }
   } finally {
     await consumer.close();
     await producer.close();
