@@ -17,12 +17,12 @@ const REQUEST_TIMED_OUT = 7;
 const NOT_COORDINATOR = 16;
 const ApiKey = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, FindCoordinator: 10, ApiVersions: 18 } as const;
 /**
- * Every test is bounded; the file takes about 10 s and cannot take a minute (10 s start + 6 x 4 s + 2 x 12 s). (The mock's classic group
- * coordinator holds a join for 3 s on a group's first join and for session timeout - 1 s after that,
- * so the group tests use a 3 s session timeout.)
+ * Every test is bounded: the file takes about 13 s and under a minute even if every test hung
+ * (8 s start + 7 x 4 s + 2 x 11 s). The mock's classic group coordinator holds a join for 3 s on a
+ * group's first join and for session timeout - 1 s after that, so group tests use a 3 s session.
  */
 const testTimeoutMs = 4_000;
-const groupTestTimeoutMs = 12_000;
+const groupTestTimeoutMs = 11_000;
 
 let mock: MockCluster;
 /** Short retry backoff so injected errors cost milliseconds. */
@@ -39,7 +39,7 @@ async function workAroundListOffsetsBug(m: MockCluster): Promise<void> {
 }
 
 before(async () => {
-  mock = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 10_000 });
+  mock = await startMockCluster({ brokers: BROKERS, startTimeoutMs: 8_000 });
   await workAroundListOffsetsBug(mock);
 });
 
@@ -225,6 +225,17 @@ test("mock cluster: groupProtocol 'auto' falls back to classic; two members spli
   } finally {
     await Promise.all([c1.close(), c2.close(), c3?.close()]);
     await producer.close();
+  }
+});
+
+test("mock cluster: groupProtocol 'consumer' (KIP-848 only) fails fast and non-retriably where the broker lacks it", { timeout: testTimeoutMs }, async () => {
+  const { topic } = await spreadTopic('mc-kip848', 2);
+  const consumer = new Consumer({ ...clientOptions(), groupId: uniqueTopic('mc-g848'), groupProtocol: 'consumer', maxWaitMs: 100 });
+  try {
+    await consumer.subscribe([topic]);
+    await assert.rejects(collect(consumer, 1, 3_000), (e: KafkaClientError) => e.code === 35 && e.errorName === 'UNSUPPORTED_VERSION' && !e.retriable);
+  } finally {
+    await consumer.close();
   }
 });
 
