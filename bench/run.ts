@@ -6,6 +6,7 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names).
+ * BENCH_PROFILE=1: only the CPU-profile runs (bench/profile.ts), see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   type LoadgenResult,
 } from './lib.js';
 import { kafkajsRun, type KafkajsFigures } from './kafkajs.js';
+import { failoverPhase } from './failover.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -318,6 +320,7 @@ async function main(): Promise<void> {
       rows.push({ section: 'disk', name: 'fdatasync of 64 KiB on the data dir disk, p99', unit: 'ms', minikafka: probe.p99Ms });
     });
     await phase('startup', () => startupPhase(scratch));
+    await phase('failover', () => failoverPhase(scratch, rows, extra));
 
     const loadgenProblem = buildLoadgen();
     if (loadgenProblem) {
