@@ -11,6 +11,7 @@ import { FetchPurgatory, partitionKey } from './fetch-purgatory.js';
 import { BrokerServer } from './server.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
+import type { StorageFs } from '../storage/fs.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -26,6 +27,8 @@ export interface StartBrokerOptions {
   config?: Record<string, string | number | boolean>;
   /** Replaces the JSON-lines stdout logger (tests pass a quiet one). */
   logger?: Logger;
+  /** Test hook: the file system storage goes through (e.g. a MemoryFs with injected faults). */
+  fs?: StorageFs;
 }
 
 export interface RunningBroker {
@@ -55,7 +58,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const nodeId = config.int('node.id');
   const lock = lockDataDir(dataDir);
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs });
   } catch (err) {
     lock.release();
     throw err;
@@ -73,13 +76,14 @@ interface Setup {
   port: number;
   nodeId: number;
   lock: DataDirLock;
+  fs: StorageFs | undefined;
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock }: Setup): Promise<RunningBroker> {
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs }: Setup): Promise<RunningBroker> {
   const clusterId = readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
-  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config) });
+  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config) });
