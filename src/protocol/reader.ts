@@ -87,26 +87,39 @@ export class Reader {
     return this.buf[this.offset++] !== 0;
   }
 
-  /** Unsigned 32-bit varint (at most 5 bytes). */
+  /** Unsigned 32-bit varint (at most 5 bytes). One-byte values, the common case, take the first branch. */
   uvarint(): number {
     const buf = this.buf;
-    let result = 0;
-    let shift = 0;
-    for (let i = 0; i < 5; i++) {
-      if (this.offset >= this.end) throw new ProtocolDecodeError(`truncated varint at offset ${this.offset}`);
-      const b = buf[this.offset++]!;
-      if (i === 4 && b > 0x0f) throw new ProtocolDecodeError('varint does not fit in 32 bits');
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
+    let off = this.offset;
+    if (off < this.end) {
+      const b0 = buf[off]!;
+      if (b0 < 0x80) {
+        this.offset = off + 1;
+        return b0;
+      }
     }
-    throw new ProtocolDecodeError('varint does not fit in 32 bits');
+    let result = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (off >= this.end) throw new ProtocolDecodeError(`truncated varint at offset ${off}`);
+      const b = buf[off++]!;
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.offset = off;
+        return result;
+      }
+    }
+    if (off >= this.end) throw new ProtocolDecodeError(`truncated varint at offset ${off}`);
+    const last = buf[off++]!;
+    if (last > 0x0f) throw new ProtocolDecodeError('varint does not fit in 32 bits');
+    this.offset = off;
+    // Bits 28-31: added as a number, since `<< 28` of a value above 7 would turn the int32 negative.
+    return (result >>> 0) + last * 0x10000000;
   }
 
   /** Signed zigzag 32-bit varint. */
   varint(): number {
     const u = this.uvarint();
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    return (u >>> 1) ^ -(u & 1);
   }
 
   /** Signed zigzag 64-bit varint (at most 10 bytes). */
