@@ -131,12 +131,15 @@ export class PartitionLog {
     const now = this.clock();
     const idx = this.config.indexIntervalBytes;
     this.segments = bases.map((b) => Segment.existing(this.fs, this.dir, b, idx, now));
-    if (this.segments.length === 0) {
+    // A directory without segments holds no data: nothing to recover and no checkpoint to move, so a
+    // new partition costs no fsync on its first produce (a crash before any flush leaves an empty log).
+    const fresh = this.segments.length === 0;
+    if (fresh) {
       this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now));
     }
     // A swap finished here may have lost its indexes: rebuild them from the .log.
     for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
-    if (!clean || !this.activeTailChecksOut()) {
+    if (!fresh && (!clean || !this.activeTailChecksOut())) {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
       this.recover(checkpoint.recoveryPoint);
     }
@@ -145,7 +148,7 @@ export class PartitionLog {
     this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
     this.recoveryPoint = this.active.baseOffset;
     this.cleaner.firstDirtyOffset = this.startOffset;
-    if (!clean) this.writeCheckpoint();
+    if (!clean && !fresh) this.writeCheckpoint();
   }
 
   /** Clean start: the active segment's index tail is trusted only if it reads back sanely (garbled int64s throw). */
