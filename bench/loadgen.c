@@ -222,6 +222,8 @@ static rd_kafka_t *new_consumer(const char *group_id) {
         set(conf, "enable.partition.eof", "false");
         set(conf, "session.timeout.ms", "10000");
         set(conf, "heartbeat.interval.ms", "1000");
+        /* Every phase fits in the local queue: no queue-full fetch backoff (500 ms in librdkafka 2.0) inside a timed read. */
+        set(conf, "queued.min.messages", "1000000");
         rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
         if (!rk) die("rd_kafka_new", errstr);
         rd_kafka_poll_set_consumer(rk);

@@ -16,11 +16,14 @@ import type { RequestContext } from './handler.js';
 import type { Logger } from './logger.js';
 
 const API_VERSIONS_KEY = 18;
+const FETCH_KEY = 1;
+/** Fetch responses reference record sets of at least this size instead of copying them into the frame. */
+const GATHER_BYTES_MIN = 4096;
 
 interface Slot {
   done: boolean;
-  /** Encoded response frame, or null when the request gets none (acks=0). */
-  frame: Buffer | null;
+  /** Encoded response frame (one buffer, or the pieces of a gathered Fetch response), or null when the request gets none (acks=0). */
+  frame: Buffer | Buffer[] | null;
 }
 
 export class Connection {
@@ -175,19 +178,20 @@ export class Connection {
     this.close('request failed', { apiKey: ctx.apiKey });
   }
 
-  private enqueueResolved(frame: Buffer): void {
+  private enqueueResolved(frame: Buffer | Buffer[]): void {
     this.slots.push({ done: true, frame });
     this.inFlight++;
     this.flush();
   }
 
-  private encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown): Buffer {
-    const w = new Writer();
+  private encodeResponse(apiKey: number, version: number, correlationId: number, body: unknown): Buffer | Buffer[] {
+    const gather = apiKey === FETCH_KEY;
+    const w = gather ? new Writer(1024, { gatherBytesMin: GATHER_BYTES_MIN }) : new Writer();
     const sizeAt = w.reserveSizePrefix();
     encodeResponseHeader(w, correlationId, responseHeaderVersion(apiKey, version));
     apiMessages[apiKey]!.encodeResponse(w, version, body);
     w.fillSizePrefix(sizeAt);
-    return w.toBuffer();
+    return gather ? w.toBuffers() : w.toBuffer();
   }
 
   private flush(): void {
@@ -199,7 +203,8 @@ export class Connection {
       if (slot.frame !== null) {
         if (!wrote) this.socket.cork();
         wrote = true;
-        this.socket.write(slot.frame);
+        if (Array.isArray(slot.frame)) for (const piece of slot.frame) this.socket.write(piece);
+        else this.socket.write(slot.frame);
       }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());

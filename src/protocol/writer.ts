@@ -5,31 +5,79 @@ import type { TaggedField } from './reader.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+export interface WriterOptions {
+  /**
+   * Gather mode: a raw field of at least this many bytes is kept by reference instead of copied, and
+   * the output is a list of buffers (`toBuffers`) for a corked socket write. For Fetch responses, whose
+   * record sets would otherwise be copied into the frame once (and again on every growth).
+   */
+  gatherBytesMin?: number;
+}
+
 export class Writer {
   private buf: Buffer;
   offset = 0;
+  private readonly gatherBytesMin: number;
+  /** Gather mode: finished pieces, in order; the current one is buf[pieceStart, offset). */
+  private readonly pieces: Buffer[] = [];
+  private piecesBytes = 0;
+  private pieceStart = 0;
+  /** Gather mode: the buffer that holds a reserved size prefix. */
+  private readonly first: Buffer;
 
-  constructor(initialBytes = 256) {
+  constructor(initialBytes = 256, options: WriterOptions = {}) {
     this.buf = Buffer.allocUnsafe(Math.max(16, initialBytes));
+    this.first = this.buf;
+    this.gatherBytesMin = options.gatherBytesMin ?? Infinity;
   }
 
   private ensure(n: number): void {
     const need = this.offset + n;
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
+    if (this.gatherBytesMin !== Infinity) {
+      // Never copy what was written: it becomes a piece and writing goes on in a new buffer.
+      this.endPiece();
+      while (size < n) size *= 2;
+      this.buf = Buffer.allocUnsafe(size);
+      this.offset = 0;
+      this.pieceStart = 0;
+      return;
+    }
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.offset);
     this.buf = next;
   }
 
+  private endPiece(): void {
+    if (this.offset > this.pieceStart) {
+      this.pieces.push(this.buf.subarray(this.pieceStart, this.offset));
+      this.piecesBytes += this.offset - this.pieceStart;
+    }
+    this.pieceStart = this.offset;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.piecesBytes + this.offset - this.pieceStart;
+  }
+
   /** The bytes written so far, as a view of the internal buffer (valid until the next write). */
   toBuffer(): Buffer {
+    if (this.pieces.length > 0) throw new Error('toBuffer() on a gathering writer that holds several pieces: use toBuffers()');
     return this.buf.subarray(0, this.offset);
+  }
+
+  /** Gather mode: every piece in order (views and referenced buffers; nothing copied). */
+  toBuffers(): Buffer[] {
+    const tail = this.buf.subarray(this.pieceStart, this.offset);
+    return tail.length > 0 ? [...this.pieces, tail] : [...this.pieces];
   }
 
   /** Reserves 4 bytes for a size prefix; pass the result to fillSizePrefix once the frame is written. */
   reserveSizePrefix(): number {
+    if (this.length !== 0 && this.gatherBytesMin !== Infinity) throw new Error('a gathering writer reserves its size prefix first');
     this.ensure(4);
     const at = this.offset;
     this.offset += 4;
@@ -38,7 +86,8 @@ export class Writer {
 
   /** Writes at `at` the number of bytes written after the reserved prefix. */
   fillSizePrefix(at: number): void {
-    this.buf.writeInt32BE(this.offset - at - 4, at);
+    // A copying writer's growth moved the prefix into the current buffer; a gathering one never moves it.
+    (this.gatherBytesMin === Infinity ? this.buf : this.first).writeInt32BE(this.length - at - 4, at);
   }
 
   int8(v: number): void {
@@ -146,6 +195,12 @@ export class Writer {
   }
 
   raw(v: Buffer): void {
+    if (v.length >= this.gatherBytesMin) {
+      this.endPiece();
+      this.pieces.push(v);
+      this.piecesBytes += v.length;
+      return;
+    }
     this.ensure(v.length);
     this.offset += v.copy(this.buf, this.offset);
   }

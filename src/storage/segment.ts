@@ -215,9 +215,12 @@ export class Segment {
     this.maybeAppendTimeEntry();
   }
 
-  /** Reads exactly `length` bytes at `position` into a fresh buffer (one allocation per read). */
+  /**
+   * Reads exactly `length` bytes at `position` into a fresh buffer (one allocation per read, never
+   * reused: Fetch responses reference it until the socket has written it). Unzeroed: a short read throws.
+   */
   read(position: number, length: number): Buffer {
-    const out = Buffer.alloc(length);
+    const out = Buffer.allocUnsafe(length);
     const got = this.fs.read(this.fd(), out, 0, length, position);
     if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
     return out;

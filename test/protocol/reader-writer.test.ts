@@ -120,3 +120,35 @@ test('size prefix is reserved and filled; the buffer grows', () => {
   assert.equal(b.readInt32BE(0), 4000);
   assert.equal(b.readInt32BE(4 + 999 * 4), 999);
 });
+
+test('gather mode: the pieces concatenate to exactly what a copying writer writes; large raw fields are referenced, not copied', () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('int32' as const), v: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
+    fc.record({ kind: fc.constant('string' as const), v: fc.string({ maxLength: 300 }) }),
+    fc.record({ kind: fc.constant('bytes' as const), v: fc.uint8Array({ maxLength: 3000 }) }),
+    fc.record({ kind: fc.constant('uvarint' as const), v: fc.integer({ min: 0, max: 0xffffffff }) }),
+  );
+  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 2048 }), (ops, gatherBytesMin) => {
+    const copying = new Writer(16);
+    const gathering = new Writer(16, { gatherBytesMin });
+    const referenced: Buffer[] = [];
+    for (const w of [copying, gathering]) {
+      const at = w.reserveSizePrefix();
+      for (const o of ops) {
+        if (o.kind === 'int32') w.int32(o.v);
+        else if (o.kind === 'string') w.compactString(o.v);
+        else if (o.kind === 'uvarint') w.uvarint(o.v);
+        else {
+          const buf = Buffer.from(o.v);
+          if (w === gathering && buf.length >= gatherBytesMin) referenced.push(buf);
+          w.bytes(buf);
+        }
+      }
+      w.fillSizePrefix(at);
+    }
+    const pieces = gathering.toBuffers();
+    assert.deepEqual(Buffer.concat(pieces), Buffer.from(copying.toBuffer()));
+    assert.equal(gathering.length, copying.length);
+    for (const buf of referenced) assert.ok(pieces.includes(buf), 'a large field is one of the pieces, by reference');
+  }));
+});
