@@ -23,6 +23,16 @@ interface Slot {
   frame: Buffer | null;
 }
 
+export interface ConnectionStats {
+  remote: string;
+  /** Requests decoded and not yet answered. */
+  inFlight: number;
+  bytesRead: number;
+  /** Response bytes queued in the socket, not yet taken by the kernel. */
+  bufferedBytes: number;
+  paused: boolean;
+}
+
 export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly slots: Slot[] = [];
@@ -47,6 +57,10 @@ export class Connection {
     socket.on('close', () => this.teardown());
     socket.on('drain', () => this.updateReading());
     this.touch();
+  }
+
+  stats(): ConnectionStats {
+    return { remote: this.remote, inFlight: this.inFlight, bytesRead: this.socket.bytesRead, bufferedBytes: this.socket.writableLength, paused: this.paused };
   }
 
   close(reason: string, fields: Record<string, unknown> = {}): void {
