@@ -83,11 +83,15 @@ export class Connection {
     this.teardown();
   }
 
-  /** Graceful: stop reading, let in-flight responses go out, then end. */
+  /**
+   * Graceful: dispatch nothing more, let in-flight responses go out, then end. Reading goes on (and is
+   * discarded) so the client's FIN is seen and the socket closes without waiting out the grace period.
+   */
   end(): void {
     if (this.closed) return;
-    this.socket.pause();
     this.backlog = [];
+    this.paused = false;
+    this.socket.resume();
     if (this.slots.length === 0) this.socket.end();
   }
 
@@ -119,6 +123,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.broker.stopping) return; // see end()
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
