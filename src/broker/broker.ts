@@ -9,6 +9,7 @@ import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
 import { FetchPurgatory, partitionKey } from './fetch-purgatory.js';
 import { BrokerServer } from './server.js';
+import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
 import type { StorageFs } from '../storage/fs.js';
@@ -39,6 +40,8 @@ export interface RunningBroker {
   dataDir: string;
   log: Logger;
   state: BrokerState;
+  /** Figures of every open connection (in flight, bytes read, buffered responses). */
+  connectionStats(): ConnectionStats[];
   close(): Promise<void>;
 }
 
@@ -139,7 +142,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, close };
+  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), close };
 }
 
 /** Clients must be told a connectable name: binding to 0.0.0.0 or :: advertises localhost. */

@@ -26,9 +26,27 @@ interface Slot {
   frame: Buffer | Buffer[] | null;
 }
 
+export interface ConnectionStats {
+  remote: string;
+  /** Requests decoded and not yet answered. */
+  inFlight: number;
+  bytesRead: number;
+  /** Response bytes queued in the socket, not yet taken by the kernel. */
+  bufferedBytes: number;
+  /** Encoded responses waiting for an earlier one (order is kept per connection). */
+  heldResponseBytes: number;
+  /** Bytes of a request frame received so far, and the buffers holding them. */
+  partialFrameBytes: number;
+  partialFrameChunks: number;
+  paused: boolean;
+}
+
 export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly slots: Slot[] = [];
+  /** Frames received but not dispatched: a chunk may hold many, and the limits apply per request. */
+  private backlog: Buffer[] = [];
+  private draining = false;
   private inFlight = 0;
   private paused = false;
   private closed = false;
@@ -48,8 +66,17 @@ export class Connection {
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => this.teardown());
-    socket.on('drain', () => this.updateReading());
+    socket.on('drain', () => this.drainBacklog());
     this.touch();
+  }
+
+  stats(): ConnectionStats {
+    let heldResponseBytes = 0;
+    for (const slot of this.slots) heldResponseBytes += slot.frame?.length ?? 0;
+    return {
+      remote: this.remote, inFlight: this.inFlight, bytesRead: this.socket.bytesRead, bufferedBytes: this.socket.writableLength,
+      heldResponseBytes, partialFrameBytes: this.decoder.bufferedBytes, partialFrameChunks: this.decoder.chunkCount, paused: this.paused,
+    };
   }
 
   close(reason: string, fields: Record<string, unknown> = {}): void {
@@ -59,10 +86,15 @@ export class Connection {
     this.teardown();
   }
 
-  /** Graceful: stop reading, let in-flight responses go out, then end. */
+  /**
+   * Graceful: dispatch nothing more, let in-flight responses go out, then end. Reading goes on (and is
+   * discarded) so the client's FIN is seen and the socket closes without waiting out the grace period.
+   */
   end(): void {
     if (this.closed) return;
-    this.socket.pause();
+    this.backlog = [];
+    this.paused = false;
+    this.socket.resume();
     if (this.slots.length === 0) this.socket.end();
   }
 
@@ -71,15 +103,22 @@ export class Connection {
     this.closed = true;
     clearTimeout(this.idleTimer);
     this.slots.length = 0;
+    this.backlog = [];
     this.onClose(this);
   }
 
+  /**
+   * Only complete requests (and parked ones) count as activity, not partial-frame bytes: a writer that
+   * dribbles a frame (slowloris) is closed after connections.max.idle.ms like an idle one. Kafka counts
+   * any byte; we don't, so no separate frame deadline is needed. The cost: a legitimate frame must
+   * arrive within the idle timeout (10 min by default: 100 MB at 170 KB/s).
+   */
   private touch(): void {
     clearTimeout(this.idleTimer);
     const idleMs = this.broker.limits.connectionIdleMsMax;
     if (idleMs > 0) {
       this.idleTimer = setTimeout(() => {
-        if (this.slots.length === 0) this.close('idle timeout', { idleMs });
+        if (this.slots.length === 0) this.close('idle timeout', { idleMs, partialFrameBytes: this.decoder.bufferedBytes });
         else this.touch();
       }, idleMs);
       this.idleTimer.unref();
@@ -87,7 +126,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    this.touch();
+    if (this.broker.stopping) return; // see end()
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
@@ -95,10 +134,30 @@ export class Connection {
       this.close('bad frame', { err: (err as Error).message });
       return;
     }
-    for (const frame of frames) {
-      if (this.closed) return;
-      this.dispatch(frame);
+    if (frames.length === 0) return;
+    this.touch();
+    for (const frame of frames) this.backlog.push(frame);
+    this.drainBacklog();
+  }
+
+  /** Dispatches received frames until a limit says pause; the rest wait for responses to go out. */
+  private drainBacklog(): void {
+    if (this.draining) return; // re-entered from a response completed inside dispatch
+    this.draining = true;
+    let i = 0;
+    try {
+      while (i < this.backlog.length && !this.closed && !this.broker.stopping && !this.overLimit()) {
+        this.dispatch(this.backlog[i++]!);
+      }
+    } finally {
+      this.backlog.splice(0, i);
+      this.draining = false;
     }
+    this.updateReading();
+  }
+
+  private overLimit(): boolean {
+    return this.inFlight >= this.broker.limits.inFlightRequestsMax || this.socket.writableNeedDrain;
   }
 
   private dispatch(frame: Buffer): void {
@@ -139,7 +198,6 @@ export class Connection {
     const slot: Slot = { done: false, frame: null };
     this.slots.push(slot);
     this.inFlight++;
-    this.updateReading();
     let result: unknown;
     try {
       result = handler.handle(request, ctx);
@@ -208,17 +266,18 @@ export class Connection {
       }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
-    this.updateReading();
+    this.drainBacklog();
     if (this.slots.length === 0 && this.broker.stopping) this.socket.end();
   }
 
   /**
-   * Reading pauses while too many requests are in flight or while the client is not reading its
-   * responses (the socket's write buffer is past its high-water mark): a slow reader cannot pin memory.
+   * Reading pauses while too many requests are in flight, while the client is not reading its
+   * responses (the socket's write buffer is past its high-water mark), or while received frames wait:
+   * a slow reader cannot pin memory, and a pipelining one is slowed, not dropped.
    */
   private updateReading(): void {
     if (this.closed || this.broker.stopping) return;
-    const shouldPause = this.inFlight >= this.broker.limits.inFlightRequestsMax || this.socket.writableNeedDrain;
+    const shouldPause = this.backlog.length > 0 || this.overLimit();
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.socket.pause();

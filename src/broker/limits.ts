@@ -4,6 +4,7 @@ import type { BrokerConfig } from './config.js';
 export interface Limits {
   frameBytesMax: number;
   connectionsMax: number;
+  connectionsPerIpMax: number;
   connectionIdleMsMax: number;
   inFlightRequestsMax: number;
   batchBytesMax: number;
@@ -16,6 +17,7 @@ export function limitsFrom(config: BrokerConfig): Limits {
   return {
     frameBytesMax: config.int('socket.request.max.bytes'),
     connectionsMax: config.int('max.connections'),
+    connectionsPerIpMax: config.int('max.connections.per.ip'),
     connectionIdleMsMax: config.int('connections.max.idle.ms'),
     inFlightRequestsMax: config.int('queued.max.requests'),
     batchBytesMax: config.int('message.max.bytes'),

@@ -1,11 +1,12 @@
 /** The TCP listener: accepts connections up to the limit and tracks them for shutdown. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionStats } from './connection.js';
 import type { BrokerState } from './state.js';
 
 export class BrokerServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
+  private readonly perIp = new Map<string, number>();
 
   constructor(private readonly broker: BrokerState) {
     this.server = createServer((socket) => this.accept(socket));
@@ -38,8 +39,29 @@ export class BrokerServer {
       socket.destroy();
       return;
     }
-    const conn = new Connection(socket, this.broker, (c) => this.connections.delete(c));
+    const ip = socket.remoteAddress ?? '';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    if (fromIp >= this.broker.limits.connectionsPerIpMax) {
+      this.broker.log.warn(
+        { remote: `${ip}:${socket.remotePort}`, connectionsPerIpMax: this.broker.limits.connectionsPerIpMax },
+        'connection refused: max.connections.per.ip reached',
+      );
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, fromIp + 1);
+    const conn = new Connection(socket, this.broker, (c) => {
+      this.connections.delete(c);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    });
     this.connections.add(conn);
+  }
+
+  /** Per-connection figures, for tests and diagnostics. */
+  connectionStats(): ConnectionStats[] {
+    return [...this.connections].map((c) => c.stats());
   }
 
   /** Stop accepting, let connections finish what they have in flight, then drop them. */

@@ -4,11 +4,21 @@ import { FrameSizeError } from './errors.js';
 
 /** Kafka's default socket.request.max.bytes. */
 export const frameBytesMaxDefault = 100 * 1024 * 1024;
+/**
+ * A partial frame is held as the chunks that brought it, never allocated at its declared size. Each
+ * chunk costs ~100 bytes beyond its own, so chunks up to `smallChunkBytes` are copied into a shared
+ * tail buffer: a writer sending one byte at a time holds about what it sent, not 100 times more.
+ */
+const smallChunkBytes = 512;
+const tailBytes = 4096;
 
 export class FrameDecoder {
   private readonly frameBytesMax: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Backing store of the last chunk while small chunks are being gathered into it. */
+  private tail: Buffer | null = null;
+  private tailUsed = 0;
 
   constructor(options: { frameBytesMax?: number } = {}) {
     this.frameBytesMax = options.frameBytesMax ?? frameBytesMaxDefault;
@@ -17,6 +27,11 @@ export class FrameDecoder {
   /** Bytes received but not yet returned as a frame. */
   get bufferedBytes(): number {
     return this.buffered;
+  }
+
+  /** Buffers holding those bytes (each costs more than its bytes: slow writers must not multiply it). */
+  get chunkCount(): number {
+    return this.chunks.length;
   }
 
   /** Adds a chunk and returns every frame it completes, in order (payloads without the size prefix). */
@@ -39,8 +54,7 @@ export class FrameDecoder {
       }
       return frames;
     }
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.append(chunk);
     while (this.buffered >= 4) {
       const size = this.peekSize();
       this.checkSize(size);
@@ -50,8 +64,26 @@ export class FrameDecoder {
       const rest = all.subarray(4 + size);
       this.chunks = rest.length > 0 ? [rest] : [];
       this.buffered = rest.length;
+      this.tail = null;
     }
     return frames;
+  }
+
+  private append(chunk: Buffer): void {
+    this.buffered += chunk.length;
+    if (chunk.length > smallChunkBytes) {
+      this.tail = null;
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.tail === null || this.tailUsed + chunk.length > this.tail.length) {
+      this.tail = Buffer.allocUnsafeSlow(tailBytes);
+      this.tailUsed = 0;
+      this.chunks.push(this.tail.subarray(0, 0));
+    }
+    chunk.copy(this.tail, this.tailUsed);
+    this.tailUsed += chunk.length;
+    this.chunks[this.chunks.length - 1] = this.tail.subarray(0, this.tailUsed);
   }
 
   private peekSize(): number {

@@ -49,6 +49,24 @@ test('a frame inside one chunk is a view of the chunk, not a copy', () => {
   assert.equal(b!.toString(), 'de');
 });
 
+test('a frame dribbled in tiny chunks is held in few buffers and comes out exact', () => {
+  const payload = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 31) & 0xff));
+  const stream = frame(payload);
+  const d = new FrameDecoder();
+  const out: Buffer[] = [];
+  let off = 0;
+  for (let i = 0; off < stream.length; i++) {
+    const n = i % 50 === 49 ? 600 : 1 + (i % 3); // mostly tiny, now and then one past the small-chunk bound
+    out.push(...d.push(stream.subarray(off, off + n)));
+    off += n;
+    // At worst a tail and a chunk over 512 bytes alternate, so buffers average over 256 bytes; unbounded, one per chunk (~10,000).
+    if (off < stream.length) assert.ok(d.chunkCount <= 2 + Math.ceil(d.bufferedBytes / 256), `${d.chunkCount} buffers for ${d.bufferedBytes} bytes`);
+  }
+  assert.equal(out.length, 1);
+  assert.ok(out[0]!.equals(payload));
+  assert.equal(d.bufferedBytes, 0);
+});
+
 test('negative or oversized frame sizes raise FrameSizeError', () => {
   const neg = Buffer.alloc(4);
   neg.writeInt32BE(-1, 0);
