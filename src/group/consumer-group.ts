@@ -104,9 +104,32 @@ export class ConsumerGroup {
   assignorName = defaultServerAssignor;
   private metadataHash = '';
   stateTimestampMs: number;
+  /**
+   * Set when the group is restored from __consumer_offsets at start-up, until one session timeout has
+   * passed: members from before the restart may resume (see resume()). Ids seen since the start are
+   * never resumed, so a member removed here (session timeout, leave) rejoins the normal way.
+   */
+  private resumeWindow: { seen: Set<string>; timer: TimerHandle } | undefined;
+  /**
+   * The first two heartbeat intervals after a restart: every live member from before has heartbeated
+   * by then, so partitions nobody has claimed yet are held back instead of handed to the first member
+   * back (which would take them from their owner and redeliver what it had not committed).
+   */
+  private settleTimer: TimerHandle | undefined;
 
   constructor(readonly groupId: string, private readonly env: ConsumerEnv) {
     this.stateTimestampMs = env.scheduler.now();
+  }
+
+  /** After a restart: the stored epoch, and a session timeout's window for the old members to resume. */
+  restore(epoch: number): void {
+    this.groupEpoch = epoch;
+    this.assignmentEpoch = epoch;
+    this.resumeWindow?.timer.cancel();
+    const timer = this.env.scheduler.schedule(this.env.sessionTimeoutMs, () => { this.resumeWindow = undefined; });
+    this.resumeWindow = { seen: new Set(), timer };
+    this.settleTimer?.cancel();
+    this.settleTimer = this.env.scheduler.schedule(2 * this.env.heartbeatIntervalMs, () => { this.settleTimer = undefined; });
   }
 
   get state(): 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' {
@@ -166,7 +189,7 @@ export class ConsumerGroup {
       if ('error' in joined) return joined;
       member = joined;
     } else {
-      const existing = this.members.get(req.memberId);
+      const existing = this.members.get(req.memberId) ?? this.resume(req);
       if (existing === undefined) return fail('UNKNOWN_MEMBER_ID', `Member ${req.memberId} is not a member of group ${this.groupId}.`);
       const owned = this.ownedFromRequest(req);
       if (req.memberEpoch > existing.memberEpoch) return fail('FENCED_MEMBER_EPOCH', `The consumer group member has a greater member epoch (${req.memberEpoch}) than the one known by the group coordinator (${existing.memberEpoch}).`);
@@ -191,6 +214,7 @@ export class ConsumerGroup {
 
   private join(req: ConsumerHeartbeatRequest): ConsumerMember | ConsumerHeartbeatResult {
     const memberId = req.memberId !== '' ? req.memberId : this.env.newMemberId();
+    this.resumeWindow?.seen.add(memberId);
     const previous = this.members.get(memberId);
     if (previous !== undefined) this.removeMember(previous, 'rejoined with epoch 0');
     let inherited: ConsumerMember | undefined;
@@ -225,6 +249,36 @@ export class ConsumerGroup {
       this.members.set(memberId, member);
       this.bumpGroupEpoch(`member ${memberId} joined`);
     }
+    return member;
+  }
+
+  /**
+   * Kafka keeps KIP-848 members across a coordinator restart (their state is in __consumer_offsets);
+   * we store only the group epoch. So a member from before the restart that heartbeats with its epoch
+   * and a full request (subscription and owned partitions) is taken back with what it owns, minus
+   * anything another member already holds, instead of being fenced: no revocation, no redelivery of
+   * what it had not committed. Any other unknown member gets UNKNOWN_MEMBER_ID, as in Kafka.
+   */
+  private resume(req: ConsumerHeartbeatRequest): ConsumerMember | undefined {
+    const window = this.resumeWindow;
+    if (window === undefined || window.seen.has(req.memberId)) return undefined;
+    if (req.memberEpoch <= 0 || req.memberEpoch > this.groupEpoch || req.rebalanceTimeoutMs < 0) return undefined;
+    if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) return undefined;
+    const owned = this.ownedFromRequest(req);
+    if (owned === null || this.members.size >= this.env.maxSize) return undefined;
+    if (req.instanceId !== null && [...this.members.values()].some((m) => m.instanceId === req.instanceId)) return undefined;
+    window.seen.add(req.memberId);
+    const taken = this.ownedByOthers(req.memberId);
+    const member: ConsumerMember = {
+      memberId: req.memberId, instanceId: req.instanceId, rackId: req.rackId, clientId: req.clientId, clientHost: req.clientHost,
+      memberEpoch: req.memberEpoch, previousMemberEpoch: -1, state: 'stable', rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      subscribedTopicNames: [], subscribedTopicRegex: null, serverAssignor: null,
+      assigned: new Set([...owned].filter((k) => !taken.has(k))), revoking: new Set(),
+    };
+    this.updateSubscription(member, req);
+    this.members.set(member.memberId, member);
+    this.bumpGroupEpoch(`member ${member.memberId} resumed after a restart`);
+    this.env.log.info({ groupId: this.groupId, memberId: member.memberId, memberEpoch: req.memberEpoch, partitions: member.assigned.size }, 'member resumed after a restart');
     return member;
   }
 
@@ -376,7 +430,7 @@ export class ConsumerGroup {
     let unreleased = false;
     for (const k of target) {
       if (member.assigned.has(k)) continue;
-      if (others.has(k)) unreleased = true;
+      if (others.has(k) || this.settleTimer !== undefined) unreleased = true;
       else member.assigned.add(k);
     }
     if (member.memberEpoch !== this.assignmentEpoch) {
@@ -420,6 +474,8 @@ export class ConsumerGroup {
   }
 
   stopTimers(): void {
+    this.resumeWindow?.timer.cancel();
+    this.settleTimer?.cancel();
     for (const m of this.members.values()) {
       m.sessionTimer?.cancel();
       m.rebalanceTimer?.cancel();

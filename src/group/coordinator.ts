@@ -551,8 +551,7 @@ export class GroupCoordinator {
         g.restore({ ...meta.value, members: meta.value.members.map((m) => ({ ...m, assignment: m.assignment })) });
       } else {
         const g = new ConsumerGroup(groupId, this.consumerEnv);
-        g.groupEpoch = meta.epoch;
-        g.assignmentEpoch = meta.epoch;
+        g.restore(meta.epoch);
         this.groups.set(groupId, g);
       }
     }

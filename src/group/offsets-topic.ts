@@ -1,10 +1,11 @@
 /**
  * The internal topic `__consumer_offsets`: committed offsets and group metadata as Kafka's own records
  * (see records.ts), one uncompressed v2 batch per write, on the partition abs(hash(groupId)) % n.
- * Created at start-up if missing with cleanup.policy=compact. Until storage compacts, it also gets
- * retention.ms=-1 and retention.bytes=-1 so that time/size retention (which does not look at
- * cleanup.policy yet) can never delete a group's latest offsets; the rebuild reads the whole log and
- * keeps the latest value per key, so it is correct with or without compaction.
+ * Created on the first write (a commit or a group's first generation), as Kafka creates it on first
+ * use: a broker that serves no group never has it, and start-up on an empty data dir writes nothing.
+ * It gets cleanup.policy=compact, plus retention.ms=-1 and retention.bytes=-1 so that time/size
+ * retention can never delete a group's latest offsets; the rebuild reads the whole log and keeps the
+ * latest value per key, so it is correct with or without compaction.
  */
 import type { TopicStore } from '../storage/topic-store.js';
 import type { PartitionLog } from '../storage/log.js';
@@ -22,26 +23,39 @@ export interface KeyValueWrite {
 }
 
 export class OffsetsTopic {
-  private constructor(private readonly store: TopicStore, readonly partitions: number, private readonly clock: () => number) {}
+  private constructor(
+    private readonly store: TopicStore,
+    readonly partitions: number,
+    private readonly clock: () => number,
+    private readonly log: GroupLogger,
+    private created: boolean,
+  ) {}
 
-  /** Opens the topic, creating it with `wantedPartitions` if missing (an existing topic keeps its count, as in Kafka). */
+  /** Opens the topic if it exists (an existing topic keeps its count, as in Kafka); else it is created with `wantedPartitions` on first write. */
   static open(store: TopicStore, wantedPartitions: number, log: GroupLogger, clock: () => number = Date.now): OffsetsTopic {
-    let topic = store.topic(OFFSETS_TOPIC);
-    if (topic === undefined) {
-      topic = store.createTopic(OFFSETS_TOPIC, wantedPartitions, { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1' });
-      log.info({ topic: OFFSETS_TOPIC, partitions: wantedPartitions }, 'created internal topic');
-    } else if (topic.partitions !== wantedPartitions) {
+    const topic = store.topic(OFFSETS_TOPIC);
+    if (topic !== undefined && topic.partitions !== wantedPartitions) {
       log.warn({ topic: OFFSETS_TOPIC, partitions: topic.partitions, configured: wantedPartitions }, 'offsets.topic.num.partitions differs from the existing topic; keeping the existing count');
     }
-    return new OffsetsTopic(store, topic.partitions, clock);
+    return new OffsetsTopic(store, topic?.partitions ?? wantedPartitions, clock, log, topic !== undefined);
   }
 
   partitionFor(groupId: string): number {
     return offsetsPartitionFor(groupId, this.partitions);
   }
 
+  private ensureCreated(): void {
+    if (this.created) return;
+    if (this.store.topic(OFFSETS_TOPIC) === undefined) {
+      this.store.createTopic(OFFSETS_TOPIC, this.partitions, { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1' });
+      this.log.info({ topic: OFFSETS_TOPIC, partitions: this.partitions }, 'created internal topic');
+    }
+    this.created = true;
+  }
+
   /** Appends the records as one batch (synchronous: ordered with every other write of the group). */
   append(groupId: string, records: readonly KeyValueWrite[]): PartitionLog {
+    this.ensureCreated();
     const log = this.store.partition(OFFSETS_TOPIC, this.partitionFor(groupId));
     if (records.length === 0) return log;
     const batch = buildRecordBatch({ baseTimestamp: this.clock(), records: records.map((r) => ({ key: r.key, value: r.value })) });
@@ -57,6 +71,7 @@ export class OffsetsTopic {
 
   /** Every record of every partition, oldest first within a partition (a group lives on one partition). */
   *scan(onBadBatch: (partition: number, offset: number, err: Error) => void): Generator<KeyValue> {
+    if (!this.created) return;
     for (let p = 0; p < this.partitions; p++) {
       const log = this.store.partition(OFFSETS_TOPIC, p);
       let offset = log.logStartOffset;

@@ -161,3 +161,44 @@ test('KIP-848: golden rule after every step of random join/leave/heartbeat/stale
     assert.equal(total, 6 + (subscribesU ? r.store.topic('u')!.partitions : 0));
   }), { numRuns: 150 });
 });
+
+// A restarted broker fenced every KIP-848 member (member state is not stored), so each one lost its partitions and redelivered what it had not committed.
+test('KIP-848: after a restart, members from before resume with what they own; others are refused as in Kafka', () => {
+  const r = rig({ consumerSessionTimeoutMs: SESSION_MS });
+  r.store.createTopic('t', 4);
+  const a = new Client('a', r);
+  const b = new Client('b', r);
+  a.join();
+  b.join();
+  for (let i = 0; i < 4; i++) { a.beat(); b.beat(); }
+  assert.equal(groupOf(r).state, 'Stable');
+  const [ownedA, ownedB] = [a.owned, b.owned];
+  assert.equal(a.count() + b.count(), 4);
+  r.restart();
+  const full = (c: Client) => hb(r, { memberId: c.id, memberEpoch: c.epoch, rebalanceTimeoutMs: 5000, subscribedTopicNames: ['t'], topicPartitions: c.owned });
+  // A plain heartbeat (no subscription) cannot be taken back: the client rejoins the normal way.
+  assert.equal(hb(r, { memberId: 'a', memberEpoch: a.epoch, topicPartitions: a.owned }).error, 'UNKNOWN_MEMBER_ID');
+  const resA = full(a);
+  assert.equal(resA.error, 'NONE');
+  assert.deepEqual(resA.assignment, ownedA, 'a keeps its partitions: nothing revoked');
+  const resB = full(b);
+  assert.equal(resB.error, 'NONE');
+  assertSinglePartitionOwner(groupOf(r));
+  assert.deepEqual(resB.assignment, ownedB, 'b keeps its partitions too: nobody took them while it was away');
+  // An impostor claiming a's partitions at a plausible epoch gets none of them.
+  const impostor = hb(r, { memberId: 'x', memberEpoch: a.epoch, rebalanceTimeoutMs: 5000, subscribedTopicNames: ['t'], topicPartitions: ownedA });
+  assert.equal(impostor.error, 'NONE');
+  assert.ok(!groupOf(r).members.get('x')!.assigned.size, 'the impostor owns nothing');
+  assertSinglePartitionOwner(groupOf(r));
+  // An epoch the group never reached is fenced, not resumed.
+  assert.notEqual(hb(r, { memberId: 'y', memberEpoch: groupOf(r).groupEpoch + 10, rebalanceTimeoutMs: 5000, subscribedTopicNames: ['t'], topicPartitions: [] }).error, 'NONE');
+  // A member that left after the restart cannot resume with its old epoch.
+  hb(r, { memberId: 'x', memberEpoch: -1 });
+  assert.equal(hb(r, { memberId: 'x', memberEpoch: a.epoch, rebalanceTimeoutMs: 5000, subscribedTopicNames: ['t'], topicPartitions: [] }).error, 'UNKNOWN_MEMBER_ID');
+  // Once a session timeout has passed, no one from before the restart can still be alive.
+  a.beat(); b.beat();
+  r.clock.advance(SESSION_MS / 2); a.beat(); b.beat();
+  r.clock.advance(SESSION_MS / 2 + 1); a.beat(); b.beat();
+  assert.equal(hb(r, { memberId: 'z', memberEpoch: 1, rebalanceTimeoutMs: 5000, subscribedTopicNames: ['t'], topicPartitions: [] }).error, 'UNKNOWN_MEMBER_ID');
+  assertSinglePartitionOwner(groupOf(r));
+});

@@ -5,7 +5,7 @@
 import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-import { storageErrorCode } from '../topic-access.js';
+import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
 import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topic-configs.js';
 
 type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
@@ -36,6 +36,9 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
   const nameError = checkTopicName(t.name);
   if (nameError !== null) return fail(t.name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
   if (broker.store.topic(t.name) !== undefined) return fail(t.name, ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
+  // The coordinator creates __consumer_offsets on first use with the layout it needs (compacted,
+  // offsets.topic.num.partitions); a user-made one could break that, so the name is reserved.
+  if (INTERNAL_TOPICS.has(t.name)) return fail(t.name, ErrorCode.INVALID_REQUEST, `Topic '${t.name}' is internal: the broker creates it.`);
   let partitions = t.numPartitions;
   if (t.assignments.length > 0) {
     if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
