@@ -131,6 +131,10 @@ async function driveKafkaJs(bootstrap: string, topic: string): Promise<void> {
   await producer.disconnect();
   await attempt('kafkajs list offsets', () => admin.fetchTopicOffsets(topic));
   await attempt('kafkajs list offsets by time', () => admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - 60_000));
+  await attempt('kafkajs alter configs', () =>
+    admin.alterConfigs({ validateOnly: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] }),
+  );
+  await attempt('kafkajs delete records', () => admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '1' }] }));
   await attempt('kafkajs delete topics', () => admin.deleteTopics({ topics: [`${topic}-nonexistent`], timeout: 2_000 }));
   await admin.disconnect();
   // Fetch: the group-free path through KafkaJS's own cluster object (see test/interop/kafkajs/low-level.ts).
@@ -162,6 +166,10 @@ async function drivePlatformatic(bootstrap: string, topic: string): Promise<void
         topics: [{ topicId: t.id, partitions: [{ partition: 0, fetchOffset: 0n, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 }] }],
       });
     });
+    await attempt('platformatic incremental alter configs', () => admin.incrementalAlterConfigs({
+      resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }] }],
+    }));
+    await attempt('platformatic delete records', () => admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 0, offset: -1n }] }] }));
     await attempt('platformatic delete topics', () => admin.deleteTopics({ topics: [`${topic}-plt`] }));
   } finally {
     await Promise.allSettled([admin.close(), producer.close(), consumer.close(true)]);

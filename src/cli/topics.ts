@@ -1,10 +1,10 @@
-/** `minikafka topics list|create|describe|delete`. */
-import { intOption, keyValues } from './args.js';
+/** `minikafka topics list|create|describe|alter|delete`. */
+import { UsageError, intOption, keyValues } from './args.js';
 import type { CommandGroup, CommandSpec } from './command.js';
 import { withAdmin } from './kafka.js';
 import { emit, renderTable } from './output.js';
 import { KafkaClientError } from '../client/errors.js';
-import type { TopicDescription } from '../client/admin-types.js';
+import type { ConfigChange, TopicDescription } from '../client/admin-types.js';
 
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
 
@@ -131,6 +131,32 @@ function renderTopic(t: TopicDetail): string {
   return head + renderTable(['partition', 'leader', 'replicas', 'isr', 'earliest', 'latest', 'messages'], rows);
 }
 
+const alter: CommandSpec = {
+  path: ['topics', 'alter'],
+  summary: "change a topic's configs (only those named; the rest keep their values)",
+  synopsis: 'TOPIC',
+  positionalMin: 1,
+  options: [
+    { name: 'config', arg: 'k=v', help: 'set a topic config, repeatable (e.g. --config retention.ms=60000)' },
+    { name: 'delete-config', arg: 'k', help: "remove an override so the broker's default applies, repeatable" },
+    { name: 'validate-only', help: 'have the broker check the changes without applying them' },
+  ],
+  client: true,
+  async run(args) {
+    const topic = args.positional[0]!;
+    const changes: ConfigChange[] = [
+      ...keyValues(args.options.get('config') ?? [], 'config', false).map(([name, value]): ConfigChange => ({ name, value })),
+      ...(args.options.get('delete-config') ?? []).map((name): ConfigChange => ({ name, op: 'delete' })),
+    ];
+    if (changes.length === 0) throw new UsageError('topics alter needs at least one --config k=v or --delete-config k');
+    const validateOnly = args.flags.has('validate-only');
+    await withAdmin(args, (admin) => admin.alterConfigs([{ type: 'topic', name: topic, changes }], { validateOnly }));
+    const verb = validateOnly ? 'validated' : 'altered';
+    emit(args.json, { topic, validateOnly, changes }, () => `${verb} configs of topic ${topic}: ${changes.map((c) => ('value' in c ? `${c.name}=${c.value}` : `-${c.name}`)).join(', ')}\n`);
+    return 0;
+  },
+};
+
 const remove: CommandSpec = {
   path: ['topics', 'delete'],
   summary: 'delete topics and their data',
@@ -146,4 +172,4 @@ const remove: CommandSpec = {
   },
 };
 
-export const topicsGroup: CommandGroup = { name: 'topics', summary: 'list, create, describe and delete topics', commands: [list, create, describe, remove] };
+export const topicsGroup: CommandGroup = { name: 'topics', summary: 'list, create, describe, alter and delete topics', commands: [list, create, describe, alter, remove] };

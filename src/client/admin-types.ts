@@ -44,6 +44,34 @@ export interface ConfigResourceResult {
   configs: ConfigEntry[];
 }
 
+/**
+ * One change made by `Admin.alterConfigs`: set a value (the default op), delete an override (back to
+ * the broker's default), or append to / subtract from a list config such as cleanup.policy.
+ */
+export type ConfigChange =
+  | { name: string; op?: 'set'; value: string }
+  | { name: string; op: 'delete' }
+  | { name: string; op: 'append' | 'subtract'; value: string };
+
+export interface ConfigChanges {
+  type: 'topic' | 'broker';
+  /** Topic name, or broker id as a string. */
+  name: string;
+  changes: ConfigChange[];
+}
+
+export interface DeleteRecordsPartition {
+  partition: number;
+  /** Records below this offset are deleted; -1n deletes up to the high watermark. */
+  offset: bigint;
+}
+
+export interface DeletedRecords {
+  partition: number;
+  /** The partition's log start offset after the deletion. */
+  lowWatermark: bigint;
+}
+
 /** Which offset ListOffsets should find. */
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
 

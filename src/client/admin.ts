@@ -6,12 +6,14 @@ import { decodeAssignment } from './group-protocol.js';
 import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './offsets.js';
 import type { ClientOptions } from './types.js';
 import type {
-  ClusterDescription, CommittedOffset, ConfigResource, ConfigResourceResult, GroupDescription, GroupListing,
+  ClusterDescription, CommittedOffset, ConfigChanges, ConfigResource, ConfigResourceResult, DeletedRecords,
+  DeleteRecordsPartition, GroupDescription, GroupListing,
   GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
 } from './admin-types.js';
 
 const TOPIC_ALREADY_EXISTS = 36;
 const resourceTypes = { topic: 2, broker: 4 } as const;
+const configOps = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
 function check(code: number, context: string, message?: string | null): void {
   if (code !== 0) throw new KafkaClientError(code, message ? `${context}: ${message}` : context);
@@ -97,6 +99,64 @@ export class Admin {
         configs: r.configs.map((c: any) => ({ name: c.name, value: c.value, readOnly: c.readOnly, isDefault: c.configSource === -1 ? c.isDefault : c.configSource === 5, isSensitive: c.isSensitive })),
       };
     });
+  }
+
+  /**
+   * Changes configs incrementally (IncrementalAlterConfigs): only the named configs change, the rest
+   * keep their values. Broker resources go to that broker. With `validateOnly` the broker checks the
+   * changes without applying them. Throws on the first resource the broker refuses (e.g. INVALID_CONFIG).
+   */
+  async alterConfigs(resources: readonly ConfigChanges[], options: { validateOnly?: boolean } = {}): Promise<void> {
+    const toWire = (r: ConfigChanges) => ({
+      resourceType: resourceTypes[r.type], resourceName: r.name,
+      configs: r.changes.map((c) => ({ name: c.name, configOperation: configOps[c.op ?? 'set'], value: 'value' in c ? c.value : null })),
+    });
+    const send = async (list: readonly ConfigChanges[], nodeId?: number): Promise<void> => {
+      const body = { resources: list.map(toWire), validateOnly: options.validateOnly ?? false };
+      const res = nodeId === undefined
+        ? await this.call(ApiKey.IncrementalAlterConfigs, body)
+        : await this.cluster.retry(async () => (await (await this.cluster.node(nodeId)).request(ApiKey.IncrementalAlterConfigs, body)).body);
+      for (const r of res.responses) check(r.errorCode, `alter configs ${r.resourceName}`, r.errorMessage);
+    };
+    const topics = resources.filter((r) => r.type === 'topic');
+    if (topics.length > 0) await send(topics);
+    for (const r of resources.filter((x) => x.type === 'broker')) {
+      const id = Number(r.name);
+      await send([r], r.name !== '' && Number.isInteger(id) ? id : undefined);
+    }
+  }
+
+  /**
+   * Deletes the records of `topic` below each given offset (DeleteRecords, sent to each partition's
+   * leader): the partition's log start offset moves up and reads below it fail. Resolves with each
+   * partition's new low watermark, by partition; throws if any partition is refused (e.g.
+   * OFFSET_OUT_OF_RANGE for an offset above the high watermark).
+   */
+  async deleteRecords(topic: string, partitions: readonly DeleteRecordsPartition[]): Promise<DeletedRecords[]> {
+    const info = await this.cluster.retry(() => this.cluster.topic(topic, { refresh: true }), { topic });
+    const byLeader = new Map<number, DeleteRecordsPartition[]>();
+    for (const p of partitions) {
+      const leader = info.partitions[p.partition]?.leader ?? -1;
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    const out: DeletedRecords[] = [];
+    await Promise.all([...byLeader.values()].map((ps) => this.cluster.retry(async () => {
+      const conn = await this.cluster.leader(topic, ps[0]!.partition);
+      const { body } = await conn.request(ApiKey.DeleteRecords, {
+        timeoutMs: this.cluster.options.requestTimeoutMs,
+        topics: [{ name: topic, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.offset })) }],
+      });
+      // Collected per attempt so a retried request adds each partition once.
+      const done: DeletedRecords[] = [];
+      for (const t of body.topics) {
+        for (const p of t.partitions) {
+          check(p.errorCode, `delete records ${topic}-${p.partitionIndex}`);
+          done.push({ partition: p.partitionIndex, lowWatermark: p.lowWatermark });
+        }
+      }
+      out.push(...done);
+    }, { topic })));
+    return out.sort((a, b) => a.partition - b.partition);
   }
 
   /** One offset per partition of `topic`, by partition. */

@@ -16,7 +16,8 @@ export type {
   RebalanceListener, ConsumerOptions, ConsumedMessage, ConsumedBatch, RunOptions,
 } from './types.js';
 export type {
-  NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, OffsetSpec,
+  NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, ConfigChange,
+  ConfigChanges, DeleteRecordsPartition, DeletedRecords, OffsetSpec,
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
   GroupDescription, ClusterDescription,
 } from './admin-types.js';

@@ -17,6 +17,11 @@ test('ApiVersions answers every version 0-4 with the registry contents', async (
       assert.deepEqual([produce.minVersion, produce.maxVersion], [3, 12]);
       const fetch = res.apiKeys.find((k: { apiKey: number }) => k.apiKey === 1);
       assert.deepEqual([fetch.minVersion, fetch.maxVersion], [4, 17]);
+      const range = (key: number) => {
+        const k = res.apiKeys.find((x: { apiKey: number }) => x.apiKey === key);
+        return k === undefined ? undefined : [k.minVersion, k.maxVersion];
+      };
+      assert.deepEqual([range(21), range(33), range(44)], [[0, 2], [0, 2], [0, 1]], 'DeleteRecords, AlterConfigs, IncrementalAlterConfigs');
     }
   } finally {
     client.close();

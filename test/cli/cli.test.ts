@@ -215,3 +215,21 @@ test('produce --compression with every codec and --acks 1; consume reads them ba
   assert.equal((await runCli(['produce', 'cli-codecs', '--compression', 'brotli', ...b])).code, 2);
   assert.equal((await runCli(['produce', 'cli-codecs', '--acks', '2', ...b])).code, 2);
 });
+
+test('topics alter: --config sets, --delete-config removes, --validate-only checks only, bad values exit 1 with INVALID_CONFIG', async () => {
+  assert.equal((await runCli(['topics', 'create', 'cli-alter', '--config', 'segment.ms=100000', ...b])).code, 0);
+  let r = await runCli(['topics', 'alter', 'cli-alter', '--config', 'retention.ms=90000', '--delete-config', 'segment.ms', ...b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /altered configs of topic cli-alter: retention\.ms=90000, -segment\.ms/);
+  const configs = async () => (JSON.parse((await runCli(['topics', 'describe', 'cli-alter', '--json', ...b])).stdout) as Array<{ configs: Record<string, string> }>)[0]!.configs;
+  assert.deepEqual(await configs(), { 'retention.ms': '90000' });
+  r = await runCli(['topics', 'alter', 'cli-alter', '--config', 'retention.ms=1', '--validate-only', '--json', ...b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { validateOnly: boolean }).validateOnly, true);
+  assert.deepEqual(await configs(), { 'retention.ms': '90000' });
+  r = await runCli(['topics', 'alter', 'cli-alter', '--config', 'retention.ms=soon', ...b]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /INVALID_CONFIG/);
+  assert.equal((await runCli(['topics', 'alter', 'cli-alter', ...b])).code, 2, 'no change is a usage error');
+  assert.equal((await runCli(['topics', 'alter', 'no-such-topic', '--config', 'retention.ms=1', ...b])).code, 1);
+});

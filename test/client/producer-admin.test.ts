@@ -84,3 +84,32 @@ test('admin: topics, partitions, configs, offsets, groups', async () => {
     await broker.close();
   }
 });
+
+test('admin: alterConfigs (set, delete, append, subtract, validateOnly, errors) and deleteRecords', async () => {
+  const broker = await startTestBroker({ 'auto.create.topics.enable': false });
+  const admin = new Admin({ bootstrap: broker.bootstrap, retries: 1 });
+  const producer = new Producer({ bootstrap: broker.bootstrap });
+  const value = async (name: string) => (await admin.describeConfigs([{ type: 'topic', name: 'c1', configNames: [name] }]))[0]!.configs[0]!;
+  try {
+    await admin.createTopics([{ topic: 'c1', partitions: 2 }]);
+    await admin.alterConfigs([{ type: 'topic', name: 'c1', changes: [{ name: 'retention.ms', value: '5000' }, { name: 'cleanup.policy', op: 'append', value: 'compact' }] }]);
+    assert.deepEqual([(await value('retention.ms')).value, (await value('retention.ms')).isDefault], ['5000', false]);
+    assert.equal((await value('cleanup.policy')).value, 'delete,compact');
+    await admin.alterConfigs([{ type: 'topic', name: 'c1', changes: [{ name: 'retention.ms', op: 'delete' }, { name: 'cleanup.policy', op: 'subtract', value: 'compact' }] }]);
+    assert.deepEqual([(await value('retention.ms')).isDefault, (await value('cleanup.policy')).value], [true, 'delete']);
+    await admin.alterConfigs([{ type: 'topic', name: 'c1', changes: [{ name: 'retention.ms', value: '1' }] }], { validateOnly: true });
+    assert.equal((await value('retention.ms')).isDefault, true, 'validateOnly changed nothing');
+    await assert.rejects(admin.alterConfigs([{ type: 'topic', name: 'c1', changes: [{ name: 'retention.ms', value: 'x' }] }]), (e: KafkaClientError) => e.errorName === 'INVALID_CONFIG' && /retention\.ms/.test(e.message));
+    await assert.rejects(admin.alterConfigs([{ type: 'topic', name: 'nope', changes: [] }]), (e: KafkaClientError) => e.errorName === 'UNKNOWN_TOPIC_OR_PARTITION');
+    await assert.rejects(admin.alterConfigs([{ type: 'broker', name: '1', changes: [{ name: 'num.partitions', value: '2' }] }]), (e: KafkaClientError) => e.errorName === 'INVALID_REQUEST');
+
+    await producer.send({ topic: 'c1', messages: Array.from({ length: 6 }, (_, i) => ({ value: `v${i}`, partition: i % 2 })) });
+    assert.deepEqual(await admin.deleteRecords('c1', [{ partition: 0, offset: 2n }, { partition: 1, offset: -1n }]), [{ partition: 0, lowWatermark: 2n }, { partition: 1, lowWatermark: 3n }]);
+    assert.deepEqual((await admin.listOffsets('c1', 'earliest')).map((o) => o.offset), [2n, 3n]);
+    await assert.rejects(admin.deleteRecords('c1', [{ partition: 0, offset: 4n }]), (e: KafkaClientError) => e.errorName === 'OFFSET_OUT_OF_RANGE');
+  } finally {
+    await producer.close();
+    await admin.close();
+    await broker.close();
+  }
+});

@@ -258,6 +258,35 @@ test('deleteRecordsBefore moves logStartOffset durably', async () => {
   assert.equal(again.logEndOffset, 20);
 });
 
+test('deleteRecordsBefore: bounds, no-op below the start, timestamp lookups never below it, clean restart keeps it', async () => {
+  const fs = new MemoryFs();
+  const config = { ...small, segmentBytes: 300 };
+  const log = PartitionLog.open(DIR, { fs, config });
+  for (let i = 0; i < 20; i++) log.append(batch(1, { valueBytes: 40, ts: 1000 + i }));
+  assert.throws(() => log.deleteRecordsBefore(21), (e: unknown) => e instanceof StorageError && e.code === 'OFFSET_OUT_OF_RANGE');
+  assert.throws(() => log.deleteRecordsBefore(-1), (e: unknown) => e instanceof StorageError && e.code === 'OFFSET_OUT_OF_RANGE');
+  const segments = log.segmentCount;
+  // Unflushed: the start moves at once, the dirty segments below it stay until they are synced.
+  assert.equal(log.deleteRecordsBefore(9), 9);
+  assert.equal(log.segmentCount, segments);
+  assert.equal(log.read(8, 1e6).ok, false);
+  const at9 = log.read(9, 1e6);
+  assert.ok(at9.ok && at9.logStartOffset === 9 && readBatchHeader(at9.records, 0).baseOffset <= 9);
+  assert.deepEqual(log.offsetForTimestamp(0), { offset: 9, timestamp: 1009 });
+  await log.flush();
+  assert.ok(log.applyRetention(Date.now(), { retentionMs: -1, retentionBytes: -1 }) > 0, 'synced segments below the start go');
+  assert.equal(log.deleteRecordsBefore(4), 9, 'below the start: unchanged');
+  assert.equal(log.deleteRecordsBefore(20), 20, 'the high watermark itself');
+  assert.equal(log.read(19, 1e6).ok, false);
+  assert.deepEqual(log.read(20, 1e6), { ok: true, records: Buffer.alloc(0), highWatermark: 20, logStartOffset: 20, logEndOffset: 20 });
+  await log.close(true);
+  const again = PartitionLog.open(DIR, { fs, config });
+  assert.equal(again.logStartOffset, 20);
+  assert.equal(again.logEndOffset, 20);
+  assert.equal(again.append(batch(2)).baseOffset, 20, 'appends continue at the end');
+  assert.equal(again.read(19, 1e6).ok, false);
+});
+
 test('real file system: append, flush, clean reopen, crash-free recovery after an unclean stop', async () => {
   await withTempDir(async (dir) => {
     const log = PartitionLog.open(`${dir}/p0`, { config: small });

@@ -7,8 +7,11 @@ import { metadataHandler } from './03-metadata.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { createPartitionsHandler } from './37-create-partitions.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 
@@ -29,7 +32,8 @@ import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
 export function registerHandlers(registry: ApiRegistry): void {
   for (const h of [
     produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, apiVersionsHandler, createTopicsHandler,
-    deleteTopicsHandler, initProducerIdHandler, describeConfigsHandler, createPartitionsHandler, describeClusterHandler,
+    deleteTopicsHandler, deleteRecordsHandler, initProducerIdHandler, describeConfigsHandler, alterConfigsHandler,
+    createPartitionsHandler, incrementalAlterConfigsHandler, describeClusterHandler,
   ]) {
     registry.register(h);
   }

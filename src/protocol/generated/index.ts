@@ -11,6 +11,9 @@ import { decodeProduceRequest, encodeProduceRequest, decodeProduceResponse, enco
 import { decodeFetchRequest, encodeFetchRequest, decodeFetchResponse, encodeFetchResponse } from './fetch.js';
 import { decodeListOffsetsRequest, encodeListOffsetsRequest, decodeListOffsetsResponse, encodeListOffsetsResponse } from './list-offsets.js';
 import { decodeDescribeConfigsRequest, encodeDescribeConfigsRequest, decodeDescribeConfigsResponse, encodeDescribeConfigsResponse } from './describe-configs.js';
+import { decodeDeleteRecordsRequest, encodeDeleteRecordsRequest, decodeDeleteRecordsResponse, encodeDeleteRecordsResponse } from './delete-records.js';
+import { decodeAlterConfigsRequest, encodeAlterConfigsRequest, decodeAlterConfigsResponse, encodeAlterConfigsResponse } from './alter-configs.js';
+import { decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 import { decodeDescribeClusterRequest, encodeDescribeClusterRequest, decodeDescribeClusterResponse, encodeDescribeClusterResponse } from './describe-cluster.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdRequest, decodeInitProducerIdResponse, encodeInitProducerIdResponse } from './init-producer-id.js';
 import { decodeFindCoordinatorRequest, encodeFindCoordinatorRequest, decodeFindCoordinatorResponse, encodeFindCoordinatorResponse } from './find-coordinator.js';
@@ -36,6 +39,9 @@ export * from './produce.js';
 export * from './fetch.js';
 export * from './list-offsets.js';
 export * from './describe-configs.js';
+export * from './delete-records.js';
+export * from './alter-configs.js';
+export * from './incremental-alter-configs.js';
 export * from './describe-cluster.js';
 export * from './init-producer-id.js';
 export * from './find-coordinator.js';
@@ -165,6 +171,39 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeDescribeConfigsRequest,
     decodeResponse: decodeDescribeConfigsResponse,
     encodeResponse: encodeDescribeConfigsResponse,
+  },
+  21: {
+    apiKey: 21,
+    name: 'DeleteRecords',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeDeleteRecordsRequest,
+    encodeRequest: encodeDeleteRecordsRequest,
+    decodeResponse: decodeDeleteRecordsResponse,
+    encodeResponse: encodeDeleteRecordsResponse,
+  },
+  33: {
+    apiKey: 33,
+    name: 'AlterConfigs',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeAlterConfigsRequest,
+    encodeRequest: encodeAlterConfigsRequest,
+    decodeResponse: decodeAlterConfigsResponse,
+    encodeResponse: encodeAlterConfigsResponse,
+  },
+  44: {
+    apiKey: 44,
+    name: 'IncrementalAlterConfigs',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 1,
+    decodeRequest: decodeIncrementalAlterConfigsRequest,
+    encodeRequest: encodeIncrementalAlterConfigsRequest,
+    decodeResponse: decodeIncrementalAlterConfigsResponse,
+    encodeResponse: encodeIncrementalAlterConfigsResponse,
   },
   60: {
     apiKey: 60,

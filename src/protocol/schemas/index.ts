@@ -23,6 +23,9 @@ import { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups
 import { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
 import { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
 import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
+import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
+import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
+import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
 
 function api(name: string, fileName: string, request: ApiSchema['request'], response: ApiSchema['response']): ApiSchema {
@@ -40,6 +43,9 @@ export const apis: readonly ApiSchema[] = [
   api('Fetch', 'fetch', FetchRequest, FetchResponse),
   api('ListOffsets', 'list-offsets', ListOffsetsRequest, ListOffsetsResponse),
   api('DescribeConfigs', 'describe-configs', DescribeConfigsRequest, DescribeConfigsResponse),
+  api('DeleteRecords', 'delete-records', DeleteRecordsRequest, DeleteRecordsResponse),
+  api('AlterConfigs', 'alter-configs', AlterConfigsRequest, AlterConfigsResponse),
+  api('IncrementalAlterConfigs', 'incremental-alter-configs', IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse),
   api('DescribeCluster', 'describe-cluster', DescribeClusterRequest, DescribeClusterResponse),
   api('InitProducerId', 'init-producer-id', InitProducerIdRequest, InitProducerIdResponse),
   api('FindCoordinator', 'find-coordinator', FindCoordinatorRequest, FindCoordinatorResponse),

@@ -1,4 +1,4 @@
-/** KafkaJS admin APIs against the broker: CreateTopics (validate-only, configs, errors), CreatePartitions, DescribeConfigs, DescribeCluster, DeleteTopics. */
+/** KafkaJS admin APIs against the broker: CreateTopics (validate-only, configs, errors), CreatePartitions, DescribeConfigs, AlterConfigs (v0, v1), DeleteRecords, DescribeCluster, DeleteTopics. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
@@ -78,5 +78,73 @@ test('kafkajs admin: create (validate-only, configs, errors), grow, describe, de
     assert.deepEqual(await userTopics(admin), []);
     // KafkaJS retries UNKNOWN_TOPIC_OR_PARTITION and then reports only Kafka's message for it.
     await assert.rejects(admin.deleteTopics({ topics: ['orders'] }), /does not host this topic-partition/);
+  }),
+);
+
+/** Makes ApiVersions advertise at most `max` for `apiKey` while `fn` runs, so KafkaJS picks that version. */
+async function capVersion<T>(broker: { state: { registry: { get(k: number): { maxVersion: number } | undefined } } }, apiKey: number, max: number, fn: () => Promise<T>): Promise<T> {
+  const handler = broker.state.registry.get(apiKey)!;
+  const saved = handler.maxVersion;
+  handler.maxVersion = max;
+  try {
+    return await fn();
+  } finally {
+    handler.maxVersion = saved;
+  }
+}
+
+test('kafkajs admin.alterConfigs over AlterConfigs v0 and v1: replaces overrides, describeConfigs reflects them, errors typed', { timeout: 60_000 }, async () => {
+  const broker = await startTestBroker({ 'auto.create.topics.enable': false });
+  try {
+    for (const version of [0, 1]) {
+      await capVersion(broker, 33, version, async () => {
+        const kafka = new kafkajs.Kafka({ brokers: [broker.bootstrap], clientId: `alter-v${version}`, logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 1 } });
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const topic = `cfg-v${version}`;
+          await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.ms', value: '100000' }] }] });
+          const res = await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '7200000' }] }] });
+          assert.equal(res.resources[0]!.errorCode, 0);
+          const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'segment.ms'] }] });
+          const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
+          assert.equal(entries['retention.ms']!.configValue, '7200000');
+          assert.equal(entries['retention.ms']!.isDefault, false);
+          assert.equal(entries['segment.ms']!.isDefault, true, 'AlterConfigs replaced the whole set');
+          await rejectsWithType(admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: 'often' }] }] }), 'INVALID_CONFIG');
+          await rejectsWithType(admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'no-such-topic', configEntries: [] }] }), 'UNKNOWN_TOPIC_OR_PARTITION');
+          await rejectsWithType(admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'num.partitions', value: '5' }] }] }), 'INVALID_REQUEST');
+        } finally {
+          await admin.disconnect();
+        }
+      });
+    }
+  } finally {
+    await broker.close();
+  }
+});
+
+test('kafkajs admin.deleteTopicRecords: offsets move, fetchTopicOffsets low follows, -1 empties, beyond the end is an error', { timeout: 60_000 }, () =>
+  withAdmin(async (admin, bootstrap) => {
+    await admin.createTopics({ topics: [{ topic: 'del', numPartitions: 2 }] });
+    const kafka = new kafkajs.Kafka({ brokers: [bootstrap], clientId: 'del-producer', logLevel: kafkajs.logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    for (const partition of [0, 1]) {
+      await producer.send({ topic: 'del', messages: Array.from({ length: 10 }, (_, i) => ({ partition, value: `m${i}` })) });
+    }
+    await producer.disconnect();
+    // KafkaJS looks the leaders up in its cached metadata before anything else: load the topic first.
+    assert.deepEqual((await admin.fetchTopicOffsets('del')).map((o) => o.low), ['0', '0']);
+    await admin.deleteTopicRecords({ topic: 'del', partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '-1' }] });
+    const offsets = Object.fromEntries((await admin.fetchTopicOffsets('del')).map((o) => [o.partition, [o.low, o.high]]));
+    assert.deepEqual(offsets, { 0: ['4', '10'], 1: ['10', '10'] });
+    // KafkaJS's retrier wraps the per-partition error it gave up on.
+    await assert.rejects(admin.deleteTopicRecords({ topic: 'del', partitions: [{ partition: 0, offset: '11' }] }), (err: { cause?: { name?: string; partitions?: { error: { type?: string } }[] } }) => {
+      assert.equal(err.cause?.name, 'KafkaJSDeleteTopicRecordsError');
+      assert.equal(err.cause?.partitions?.[0]?.error.type, 'OFFSET_OUT_OF_RANGE');
+      return true;
+    });
+    assert.equal((await admin.fetchTopicOffsets('del')).find((o) => o.partition === 0)!.low, '4', 'the failed call changed nothing');
   }),
 );
