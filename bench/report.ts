@@ -59,6 +59,7 @@ export function renderMarkdown(results: Results): string {
     `Load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}${shared ? ' (other processes shared the machine during this run: read the figures as lower bounds)' : ''}.`,
     '',
     'Load: bench/loadgen.c on librdkafka (linger.ms=5, no compression, no idempotence; latency: linger.ms=0, 100 B, fetch.wait.max.ms=500).',
+    'Client rows (KafkaJS, @platformatic/kafka, our own client): the client runs in the bench process, 320,000 x 100 B over 8 partitions, sends of 1,000 with 4 in flight, acks=1, then a group of one reads everything back; the @platformatic/kafka rows are minikafka only (absolute figures).',
     "Reference: librdkafka's in-memory mock cluster in the same run (no disk, no fsync). `vs mock` = minikafka ÷ mock (higher is better for msgs/s, lower for ms and s/GB).",
     'Every produce and consume figure is counted only if every message was confirmed or received; runs stay under the mock\'s 5 MiB per-partition retention.',
     '',

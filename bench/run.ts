@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
- * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names).
+ * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
+ * produce, consume, latency, kafkajs, platformatic, client, connections, partitions).
  * BENCH_PROFILE=1: only the CPU-profile runs (bench/profile.ts), see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,11 @@ import {
   type LoadgenResult,
 } from './lib.js';
 import { kafkajsRun, type KafkajsFigures } from './kafkajs.js';
+import { platformaticRun } from './platformatic.js';
+import { clientRun, type OwnClientFigures } from './client.js';
+import type { ClientFigures } from './tracker.js';
 import { failoverPhase } from './failover.js';
+import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 
 const envInt = (name: string, fallback: number): number => {
@@ -211,6 +216,82 @@ async function kafkajsPhase(targets: Target[]): Promise<void> {
   rows.push({ section: 'kafkajs', name: 'KafkaJS consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, higherIsBetter: true, targetRatio: 0.95 });
 }
 
+async function createTopicWithAdmin(bootstrap: string, topic: string, partitions: number): Promise<string> {
+  const admin = new Admin({ bootstrap });
+  try {
+    await admin.createTopics([{ topic, partitions }]);
+  } finally {
+    await admin.close();
+  }
+  return topic;
+}
+
+/** Each client run is bounded: produce and consume each get this long before the row is not measured. */
+const clientRunTimeoutMs = 60_000;
+
+async function platformaticPhase(broker: BrokerProcess): Promise<void> {
+  const count = 320_000;
+  let measured: ClientFigures | undefined;
+  const notes = ['@platformatic/kafka 2.12.1 in the bench process, 320,000 x 100 B over 8 partitions; produce: sends of 1,000, 4 in flight, acks=1; consume: classic group of 1 from earliest, every offset checked; after an untimed warm-up run',
+    "mock not measured, absolute figures: against Debian's librdkafka 2.0.2 mock as it is, @platformatic/kafka's consumer fails at ListOffsets v5 (the mock's v4+ answer is garbled, fixed in librdkafka 2.3.0)"];
+  const topic = await createTopicWithAdmin(broker.bootstrap, 'plt', 8);
+  try {
+    // Untimed warm-up (40,000 messages): the measured run does not pay for the client's cold JIT.
+    await platformaticRun(broker.bootstrap, await createTopicWithAdmin(broker.bootstrap, 'plt-warm', 8), 8, 40_000, clientRunTimeoutMs);
+    measured = await platformaticRun(broker.bootstrap, topic, 8, count, clientRunTimeoutMs);
+    progress(`platformatic minikafka: produce ${measured.produceMsgsPerSec.toFixed(0)}, consume ${measured.consumeMsgsPerSec.toFixed(0)} msgs/s`);
+  } catch (error) {
+    notes.push(`minikafka: ${(error as Error).message.split('\n')[0]}`);
+  }
+  rows.push({ section: 'platformatic', name: '@platformatic/kafka produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured?.produceMsgsPerSec, higherIsBetter: true, note: notes.join('; ') });
+  rows.push({ section: 'platformatic', name: '@platformatic/kafka consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured?.consumeMsgsPerSec, higherIsBetter: true });
+}
+
+/**
+ * Our client against minikafka and a mock of its own: the mock must advertise ListOffsets v0-v3 only
+ * (its v4+ answer garbles every partition after the first, see test/client/mock-cluster.test.ts), and
+ * narrowing the shared mock would change what the other clients negotiate.
+ */
+async function clientPhase(broker: BrokerProcess): Promise<void> {
+  const count = 320_000; // 40,000 x 100 B per partition: under the mock's retention
+  const measured: Record<string, OwnClientFigures | undefined> = {};
+  const notes: string[] = [];
+  let mock: MockCluster | undefined;
+  try {
+    // Topics through our Admin, not the load generator: these phases need no librdkafka on minikafka.
+    const minikafka: Target = { name: 'minikafka', bootstrap: broker.bootstrap, pid: broker.pid, createTopics: async (base, _count, partitions) => {
+      await createTopicWithAdmin(broker.bootstrap, `${base}.0`, partitions);
+      return base;
+    } };
+    const targets: Target[] = [minikafka];
+    try {
+      mock = await startMockCluster();
+      await mock.setApiVersion(2, 0, 3);
+      targets.push(mockTarget(mock));
+    } catch (error) {
+      notes.push(`mock: did not start: ${(error as Error).message.split('\n')[0]}`);
+    }
+    // Untimed warm-up on minikafka (40,000 messages): the first measured target would otherwise pay for the cold JIT.
+    await clientRun(broker.bootstrap, await createTopicWithAdmin(broker.bootstrap, 'own-warm', 8), 8, 40_000, clientRunTimeoutMs);
+    for (const t of targets) {
+      const base = await t.createTopics('own', 1, 8);
+      try {
+        const m = await clientRun(t.bootstrap, `${base}.0`, 8, count, clientRunTimeoutMs);
+        measured[t.name] = m;
+        notes.push(`${t.name} group protocol ${m.groupProtocol === 'consumer' ? 'KIP-848' : 'classic'}`);
+        progress(`client ${t.name}: produce ${m.produceMsgsPerSec.toFixed(0)}, consume ${m.consumeMsgsPerSec.toFixed(0)} msgs/s (${m.groupProtocol})`);
+      } catch (error) {
+        notes.push(`${t.name}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+  } finally {
+    await mock?.close();
+  }
+  const note = ['our client (src/client) in the bench process, 320,000 x 100 B over 8 partitions; produce: sends of 1,000, 4 in flight, acks=1, lingerMs 5, batchBytes 16384; consume: group of 1 (groupProtocol auto) from earliest, every offset checked; mock: its own instance, ListOffsets narrowed to v0-v3; after an untimed warm-up run on minikafka', ...notes].join('; ');
+  rows.push({ section: 'client', name: 'our client produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured.minikafka?.produceMsgsPerSec, mock: measured.mock?.produceMsgsPerSec, higherIsBetter: true, note });
+  rows.push({ section: 'client', name: 'our client consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, higherIsBetter: true });
+}
+
 async function idleConnectionsPhase(broker: BrokerProcess): Promise<void> {
   const before = rssBytes(broker.pid);
   const sockets: Socket[] = [];
@@ -342,6 +423,8 @@ async function main(): Promise<void> {
       await phase('consume', () => consumePhase(targets, cpuFetch));
       await phase('latency', () => latencyPhase(targets, fsyncP99Ms));
       await phase('kafkajs', () => kafkajsPhase(targets));
+      await phase('platformatic', () => platformaticPhase(broker!));
+      await phase('client', () => clientPhase(broker!));
       const peak = sampler.stop();
       if (!only || only.has('produce') || only.has('consume')) {
         rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, targetAbs: 200, higherIsBetter: false, note: 'sampled every 50 ms through the produce, consume and latency phases' });
@@ -356,6 +439,8 @@ async function main(): Promise<void> {
       await phase('connections', () => idleConnectionsPhase(broker!));
       await phase('partitions', () => manyPartitionsPhase(broker!));
     } else {
+      await phase('platformatic', () => platformaticPhase(broker!));
+      await phase('client', () => clientPhase(broker!));
       await phase('connections', () => idleConnectionsPhase(broker!));
     }
   } finally {

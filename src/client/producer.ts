@@ -7,7 +7,11 @@ import { ApiKey, Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
 import { normalizeHeaders } from './headers.js';
 import { rawSerializer, type Serializer } from './serde.js';
-import type { CompressionCodec, ProducerOptions, ProducerRecord, RecordMetadata } from './types.js';
+import type { CompressionCodec, MessageHeader, ProducerOptions, ProducerRecord, RecordMetadata } from './types.js';
+
+/** Shared by every message sent without headers; never mutated (batch building only reads it). */
+const noHeaders: MessageHeader[] = [];
+Object.freeze(noHeaders);
 
 interface PendingMessage {
   record: RecordInput;
@@ -90,8 +94,9 @@ export class Producer<K = string | Buffer, V = string | Buffer> {
       } else {
         partition = key === null ? this.sticky.partition(topic, null, count) : partitionForKey(key, count);
       }
-      const headers = normalizeHeaders(m.headers);
-      const bytes = 24 + (key?.length ?? 0) + (value?.length ?? 0) + headers.reduce((n, h) => n + h.key.length + (h.value?.length ?? 0) + 4, 0);
+      const headers = m.headers === undefined ? noHeaders : normalizeHeaders(m.headers);
+      let bytes = 24 + (key?.length ?? 0) + (value?.length ?? 0);
+      for (const h of headers) bytes += h.key.length + (h.value?.length ?? 0) + 4;
       results.push(new Promise<RecordMetadata>((resolve, reject) => {
         this.append(topic, partition, { record: { key, value, headers }, timestamp: m.timestamp ?? now, resolve, reject }, bytes, count);
       }));
@@ -145,7 +150,11 @@ export class Producer<K = string | Buffer, V = string | Buffer> {
   private async sendBatch(acc: Accumulator): Promise<void> {
     const { topic, partition, messages } = acc;
     const baseTimestamp = messages[0]!.timestamp;
-    const records = messages.map((m) => ({ ...m.record, timestampDelta: m.timestamp - baseTimestamp }));
+    // The records are the producer's own objects (made in `send`): set the delta in place, no copy per record.
+    const records = messages.map((m) => {
+      m.record.timestampDelta = m.timestamp - baseTimestamp;
+      return m.record;
+    });
     let producer = { producerId: -1, producerEpoch: -1, baseSequence: -1 };
     if (this.options.idempotent === true) {
       const pid = await this.initProducerId();
