@@ -54,21 +54,23 @@ interface V8Range { startOffset: number; endOffset: number; count: number }
 interface V8Function { functionName: string; ranges: V8Range[] }
 interface V8Script { url: string; functions: V8Function[] }
 
-interface FunctionBlocks {
-  /** Every block range ever reported for this function (key start * 2^21 + end). */
-  known: Map<number, { s: number; e: number }>;
-  covered: Set<number>;
+interface FunctionSegments {
+  /** Sorted, distinct offsets of every range boundary ever reported for the function. */
+  bounds: number[];
+  /** covered[i]: the segment bounds[i]..bounds[i+1] ran in some input. */
+  covered: boolean[];
 }
 
-const KEY_SCALE = 2 ** 21;
-
 /**
- * Union of blocks covered so far in the scripts a target cares about. V8 drops a nested range whose
- * count equals its parent's, so a block is identified by the ranges ever reported for its function,
- * and is covered in a run when the innermost range reported around it has a count above zero.
+ * Union of code covered so far in the scripts a target cares about. V8 reports per function a tree of
+ * ranges with counts and drops a nested range whose count equals its parent's, so ranges come and go
+ * between runs; positions do not. The unit is a segment between two boundaries ever reported for the
+ * function; it ran when the innermost range reported around it has a count above zero. A segment that
+ * is split by a boundary seen later keeps its state for both halves (a block inside a covered range
+ * that V8 did not report had that range's count).
  */
 export class CoverageMap {
-  private readonly fns = new Map<string, FunctionBlocks>();
+  private readonly fns = new Map<string, FunctionSegments>();
   blocksCovered = 0;
   blocksSeen = 0;
 
@@ -80,16 +82,16 @@ export class CoverageMap {
 
   get functionsCovered(): number {
     let n = 0;
-    for (const f of this.fns.values()) if (f.covered.size > 0) n++;
+    for (const f of this.fns.values()) if (f.covered.some((c) => c)) n++;
     return n;
   }
 
-  /** Records the functions and blocks of a snapshot without marking anything covered (the denominator). */
+  /** Records functions and boundaries of a snapshot without marking anything covered (the denominator). */
   learn(scripts: V8Script[]): void {
     this.observe(scripts, true, false);
   }
 
-  /** Blocks this snapshot covers that no earlier one did; with `commit`, they join the map. */
+  /** Segments this snapshot covers that no earlier one did; with `commit`, the map takes them in. */
   observe(scripts: V8Script[], commit: boolean, countCovered = true): number {
     let fresh = 0;
     for (const script of scripts) {
@@ -98,45 +100,55 @@ export class CoverageMap {
         const ranges = fn.ranges;
         if (ranges.length === 0) continue;
         const fnKey = `${script.url}#${ranges[0]!.startOffset}`;
-        let blocks = this.fns.get(fnKey);
-        if (blocks === undefined) {
-          if (!commit) {
-            if (countCovered && ranges[0]!.count > 0) fresh++;
-            continue;
+        const old = this.fns.get(fnKey);
+        const seg = withBounds(old, ranges);
+        const covered = seg === old ? [...seg.covered] : seg.covered;
+        if (countCovered) {
+          for (let i = 0; i < covered.length; i++) {
+            if (covered[i]) continue;
+            if (innermostCount(ranges, seg.bounds[i]!, seg.bounds[i + 1]!) > 0) {
+              covered[i] = true;
+              fresh++;
+            }
           }
-          blocks = { known: new Map(), covered: new Set() };
-          this.fns.set(fnKey, blocks);
         }
         if (commit) {
-          for (const r of ranges) {
-            const key = r.startOffset * KEY_SCALE + r.endOffset;
-            if (!blocks.known.has(key)) {
-              blocks.known.set(key, { s: r.startOffset, e: r.endOffset });
-              this.blocksSeen++;
-            }
-          }
-        }
-        if (!countCovered) continue;
-        for (const [key, k] of blocks.known) {
-          if (blocks.covered.has(key)) continue;
-          if (innermostCount(ranges, k.s, k.e) > 0) {
-            fresh++;
-            if (commit) {
-              blocks.covered.add(key);
-              this.blocksCovered++;
-            }
-          }
-        }
-        if (!commit) {
-          // Ranges never reported before may be new blocks too.
-          for (const r of ranges) {
-            if (r.count > 0 && !blocks.known.has(r.startOffset * KEY_SCALE + r.endOffset)) fresh++;
-          }
+          this.blocksSeen += covered.length - (old?.covered.length ?? 0);
+          this.fns.set(fnKey, { bounds: seg.bounds, covered });
         }
       }
     }
+    if (commit) this.blocksCovered += fresh;
     return fresh;
   }
+}
+
+/** The function's segments with the boundaries of `ranges` added (the same object if none is new). */
+function withBounds(old: FunctionSegments | undefined, ranges: V8Range[]): FunctionSegments {
+  const bounds = old?.bounds ?? [];
+  let added: number[] | undefined;
+  for (const r of ranges) {
+    for (const b of [r.startOffset, r.endOffset]) {
+      if (!bounds.includes(b) && !(added ?? []).includes(b)) (added ??= []).push(b);
+    }
+  }
+  if (added === undefined && old !== undefined) return old;
+  const next = [...bounds, ...(added ?? [])].sort((a, b) => a - b);
+  const covered: boolean[] = [];
+  for (let i = 0; i + 1 < next.length; i++) {
+    // State of the old segment that contains this one (none: not covered).
+    let state = false;
+    if (old !== undefined) {
+      for (let j = 0; j + 1 < old.bounds.length; j++) {
+        if (old.bounds[j]! <= next[i]! && next[i + 1]! <= old.bounds[j + 1]!) {
+          state = old.covered[j]!;
+          break;
+        }
+      }
+    }
+    covered.push(state);
+  }
+  return { bounds: next, covered };
 }
 
 function innermostCount(ranges: V8Range[], s: number, e: number): number {
@@ -153,6 +165,8 @@ function innermostCount(ranges: V8Range[], s: number, e: number): number {
 
 /** An in-process inspector session with precise block coverage on. */
 export class Coverage {
+  takes = 0;
+
   private constructor(private readonly session: Session) {}
 
   static start(): Coverage {
@@ -166,6 +180,7 @@ export class Coverage {
 
   /** The counts since the previous take; resets them. */
   take(): V8Script[] {
+    this.takes++;
     return (this.post('Profiler.takePreciseCoverage') as { result: V8Script[] }).result;
   }
 
@@ -328,8 +343,8 @@ export interface FuzzOptions {
   seed: number;
   seconds: number;
   execsMax: number;
-  /** Inputs run between two coverage takes. */
-  batchSize?: number;
+  /** Most inputs run between two coverage takes (a take costs as much as a few hundred decodes). */
+  batchSizeMax?: number;
   /** Where crashing inputs are written. */
   crashDir?: string;
 }
@@ -352,6 +367,7 @@ export interface FuzzReport {
   blocksSeen: number;
   functionsCovered: number;
   functionsSeen: number;
+  coverageTakes: number;
   crash: FuzzCrash | undefined;
 }
 
@@ -375,9 +391,11 @@ export function optionsFromEnv(defaults: { seconds: number; execsMax: number }):
 export function fuzz(coverage: Coverage, target: FuzzTarget, options: FuzzOptions): FuzzReport {
   const rng = new Rng(options.seed);
   const map = new CoverageMap(target.includeScript);
-  const batchSize = options.batchSize ?? 32;
+  const batchSizeMin = 16;
+  const batchSizeMax = options.batchSizeMax ?? 512;
   const mutators = [...havoc, ...(target.mutators ?? [])];
   const started = Date.now();
+  const takesBefore = coverage.takes;
   const deadline = started + options.seconds * 1000;
   let execs = 0;
   let crash: FuzzCrash | undefined;
@@ -407,6 +425,22 @@ export function fuzz(coverage: Coverage, target: FuzzTarget, options: FuzzOption
     return b.length > target.maxInputBytes ? b.subarray(0, target.maxInputBytes) : b;
   };
 
+  // Which inputs of a batch reached something new: halve the batch until one input is left.
+  const attribute = (inputs: Buffer[]): void => {
+    for (const input of inputs) if (!runChecked(input)) return;
+    const snapshot = coverage.take();
+    if (inputs.length === 1) {
+      if (map.observe(snapshot, true) > 0) corpus.push(inputs[0]!);
+      return;
+    }
+    if (map.observe(snapshot, false) === 0) return;
+    const half = inputs.length >> 1;
+    attribute(inputs.slice(0, half));
+    if (crash === undefined) attribute(inputs.slice(half));
+  };
+
+  // The batch grows while nothing new turns up (takes are the cost) and shrinks back when it does.
+  let batchSize = batchSizeMin;
   const batch: Buffer[] = [];
   while (crash === undefined && execs < options.execsMax && Date.now() < deadline) {
     batch.length = 0;
@@ -416,11 +450,12 @@ export function fuzz(coverage: Coverage, target: FuzzTarget, options: FuzzOption
       runChecked(input);
     }
     if (crash !== undefined) break;
-    if (map.observe(coverage.take(), false) === 0) continue;
-    for (const input of batch) {
-      if (!runChecked(input)) break;
-      if (map.observe(coverage.take(), true) > 0) corpus.push(input);
+    if (map.observe(coverage.take(), false) === 0) {
+      batchSize = Math.min(batchSize * 2, batchSizeMax);
+      continue;
     }
+    attribute(batch);
+    batchSize = batchSizeMin;
   }
   coverage.take();
 
@@ -437,6 +472,7 @@ export function fuzz(coverage: Coverage, target: FuzzTarget, options: FuzzOption
     blocksSeen: map.blocksSeen,
     functionsCovered: map.functionsCovered,
     functionsSeen: map.functionsSeen,
+    coverageTakes: coverage.takes - takesBefore,
     crash,
   };
 }
@@ -453,7 +489,7 @@ export function formatReport(r: FuzzReport): string {
   return [
     `fuzz ${r.target}: seed ${r.seed} (FUZZ_SEED=${r.seed} reproduces)`,
     `  executions ${r.execs} in ${(r.elapsedMs / 1000).toFixed(1)} s (${r.execsPerSecond}/s)`,
-    `  corpus ${r.corpusSize} inputs (${r.seedCount} seeds)`,
+    `  corpus ${r.corpusSize} inputs (${r.seedCount} seeds), ${r.coverageTakes} coverage snapshots`,
     `  blocks covered ${r.blocksCovered} of ${r.blocksSeen} seen (${pct(r.blocksCovered, r.blocksSeen)}%)`,
     `  functions covered ${r.functionsCovered} of ${r.functionsSeen} (${pct(r.functionsCovered, r.functionsSeen)}%)`,
   ].join('\n');
