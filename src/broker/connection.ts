@@ -29,6 +29,8 @@ export class Connection {
   private inFlight = 0;
   private paused = false;
   private closed = false;
+  /** A malformed frame arrived: read nothing more, answer what came before it, then end. */
+  private refusing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   readonly remote: string;
   private readonly log: Logger;
@@ -54,6 +56,21 @@ export class Connection {
     this.log.warn({ reason, ...fields }, 'closing connection');
     this.socket.destroy();
     this.teardown();
+  }
+
+  /**
+   * A malformed request: the frames after it are not read, the requests before it still get their
+   * responses (in order), then the connection ends. Kafka reads one request at a time per connection,
+   * so its clients see the same. A client that stops reading cannot hold the connection: see the timer.
+   */
+  private refuse(reason: string, fields: Record<string, unknown>): void {
+    if (this.closed || this.refusing) return;
+    this.log.warn({ reason, ...fields, pendingResponses: this.slots.length }, 'closing connection');
+    this.refusing = true;
+    this.socket.pause();
+    // end(), not destroy(): responses already written may still sit corked in the socket.
+    if (this.slots.length === 0) this.socket.end();
+    setTimeout(() => this.close('responses not flushed before a refused frame', {}), 10_000).unref();
   }
 
   /** Graceful: stop reading, let in-flight responses go out, then end. */
@@ -84,16 +101,17 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.refusing) return;
     this.touch();
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      this.close('bad frame', { err: (err as Error).message });
+      this.refuse('bad frame', { err: (err as Error).message });
       return;
     }
     for (const frame of frames) {
-      if (this.closed) return;
+      if (this.closed || this.refusing) return;
       this.dispatch(frame);
     }
   }
@@ -104,7 +122,7 @@ export class Connection {
     try {
       header = decodeRequestHeader(reader);
     } catch (err) {
-      this.close('undecodable request header', { err: (err as Error).message, frameBytes: frame.length });
+      this.refuse('undecodable request header', { err: (err as Error).message, frameBytes: frame.length });
       return;
     }
     const { apiKey, apiVersion, correlationId, clientId } = header;
@@ -118,7 +136,7 @@ export class Connection {
         }));
         return;
       }
-      this.close('unsupported api key or version', { apiKey, apiVersion, correlationId, clientId });
+      this.refuse('unsupported api key or version', { apiKey, apiVersion, correlationId, clientId });
       return;
     }
     const handler = registry.get(apiKey)!;
@@ -127,7 +145,7 @@ export class Connection {
     try {
       request = schema.decodeRequest(reader, apiVersion);
     } catch (err) {
-      this.close('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
+      this.refuse('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
       return;
     }
     const ctx: RequestContext = {
@@ -203,6 +221,10 @@ export class Connection {
       }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());
+    if (this.slots.length === 0 && this.refusing) {
+      this.socket.end();
+      return;
+    }
     this.updateReading();
     if (this.slots.length === 0 && this.broker.stopping) this.socket.end();
   }
@@ -212,7 +234,7 @@ export class Connection {
    * responses (the socket's write buffer is past its high-water mark): a slow reader cannot pin memory.
    */
   private updateReading(): void {
-    if (this.closed || this.broker.stopping) return;
+    if (this.closed || this.refusing || this.broker.stopping) return;
     const shouldPause = this.inFlight >= this.broker.limits.inFlightRequestsMax || this.socket.writableNeedDrain;
     if (shouldPause && !this.paused) {
       this.paused = true;
