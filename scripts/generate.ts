@@ -311,8 +311,10 @@ class MessageGen {
     if (flex !== undefined) {
       out.push(`  if (${this.cond(flex)}) {`);
       out.push('    const count = r.uvarint();');
+      out.push('    let lastTag = -1;');
       out.push('    for (let t = 0; t < count; t++) {');
-      out.push('      const tag = r.uvarint();');
+      out.push('      const tag = r.tagAfter(lastTag);');
+      out.push('      lastTag = tag;');
       out.push('      const size = r.uvarint();');
       const branches: string[] = [];
       for (const f of fields) {

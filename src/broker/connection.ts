@@ -50,6 +50,8 @@ export class Connection {
   private inFlight = 0;
   private paused = false;
   private closed = false;
+  /** A malformed frame arrived: read nothing more, answer what came before it, then end. */
+  private refusing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   readonly remote: string;
   private readonly log: Logger;
@@ -84,6 +86,20 @@ export class Connection {
     this.log.warn({ reason, ...fields }, 'closing connection');
     this.socket.destroy();
     this.teardown();
+  }
+
+  /**
+   * A malformed request: the frames after it are not read, the requests before it still get their
+   * responses (in order), then the connection ends. Kafka reads one request at a time per connection,
+   * so its clients see the same. A client that stops reading cannot hold the connection: see the timer.
+   */
+  private refuse(reason: string, fields: Record<string, unknown>): void {
+    if (this.closed || this.refusing) return;
+    this.log.warn({ reason, ...fields, pendingResponses: this.slots.length }, 'closing connection');
+    this.refusing = true;
+    this.socket.pause();
+    if (!this.draining) this.endIfRefusedAndDone();
+    setTimeout(() => this.close('responses not flushed before a refused frame', {}), 10_000).unref();
   }
 
   /**
@@ -126,12 +142,12 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.broker.stopping) return; // see end()
+    if (this.broker.stopping || this.refusing) return; // see end() and refuse()
     let frames: Buffer[];
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      this.close('bad frame', { err: (err as Error).message });
+      this.refuse('bad frame', { err: (err as Error).message });
       return;
     }
     if (frames.length === 0) return;
@@ -147,13 +163,25 @@ export class Connection {
     let i = 0;
     try {
       while (i < this.backlog.length && !this.closed && !this.broker.stopping && !this.overLimit()) {
+        const wasRefusing = this.refusing;
         this.dispatch(this.backlog[i++]!);
+        // Frames after a refused one are never read; those before a bad size prefix still are.
+        if (this.refusing && !wasRefusing) i = this.backlog.length;
       }
     } finally {
       this.backlog.splice(0, i);
       this.draining = false;
     }
+    if (this.endIfRefusedAndDone()) return;
     this.updateReading();
+  }
+
+  /** A refused connection ends once everything before the bad frame is answered. */
+  private endIfRefusedAndDone(): boolean {
+    if (!this.refusing || this.slots.length > 0 || this.backlog.length > 0) return false;
+    // end(), not destroy(): responses already written may still sit corked in the socket.
+    this.socket.end();
+    return true;
   }
 
   private overLimit(): boolean {
@@ -166,7 +194,7 @@ export class Connection {
     try {
       header = decodeRequestHeader(reader);
     } catch (err) {
-      this.close('undecodable request header', { err: (err as Error).message, frameBytes: frame.length });
+      this.refuse('undecodable request header', { err: (err as Error).message, frameBytes: frame.length });
       return;
     }
     const { apiKey, apiVersion, correlationId, clientId } = header;
@@ -180,7 +208,7 @@ export class Connection {
         }));
         return;
       }
-      this.close('unsupported api key or version', { apiKey, apiVersion, correlationId, clientId });
+      this.refuse('unsupported api key or version', { apiKey, apiVersion, correlationId, clientId });
       return;
     }
     const handler = registry.get(apiKey)!;
@@ -189,7 +217,7 @@ export class Connection {
     try {
       request = schema.decodeRequest(reader, apiVersion);
     } catch (err) {
-      this.close('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
+      this.refuse('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
       return;
     }
     const ctx: RequestContext = {
@@ -276,7 +304,7 @@ export class Connection {
    * a slow reader cannot pin memory, and a pipelining one is slowed, not dropped.
    */
   private updateReading(): void {
-    if (this.closed || this.broker.stopping) return;
+    if (this.closed || this.refusing || this.broker.stopping) return;
     const shouldPause = this.backlog.length > 0 || this.overLimit();
     if (shouldPause && !this.paused) {
       this.paused = true;

@@ -238,13 +238,24 @@ export class Reader {
     return n;
   }
 
+  /**
+   * The next tagged field's tag, which must be above the previous one (-1 for the first): KIP-482
+   * has tags strictly ascending, and a repeated or unsorted tag would not survive a re-encode.
+   */
+  tagAfter(previous: number): number {
+    const tag = this.uvarint();
+    if (tag <= previous) throw new ProtocolDecodeError(`tagged field tag ${tag} at offset ${this.offset} after tag ${previous}`);
+    return tag;
+  }
+
   /** Reads a whole tagged-field section keeping every field as raw bytes. */
   taggedFields(): TaggedField[] {
     const n = this.uvarint();
     if (n > this.end - this.offset) throw new ProtocolDecodeError(`tagged field count ${n} exceeds the bytes left`);
     const out: TaggedField[] = [];
+    let tag = -1;
     for (let i = 0; i < n; i++) {
-      const tag = this.uvarint();
+      tag = this.tagAfter(tag);
       const size = this.uvarint();
       out.push({ tag, data: this.view(size) });
     }

@@ -149,7 +149,8 @@ export type BatchErrorCode =
   | 'CORRUPT_MESSAGE'
   | 'INVALID_RECORD'
   | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
-  | 'UNSUPPORTED_COMPRESSION_TYPE';
+  | 'UNSUPPORTED_COMPRESSION_TYPE'
+  | 'INVALID_TIMESTAMP';
 
 export type ValidationResult =
   | {
@@ -165,7 +166,8 @@ export type ValidationResult =
 
 /**
  * Walks every batch in a produce buffer by header only: sizes fit, magic 2, known compression,
- * recordCount >= 1 with lastOffsetDelta == recordCount - 1, CRC32C matches, no trailing bytes.
+ * recordCount >= 1 with lastOffsetDelta == recordCount - 1, CRC32C matches, timestamps and producer id
+ * within 2^53 (storage reads them as numbers), no trailing bytes. The producer's baseOffset is not read.
  */
 export function validateRecordBatches(buf: Buffer): ValidationResult {
   let pos = 0;
@@ -218,7 +220,17 @@ export function checkBatchAt(
   if (lastOffsetDelta !== count - 1) {
     return { error: 'INVALID_RECORD', message: `lastOffsetDelta ${lastOffsetDelta} != recordCount - 1 (${count - 1})` };
   }
+  if (!int64IsSafe(buf, pos + OFFSET_BASE_TIMESTAMP) || !int64IsSafe(buf, pos + OFFSET_MAX_TIMESTAMP)) {
+    return { error: 'INVALID_TIMESTAMP', message: 'timestamp beyond 2^53 ms' };
+  }
+  if (!int64IsSafe(buf, pos + OFFSET_PRODUCER_ID)) return { error: 'INVALID_RECORD', message: 'producer id beyond 2^53' };
   return undefined;
+}
+
+/** Whether the int64 at pos is a safe integer (what readInt64Number accepts). */
+function int64IsSafe(buf: Buffer, pos: number): boolean {
+  const hi = buf.readInt32BE(pos);
+  return hi <= 0x1fffff && hi >= -0x200000;
 }
 
 // ---- Building batches (tests and our client). Uncompressed only. ----

@@ -13,7 +13,8 @@ export type StorageErrorCode =
   | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
   | 'UNSUPPORTED_COMPRESSION_TYPE'
   | 'RECORD_LIST_TOO_LARGE'
-  | 'OFFSET_OUT_OF_RANGE';
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'INVALID_TIMESTAMP';
 
 export class StorageError extends MinikafkaError {
   declare readonly code: StorageErrorCode;

@@ -13,7 +13,7 @@
 //   *.cleaned, *.swap          a compaction in progress (see cleaner.ts); finished or discarded on open.
 // Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
 // at a segment's end: each cleaned segment still ends where the next one starts).
-import { BATCH_HEADER_BYTES, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
@@ -30,7 +30,7 @@ import {
   type ReadResult,
 } from './log-types.js';
 import { keylessRecordProblem } from './record-codec.js';
-import { type BatchLocation, LOG_SUFFIX, Segment, locateInBuffer, parseSegmentFileName } from './segment.js';
+import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
 
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
@@ -259,15 +259,16 @@ export class PartitionLog {
   append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
     this.ensureWritable();
     const offsetCount = this.checkBatches(batches, opts.validated === true);
+    const now = this.clock();
+    const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
+    const baseOffset = this.nextOffset;
+    // Offsets first: the producer's baseOffset is any int64, not ours to read (the record decoder does).
+    const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
     if (this.config.cleanupPolicy.compact) {
       const problem = keylessRecordProblem(batches);
       if (problem !== undefined) throw new StorageError('INVALID_RECORD', problem);
     }
-    const now = this.clock();
-    const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     this.maybeRoll(batches.length, offsetCount, now);
-    const baseOffset = this.nextOffset;
-    const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
     this.writeToActive(batches, next);
     this.nextOffset = next;
     this.onAppend?.(this, batches.length);
@@ -284,12 +285,12 @@ export class PartitionLog {
     let count = 0;
     for (let pos = 0; pos < batches.length; ) {
       if (batches.length - pos < BATCH_HEADER_BYTES) throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: truncated`);
-      const loc = locateInBuffer(batches, pos, pos);
-      if (loc.sizeBytes < BATCH_HEADER_BYTES || pos + loc.sizeBytes > batches.length) {
+      const sizeBytes = batchSizeAt(batches, pos);
+      if (sizeBytes < BATCH_HEADER_BYTES || pos + sizeBytes > batches.length) {
         throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: bad length`);
       }
-      count += loc.lastOffset - loc.baseOffset + 1;
-      pos += loc.sizeBytes;
+      count += batches.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+      pos += sizeBytes;
     }
     if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
     return count;
@@ -298,13 +299,13 @@ export class PartitionLog {
   private assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, lat: number | undefined): number {
     let next = first;
     for (let pos = 0; pos < buf.length; ) {
-      const loc = locateInBuffer(buf, pos, pos);
-      if (!Number.isSafeInteger(next + loc.lastOffset - loc.baseOffset)) throw new RangeError('offset overflow');
+      const offsets = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+      if (!Number.isSafeInteger(next + offsets - 1)) throw new RangeError('offset overflow');
       setBaseOffset(buf, pos, next);
       if (leaderEpoch !== undefined) setPartitionLeaderEpoch(buf, pos, leaderEpoch);
       if (lat !== undefined) setMaxTimestampLogAppendTime(buf, pos, lat);
-      next += loc.lastOffset - loc.baseOffset + 1;
-      pos += loc.sizeBytes;
+      next += offsets;
+      pos += batchSizeAt(buf, pos);
     }
     return next;
   }

@@ -30,8 +30,10 @@ export function decodeApiVersionsRequest(r: Reader, version: number): ApiVersion
   }
   if (version >= 3) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -148,8 +150,10 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
   }
   if (version >= 3) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 3) {
         const end = r.offset + size;
@@ -262,8 +266,10 @@ function decodeApiVersionsResponseApiVersion(r: Reader, version: number): ApiVer
   m.maxVersion = r.int16();
   if (version >= 3) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -297,8 +303,10 @@ function decodeApiVersionsResponseSupportedFeatureKey(r: Reader, version: number
   }
   if (version >= 3) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -338,8 +346,10 @@ function decodeApiVersionsResponseFinalizedFeatureKey(r: Reader, version: number
   }
   if (version >= 3) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -34,8 +34,10 @@ export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): 
   m.includeAuthorizedOperations = r.bool();
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -160,8 +162,10 @@ export function decodeConsumerGroupDescribeResponse(r: Reader, version: number):
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -210,8 +214,10 @@ function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, version: n
   m.authorizedOperations = r.int32();
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -269,8 +275,10 @@ function decodeConsumerGroupDescribeResponseMember(r: Reader, version: number): 
   m.targetAssignment = decodeConsumerGroupDescribeResponseAssignment(r, version);
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -311,8 +319,10 @@ function decodeConsumerGroupDescribeResponseAssignment(r: Reader, version: numbe
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -348,8 +358,10 @@ function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, version: 
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

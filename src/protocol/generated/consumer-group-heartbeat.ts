@@ -92,8 +92,10 @@ export function decodeConsumerGroupHeartbeatRequest(r: Reader, version: number):
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -150,8 +152,10 @@ function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, version: 
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -234,8 +238,10 @@ export function decodeConsumerGroupHeartbeatResponse(r: Reader, version: number)
   m.assignment = r.int8() < 0 ? null : decodeConsumerGroupHeartbeatResponseAssignment(r, version);
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -276,8 +282,10 @@ function decodeConsumerGroupHeartbeatResponseAssignment(r: Reader, version: numb
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -311,8 +319,10 @@ function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, version:
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

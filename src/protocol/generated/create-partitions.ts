@@ -70,8 +70,10 @@ export function decodeCreatePartitionsRequest(r: Reader, version: number): Creat
   m.validateOnly = r.bool();
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -137,8 +139,10 @@ function decodeCreatePartitionsRequestCreatePartitionsTopic(r: Reader, version: 
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -202,8 +206,10 @@ function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, vers
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -281,8 +287,10 @@ export function decodeCreatePartitionsResponse(r: Reader, version: number): Crea
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -329,8 +337,10 @@ function decodeCreatePartitionsResponseCreatePartitionsTopicResult(r: Reader, ve
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

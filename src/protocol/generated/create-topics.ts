@@ -92,8 +92,10 @@ export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTop
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -175,8 +177,10 @@ function decodeCreateTopicsRequestCreatableTopic(r: Reader, version: number): Cr
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -248,8 +252,10 @@ function decodeCreateTopicsRequestCreatableReplicaAssignment(r: Reader, version:
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -294,8 +300,10 @@ function decodeCreateTopicsRequestCreatableTopicConfig(r: Reader, version: numbe
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -400,8 +408,10 @@ export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTo
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -476,8 +486,10 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, version: numb
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 5) {
         const end = r.offset + size;
@@ -562,8 +574,10 @@ function decodeCreateTopicsResponseCreatableTopicConfigs(r: Reader, version: num
   }
   if (version >= 5) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

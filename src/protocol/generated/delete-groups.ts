@@ -38,8 +38,10 @@ export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGro
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -115,8 +117,10 @@ export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGr
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -157,8 +161,10 @@ function decodeDeleteGroupsResponseDeletableGroupResult(r: Reader, version: numb
   m.errorCode = r.int16();
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -66,8 +66,10 @@ export function decodeDeleteRecordsRequest(r: Reader, version: number): DeleteRe
   m.timeoutMs = r.int32();
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -124,8 +126,10 @@ function decodeDeleteRecordsRequestDeleteRecordsTopic(r: Reader, version: number
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -166,8 +170,10 @@ function decodeDeleteRecordsRequestDeleteRecordsPartition(r: Reader, version: nu
   m.offset = r.int64();
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -246,8 +252,10 @@ export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteR
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -304,8 +312,10 @@ function decodeDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, version:
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -348,8 +358,10 @@ function decodeDeleteRecordsResponseDeleteRecordsPartitionResult(r: Reader, vers
   m.errorCode = r.int16();
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

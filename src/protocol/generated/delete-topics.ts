@@ -68,8 +68,10 @@ export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTop
   m.timeoutMs = r.int32();
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -117,8 +119,10 @@ function decodeDeleteTopicsRequestDeleteTopicState(r: Reader, version: number): 
   }
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -193,8 +197,10 @@ export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTo
   }
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -247,8 +253,10 @@ function decodeDeleteTopicsResponseDeletableTopicResult(r: Reader, version: numb
   }
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

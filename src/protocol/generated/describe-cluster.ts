@@ -28,8 +28,10 @@ export function decodeDescribeClusterRequest(r: Reader, version: number): Descri
   }
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -116,8 +118,10 @@ export function decodeDescribeClusterResponse(r: Reader, version: number): Descr
   m.clusterAuthorizedOperations = r.int32();
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -158,8 +162,10 @@ function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, version: 
   m.rack = r.compactNullableString();
   if (true) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -174,8 +174,10 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 12) {
         const end = r.offset + size;
@@ -277,8 +279,10 @@ function decodeFetchRequestReplicaState(r: Reader, version: number): FetchReques
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -331,8 +335,10 @@ function decodeFetchRequestFetchTopic(r: Reader, version: number): FetchRequestF
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -391,8 +397,10 @@ function decodeFetchRequestFetchPartition(r: Reader, version: number): FetchRequ
   m.partitionMaxBytes = r.int32();
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 17) {
         const end = r.offset + size;
@@ -466,8 +474,10 @@ function decodeFetchRequestForgottenTopic(r: Reader, version: number): FetchRequ
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -677,8 +687,10 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 16) {
         const end = r.offset + size;
@@ -772,8 +784,10 @@ function decodeFetchResponseFetchableTopicResponse(r: Reader, version: number): 
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -864,8 +878,10 @@ function decodeFetchResponsePartitionData(r: Reader, version: number): FetchResp
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 12) {
         const end = r.offset + size;
@@ -969,8 +985,10 @@ function decodeFetchResponseEpochEndOffset(r: Reader, version: number): FetchRes
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -1003,8 +1021,10 @@ function decodeFetchResponseLeaderIdAndEpoch(r: Reader, version: number): FetchR
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -1033,8 +1053,10 @@ function decodeFetchResponseSnapshotId(r: Reader, version: number): FetchRespons
   m.epoch = r.int32();
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -1063,8 +1085,10 @@ function decodeFetchResponseAbortedTransaction(r: Reader, version: number): Fetc
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -1105,8 +1129,10 @@ function decodeFetchResponseNodeEndpoint(r: Reader, version: number): FetchRespo
   }
   if (version >= 12) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -35,8 +35,10 @@ export function decodeRequestHeaderData(r: Reader, version: number): RequestHead
   }
   if (version >= 2) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -73,8 +75,10 @@ export function decodeResponseHeaderData(r: Reader, version: number): ResponseHe
   m.correlationId = r.int32();
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -45,8 +45,10 @@ export function decodeHeartbeatRequest(r: Reader, version: number): HeartbeatReq
   }
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -99,8 +101,10 @@ export function decodeHeartbeatResponse(r: Reader, version: number): HeartbeatRe
   m.errorCode = r.int16();
   if (version >= 4) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -70,8 +70,10 @@ export function decodeIncrementalAlterConfigsRequest(r: Reader, version: number)
   m.validateOnly = r.bool();
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -130,8 +132,10 @@ function decodeIncrementalAlterConfigsRequestAlterConfigsResource(r: Reader, ver
   }
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -183,8 +187,10 @@ function decodeIncrementalAlterConfigsRequestAlterableConfig(r: Reader, version:
   }
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -262,8 +268,10 @@ export function decodeIncrementalAlterConfigsResponse(r: Reader, version: number
   }
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -312,8 +320,10 @@ function decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r: Re
   }
   if (version >= 1) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

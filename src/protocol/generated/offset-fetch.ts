@@ -118,8 +118,10 @@ export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetc
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -208,8 +210,10 @@ function decodeOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchR
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -271,8 +275,10 @@ function decodeOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchR
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -325,8 +331,10 @@ function decodeOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetch
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -481,8 +489,10 @@ export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFet
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -551,8 +561,10 @@ function decodeOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetch
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -611,8 +623,10 @@ function decodeOffsetFetchResponsePartition(r: Reader, version: number): OffsetF
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -666,8 +680,10 @@ function decodeOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetch
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -713,8 +729,10 @@ function decodeOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetc
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -763,8 +781,10 @@ function decodeOffsetFetchResponsePartitions(r: Reader, version: number): Offset
   }
   if (version >= 6) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }

@@ -78,8 +78,10 @@ export function decodeProduceRequest(r: Reader, version: number): ProduceRequest
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -142,8 +144,10 @@ function decodeProduceRequestTopicProduceData(r: Reader, version: number): Produ
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -188,8 +192,10 @@ function decodeProduceRequestPartitionProduceData(r: Reader, version: number): P
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -327,8 +333,10 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 10) {
         const end = r.offset + size;
@@ -412,8 +420,10 @@ function decodeProduceResponseTopicProduceResponse(r: Reader, version: number): 
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -489,8 +499,10 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, version: numbe
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       if (tag === 0 && version >= 10) {
         const end = r.offset + size;
@@ -561,8 +573,10 @@ function decodeProduceResponseBatchIndexAndErrorMessage(r: Reader, version: numb
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -597,8 +611,10 @@ function decodeProduceResponseLeaderIdAndEpoch(r: Reader, version: number): Prod
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
@@ -639,8 +655,10 @@ function decodeProduceResponseNodeEndpoint(r: Reader, version: number): ProduceR
   }
   if (version >= 9) {
     const count = r.uvarint();
+    let lastTag = -1;
     for (let t = 0; t < count; t++) {
-      const tag = r.uvarint();
+      const tag = r.tagAfter(lastTag);
+      lastTag = tag;
       const size = r.uvarint();
       (m._unknownTaggedFields ??= []).push({ tag, data: r.raw(size) });
     }
