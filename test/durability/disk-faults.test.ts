@@ -4,7 +4,7 @@
  * nothing acknowledged is lost, and produce resumes once the fault is gone. An fsync failure takes
  * the log offline until a restart (as Kafka marks a log dir offline). Power loss (MemoryFs.crash,
  * with torn tails) under acks=-1 load keeps every acknowledged batch.
- * Not covered: a real loop-mounted or size-limited file system (needs root and mount; not on CI).
+ * A real size-limited file system (tmpfs) is in full-disk.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
