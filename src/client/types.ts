@@ -77,6 +77,13 @@ export interface ProducerOptions<K, V> extends ClientOptions {
   lingerMs?: number;
   /** A batch is sent as soon as it holds this many bytes. Default 16384. */
   batchBytes?: number;
+  /**
+   * Ready batches of every partition led by the same broker share one Produce request up to this many
+   * bytes (a larger batch goes alone). Default 1048576, as Kafka's max.request.size.
+   */
+  maxRequestBytes?: number;
+  /** Produce requests in flight per broker connection. Default 5; at most 5 when idempotent. */
+  maxInFlight?: number;
   /** Request a producer id and number batches so retries never duplicate. Default false. */
   idempotent?: boolean;
   /** Time the broker may take to reach `acks`. Default 30000. */

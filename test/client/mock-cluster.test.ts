@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { partitionForKey } from '../../src/partitioner.js';
 import { Admin, Consumer, KafkaClientError, Producer, type Acks, type CompressionCodec, type ConsumedMessage } from '../../src/client/index.js';
 import type { Cluster } from '../../src/client/cluster.js';
+import { Connection } from '../../src/client/connection.js';
 import { startMockCluster, type MockCluster } from '../support/mock-cluster.js';
 import { uniqueTopic } from '../support/target.js';
 
@@ -18,7 +19,7 @@ const NOT_COORDINATOR = 16;
 const ApiKey = { Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, FindCoordinator: 10, ApiVersions: 18 } as const;
 /**
  * Every test is bounded: the file takes about 13 s and under a minute even if every test hung
- * (8 s start + 7 x 4 s + 2 x 11 s). The mock's classic group coordinator holds a join for 3 s on a
+ * (8 s start + 8 x 4 s + 2 x 11 s). The mock's classic group coordinator holds a join for 3 s on a
  * group's first join and for session timeout - 1 s after that, so group tests use a 3 s session.
  */
 const testTimeoutMs = 4_000;
@@ -168,6 +169,36 @@ for (const acks of [-1, 1] as Acks[]) {
     }
   });
 }
+
+test('mock cluster: a send over 8 partitions on 3 leaders takes one Produce request per leader', { timeout: testTimeoutMs }, async () => {
+  const partitions = 8;
+  const { topic, leaders } = await spreadTopic('mc-per-leader', partitions);
+  // Counted in the client: the mock keeps no request log. retries 0: each request went to the right leader.
+  const producer = new Producer<Buffer, Buffer>({ ...clientOptions(), retries: 0, lingerMs: 20 });
+  const request = Connection.prototype.request;
+  const produced: { address: string; partitions: number[] }[] = [];
+  Connection.prototype.request = function (this: Connection, apiKey, body, options) {
+    if (apiKey === ApiKey.Produce && typeof body === 'object') {
+      const topicData = (body as { topicData: { partitionData: { index: number }[] }[] }).topicData;
+      produced.push({ address: this.address, partitions: topicData.flatMap((t) => t.partitionData.map((p) => p.index)) });
+    }
+    return request.call(this, apiKey, body, options);
+  } as typeof request;
+  try {
+    await producer.connect();
+    const metas = await producer.send({ topic, messages: Array.from({ length: 160 }, (_, i) => ({ value: Buffer.from(`v${i}`), partition: i % partitions })) });
+    assert.equal(produced.length, BROKERS, `requests: ${JSON.stringify(produced)}`);
+    assert.equal(new Set(produced.map((r) => r.address)).size, BROKERS, 'one per broker');
+    for (const r of produced) assert.equal(new Set(r.partitions.map((p) => leaders[p])).size, 1, 'a request carries the partitions of one leader');
+    assert.deepEqual(produced.flatMap((r) => r.partitions).sort(), Array.from({ length: partitions }, (_, p) => p));
+    for (let p = 0; p < partitions; p++) {
+      assert.deepEqual(metas.filter((m) => m.partition === p).map((m) => m.offset), Array.from({ length: 20 }, (_, i) => BigInt(i)));
+    }
+  } finally {
+    Connection.prototype.request = request;
+    await producer.close();
+  }
+});
 
 test('mock cluster: compressed batches (gzip, snappy, lz4, zstd) are accepted and read back', { timeout: testTimeoutMs }, async () => {
   const partitions = 3;
