@@ -24,6 +24,7 @@ interface Slot {
   done: boolean;
   /** Encoded response frame (one buffer, or the pieces of a gathered Fetch response), or null when the request gets none (acks=0). */
   frame: Buffer | Buffer[] | null;
+  fetch: boolean;
 }
 
 export interface ConnectionStats {
@@ -48,6 +49,8 @@ export class Connection {
   private backlog: Buffer[] = [];
   private draining = false;
   private inFlight = 0;
+  /** Fetches dispatched whose responses have not been written yet (at most one: see drainBacklog). */
+  private fetchesOutstanding = 0;
   private paused = false;
   private closed = false;
   /** A malformed frame arrived: read nothing more, answer what came before it, then end. */
@@ -74,7 +77,7 @@ export class Connection {
 
   stats(): ConnectionStats {
     let heldResponseBytes = 0;
-    for (const slot of this.slots) heldResponseBytes += slot.frame?.length ?? 0;
+    for (const slot of this.slots) heldResponseBytes += frameBytes(slot.frame);
     return {
       remote: this.remote, inFlight: this.inFlight, bytesRead: this.socket.bytesRead, bufferedBytes: this.socket.writableLength,
       heldResponseBytes, partialFrameBytes: this.decoder.bufferedBytes, partialFrameChunks: this.decoder.chunkCount, paused: this.paused,
@@ -163,6 +166,9 @@ export class Connection {
     let i = 0;
     try {
       while (i < this.backlog.length && !this.closed && !this.broker.stopping && !this.overLimit()) {
+        // One Fetch at a time per connection, as Kafka serves a connection: a parked or woken Fetch
+        // holds up to fetch.max.bytes of records, and a pipelining client must not multiply that.
+        if (this.fetchesOutstanding > 0 && isFetch(this.backlog[i]!)) break;
         const wasRefusing = this.refusing;
         this.dispatch(this.backlog[i++]!);
         // Frames after a refused one are never read; those before a bad size prefix still are.
@@ -223,9 +229,10 @@ export class Connection {
     const ctx: RequestContext = {
       apiKey, version: apiVersion, correlationId, clientId, remote: this.remote, broker: this.broker, log: this.log,
     };
-    const slot: Slot = { done: false, frame: null };
+    const slot: Slot = { done: false, frame: null, fetch: apiKey === FETCH_KEY };
     this.slots.push(slot);
     this.inFlight++;
+    if (slot.fetch) this.fetchesOutstanding++;
     let result: unknown;
     try {
       result = handler.handle(request, ctx);
@@ -265,7 +272,7 @@ export class Connection {
   }
 
   private enqueueResolved(frame: Buffer | Buffer[]): void {
-    this.slots.push({ done: true, frame });
+    this.slots.push({ done: true, frame, fetch: false });
     this.inFlight++;
     this.flush();
   }
@@ -286,6 +293,7 @@ export class Connection {
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
       this.inFlight--;
+      if (slot.fetch) this.fetchesOutstanding--;
       if (slot.frame !== null) {
         if (!wrote) this.socket.cork();
         wrote = true;
@@ -314,4 +322,16 @@ export class Connection {
       this.socket.resume();
     }
   }
+}
+
+function isFetch(frame: Buffer): boolean {
+  return frame.length >= 2 && frame.readInt16BE(0) === FETCH_KEY;
+}
+
+function frameBytes(frame: Buffer | Buffer[] | null): number {
+  if (frame === null) return 0;
+  if (!Array.isArray(frame)) return frame.length;
+  let n = 0;
+  for (const piece of frame) n += piece.length;
+  return n;
 }

@@ -305,3 +305,33 @@ test('slow reader: thousands of pipelined Fetches never read keep the broker-sid
     await broker.close();
   }
 });
+
+// 500 pipelined long-poll Fetches on one connection were all parked at once, each able to hold fetch.max.bytes when woken.
+test('pipelined long-poll Fetches on one connection are served one at a time: one parked, all answered in order after an append', async () => {
+  const broker = await startTestBroker();
+  const client = await WireClient.connect(broker.bootstrap);
+  try {
+    assert.equal(await createTopic(client, 'lp', 1), ErrorCode.NONE);
+    const longPoll = () => client.request(1, 12, {
+      maxWaitMs: 10_000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'lp', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    const order: number[] = [];
+    const pending = Array.from({ length: 20 }, (_, i) => longPoll().then((r: { responses: Array<{ partitions: Array<{ records: Buffer | null }> }> }) => {
+      order.push(i);
+      return r.responses[0]!.partitions[0]!.records?.length ?? 0;
+    }));
+    await sleep(300);
+    assert.equal(broker.state.purgatory.size, 1, 'only the first Fetch is parked');
+    const producer = await WireClient.connect(broker.bootstrap);
+    assert.equal((await produce(producer, 'lp', 0, batchOf(100, 'x'), 1)).errorCode, ErrorCode.NONE);
+    producer.close();
+    const sizes = await withTimeout('pipelined fetches', Promise.all(pending), 5_000);
+    assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => i), 'answered in request order');
+    assert.ok(sizes.every((n) => n > 0), 'each one returned the appended batch');
+  } finally {
+    client.close();
+    await broker.close();
+  }
+});
