@@ -10,7 +10,7 @@
 //  zstd   - a zstd frame.
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from './crc32c.js';
 import {
   BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, OFFSET_ATTRIBUTES, OFFSET_CRC, OFFSET_LENGTH, buildRecordBatch,
   compression as compressionOf, type BuildBatchInput, type Compression,
