@@ -1,6 +1,5 @@
 /** `minikafka produce TOPIC`: one message per input line, from stdin or `--file`. */
 import { createReadStream, statSync, type ReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { intOption, keyValues, option, UsageError } from './args.js';
 import type { CommandSpec } from './command.js';
 import { CliError } from './errors.js';
@@ -43,6 +42,9 @@ export const produceCommand: CommandSpec = {
     const compression = option(args, 'compression') ?? 'none';
     if (!codecs.includes(compression as CompressionCodec)) throw new UsageError(`produce: --compression must be one of ${codecs.join(', ')}`);
 
+    // Imported here, not at the top: the bundle (scripts/bundle.ts) hoists top-level imports, and
+    // `start` has no use for readline. Before the input opens, so no error of it goes unheard.
+    const { createInterface } = await import('node:readline');
     const toMessage = lineParser(fixedKey, separator, headers, partition);
     const { input, totalBytes } = openInput(file);
     const progress = new ProgressBar(totalBytes);

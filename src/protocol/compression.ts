@@ -9,8 +9,7 @@
 //  lz4    - the LZ4 *frame* format (not raw blocks).
 //  zstd   - a zstd frame.
 import { gunzip, gzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from './crc32c.js';
 import {
   BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, OFFSET_ATTRIBUTES, OFFSET_CRC, OFFSET_LENGTH, buildRecordBatch,
   compression as compressionOf, type BuildBatchInput, type Compression,
@@ -31,8 +30,10 @@ const lz4Decompress = async (data: Buffer): Promise<Buffer> => (await lz4()).dec
 const zstdCompress = async (data: Buffer, level: number): Promise<Buffer> => (await zstd()).compress(data, level);
 const zstdDecompress = async (data: Buffer): Promise<Buffer> => (await zstd()).decompress(data);
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+// Not util.promisify: in the bundle (scripts/bundle.ts) this module's imports load with the broker,
+// and the ESM namespace of node:util pulls in more of Node than these two lines need.
+const gzipAsync = (data: Buffer): Promise<Buffer> => new Promise((resolve, reject) => gzip(data, (err, out) => (err ? reject(err) : resolve(out))));
+const gunzipAsync = (data: Buffer): Promise<Buffer> => new Promise((resolve, reject) => gunzip(data, (err, out) => (err ? reject(err) : resolve(out))));
 
 export const compressionIds: Record<Compression, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 

@@ -7,7 +7,7 @@
 //  21 attributes int16 | 23 lastOffsetDelta int32 | 27 baseTimestamp int64
 //  35 maxTimestamp int64 | 43 producerId int64 | 51 producerEpoch int16
 //  53 baseSequence int32 | 57 recordCount int32 | 61 records...
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from './crc32c.js';
 
 export const BATCH_HEADER_BYTES = 61;
 /** Bytes before batchLength's coverage starts (baseOffset + batchLength). */

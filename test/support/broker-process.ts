@@ -33,7 +33,7 @@ export interface SpawnBrokerOptions {
  * `"msg":"listening"` log line. Rejects, with the broker's output, if it exits or is slow.
  */
 export async function spawnBroker({ dataDir, config = {}, port = 0, startTimeoutMs = 15_000 }: SpawnBrokerOptions): Promise<BrokerProcess> {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} not built: run npx tsc -p tsconfig.json`);
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} not built: run npm run build`);
   const args = [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir];
   for (const [name, value] of Object.entries(config)) args.push('--set', `${name}=${value}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,5 +16,6 @@ function findRepoRoot(): string {
 
 export const repoRoot = findRepoRoot();
 export const distDir = join(repoRoot, 'dist');
-export const cliPath = join(distDir, 'src', 'cli', 'main.js');
+/** The `minikafka` binary users get: what package.json's `bin` points to (the bundle scripts/bundle.ts writes). */
+export const cliPath = join(repoRoot, (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { minikafka: string } }).bin.minikafka);
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
