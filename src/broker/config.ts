@@ -45,6 +45,7 @@ export const configDefs = {
   'message.max.bytes': { kind: 'int', default: '1048588', doc: 'Largest record batch accepted' },
   'socket.request.max.bytes': { kind: 'int', default: '104857600', doc: 'Largest request frame accepted' },
   'max.connections': { kind: 'int', default: '10000', doc: 'Open client connections at most' },
+  'max.partitions': { kind: 'int', default: '100000', doc: 'Partitions on this broker at most, all topics together (the name KIP-578 proposed; Kafka has no such bound). CreateTopics/CreatePartitions past it get INVALID_PARTITIONS' },
   'max.connections.per.ip': { kind: 'int', default: '2147483647', doc: 'Open connections from one address at most' },
   'connections.max.idle.ms': { kind: 'long', default: '600000', doc: 'Close connections idle this long' },
   'queued.max.requests': { kind: 'int', default: '500', doc: 'Requests in flight per connection before reading pauses' },

@@ -8,6 +8,8 @@ export interface Limits {
   connectionIdleMsMax: number;
   inFlightRequestsMax: number;
   batchBytesMax: number;
+  /** Partitions on the broker, all topics together: a hostile CreateTopics cannot make Metadata answers unbounded. */
+  partitionsMax: number;
   fetchBytesMax: number;
   /** A Fetch never parks longer than this, whatever MaxWaitMs says. */
   fetchWaitMsMax: number;
@@ -21,6 +23,7 @@ export function limitsFrom(config: BrokerConfig): Limits {
     connectionIdleMsMax: config.int('connections.max.idle.ms'),
     inFlightRequestsMax: config.int('queued.max.requests'),
     batchBytesMax: config.int('message.max.bytes'),
+    partitionsMax: config.int('max.partitions'),
     fetchBytesMax: config.int('fetch.max.bytes'),
     fetchWaitMsMax: 30_000,
   };

@@ -13,6 +13,7 @@ export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAuto
   if (!allowAutoCreate || !broker.config.bool('auto.create.topics.enable') || INTERNAL_TOPICS.has(name)) {
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   }
+  if (partitionsOverLimit(broker, broker.config.int('num.partitions')) !== null) return ErrorCode.INVALID_PARTITIONS;
   try {
     const created = broker.store.createTopic(name, broker.config.int('num.partitions'), {});
     broker.log.info({ topic: name, partitions: created.partitions }, 'auto-created topic');
@@ -20,6 +21,14 @@ export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAuto
   } catch (err) {
     return storageErrorCode(err);
   }
+}
+
+/** Why `added` more partitions would pass max.partitions, or null if they fit. */
+export function partitionsOverLimit(broker: BrokerState, added: number): string | null {
+  let total = 0;
+  for (const t of broker.store.topics()) total += t.partitions;
+  const max = broker.limits.partitionsMax;
+  return total + added > max ? `${added} more partitions would make ${total + added} on this broker, over max.partitions (${max}).` : null;
 }
 
 /** Storage errors carry Kafka error names as codes; anything else is a bug and is rethrown. */

@@ -335,3 +335,27 @@ test('pipelined long-poll Fetches on one connection are served one at a time: on
     await broker.close();
   }
 });
+
+// A mutated CreateTopics from the frame storm asked for a huge partition count; the next Metadata answer ran the broker out of heap.
+test('max.partitions bounds CreateTopics, CreatePartitions and auto-creation (INVALID_PARTITIONS with a message)', async () => {
+  const broker = await startTestBroker({ 'max.partitions': 10, 'num.partitions': 4 });
+  const client = await WireClient.connect(broker.bootstrap);
+  const create = (name: string, numPartitions: number) => client.request(19, 5, {
+    topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false,
+  }).then((r: { topics: Array<{ errorCode: number; errorMessage: string | null }> }) => r.topics[0]!);
+  try {
+    assert.equal((await create('a', 6)).errorCode, ErrorCode.NONE);
+    const over = await create('b', 2_000_000_000);
+    assert.equal(over.errorCode, ErrorCode.INVALID_PARTITIONS);
+    assert.match(over.errorMessage ?? '', /max\.partitions/);
+    assert.equal((await create('c', 4)).errorCode, ErrorCode.NONE, 'exactly at the limit is allowed');
+    const grow = await client.request(37, 3, { topics: [{ name: 'a', count: 7, assignments: null }], timeoutMs: 1000, validateOnly: false });
+    assert.equal(grow.results[0].errorCode, ErrorCode.INVALID_PARTITIONS);
+    const md = await client.request(3, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    assert.equal(md.topics[0].errorCode, ErrorCode.INVALID_PARTITIONS, 'auto-creation past the limit is refused');
+    assert.equal(broker.state.store.topic('b'), undefined);
+  } finally {
+    client.close();
+    await broker.close();
+  }
+});

@@ -10,6 +10,7 @@ import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
+import type { StorageError } from '../../storage/errors.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
@@ -67,7 +68,10 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     return out;
   } catch (err) {
     const code = storageErrorCode(err);
-    ctx.log.error({ topic: topicName, partition, err }, 'append failed');
+    // A batch the log refuses (a keyless record on a compacted topic, a bad timestamp) is the client's
+    // doing: a warning like any rejected batch. Only a storage failure is an error.
+    if (code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.log.error({ topic: topicName, partition, err }, 'append failed');
+    else ctx.log.warn({ topic: topicName, partition, error: (err as StorageError).code, reason: (err as Error).message, clientId: ctx.clientId }, 'rejected produce batch');
     return failed(partition, code, (err as Error).message);
   }
 }

@@ -5,7 +5,7 @@
 import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
+import { INTERNAL_TOPICS, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topic-configs.js';
 
 type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
@@ -50,6 +50,8 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
   }
   if (partitions === -1) partitions = broker.config.int('num.partitions');
   if (partitions < 1) return fail(t.name, ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+  const overLimit = partitionsOverLimit(broker, partitions);
+  if (overLimit !== null) return fail(t.name, ErrorCode.INVALID_PARTITIONS, overLimit);
   const rf = t.replicationFactor === -1 ? broker.config.int('default.replication.factor') : t.replicationFactor;
   if (t.assignments.length === 0 && rf !== 1) {
     return fail(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`);

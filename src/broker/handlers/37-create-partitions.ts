@@ -2,7 +2,7 @@
 import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-import { storageErrorCode } from '../topic-access.js';
+import { partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 
 type Result = NonNullable<CreatePartitionsResponseInput['results']>[number];
 type Wanted = CreatePartitionsRequest['topics'][number];
@@ -36,6 +36,8 @@ function growOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result 
         : `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`,
     };
   }
+  const overLimit = partitionsOverLimit(broker, t.count - topic.partitions);
+  if (overLimit !== null) return { name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: overLimit };
   if (t.assignments !== null) {
     const added = t.count - topic.partitions;
     const ok = t.assignments.length === added && t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === broker.nodeId);
