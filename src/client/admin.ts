@@ -285,6 +285,19 @@ export class Admin {
     }
   }
 
+  /**
+   * Deletes a group's committed offsets for these partitions (OffsetDelete). Refused per partition with
+   * GROUP_SUBSCRIBED_TO_TOPIC while a member of the group subscribes to the topic.
+   */
+  async deleteCommittedOffsets(groupId: string, topic: string, partitions: readonly number[]): Promise<void> {
+    const body = await this.cluster.retry(async () => {
+      const conn = await this.cluster.coordinator(groupId);
+      return (await conn.request(ApiKey.OffsetDelete, { groupId, topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex })) }] })).body;
+    }, { groupId });
+    check(body.errorCode, `delete offsets of group ${groupId}`);
+    for (const t of body.topics) for (const p of t.partitions) check(p.errorCode, `delete offsets of group ${groupId} on ${t.name}-${p.partitionIndex}`);
+  }
+
   async describeCluster(): Promise<ClusterDescription> {
     await this.cluster.retry(() => this.cluster.refreshMetadata([]));
     return {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestBroker } from '../broker/harness.js';
 import { partitionForKey } from '../../src/partitioner.js';
 import { Admin, Consumer, Producer, stringSerde, jsonSerde, KafkaClientError, type CompressionCodec } from '../../src/client/index.js';
@@ -111,5 +114,43 @@ test('admin: alterConfigs (set, delete, append, subtract, validateOnly, errors) 
     await producer.close();
     await admin.close();
     await broker.close();
+  }
+});
+
+test('admin: deleteCommittedOffsets (OffsetDelete): removes what an idle group committed, refuses a subscribed topic, survives a restart', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mk-offset-delete-'));
+  let broker = await startTestBroker({ 'num.partitions': 2 }, dataDir);
+  let admin = new Admin({ bootstrap: broker.bootstrap });
+  const consumer = new Consumer({ bootstrap: broker.bootstrap, groupId: 'live', autoOffsetReset: 'earliest', heartbeatIntervalMs: 100 });
+  try {
+    await admin.createTopics([{ topic: 'od', partitions: 2 }]);
+    await admin.resetOffsets('idle', 'od', { offset: 5n });
+    assert.deepEqual((await admin.fetchCommittedOffsets('idle', ['od'])).map((c) => [c.partition, c.offset]), [[0, 5n], [1, 5n]]);
+    await admin.deleteCommittedOffsets('idle', 'od', [0]);
+    const left = await admin.fetchCommittedOffsets('idle', ['od']);
+    assert.deepEqual(left.filter((c) => c.offset >= 0n).map((c) => [c.partition, c.offset]), [[1, 5n]], 'partition 0 has no committed offset any more');
+    await assert.rejects(admin.deleteCommittedOffsets('nobody', 'od', [0]), (e: KafkaClientError) => e.errorName === 'GROUP_ID_NOT_FOUND');
+    // A group with a member subscribed to the topic keeps its offsets.
+    await admin.resetOffsets('live', 'od', { offset: 0n });
+    await consumer.subscribe(['od']);
+    const run = consumer.run({ eachMessage: () => undefined });
+    run.catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while ((await admin.describeGroups(['live']))[0]!.members.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(admin.deleteCommittedOffsets('live', 'od', [0]), (e: KafkaClientError) => e.errorName === 'GROUP_SUBSCRIBED_TO_TOPIC');
+    await consumer.close();
+    await run;
+    // The deletion is a tombstone in __consumer_offsets: a restart does not bring the offset back.
+    await admin.close();
+    await broker.close();
+    broker = await startTestBroker({}, dataDir);
+    admin = new Admin({ bootstrap: broker.bootstrap });
+    const after = await admin.fetchCommittedOffsets('idle', ['od']);
+    assert.deepEqual(after.filter((c) => c.offset >= 0n).map((c) => [c.partition, c.offset]), [[1, 5n]]);
+  } finally {
+    await consumer.close();
+    await admin.close();
+    await broker.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
