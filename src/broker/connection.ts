@@ -10,7 +10,7 @@ import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from '../protocol/header.js';
 import { apiMessages } from '../protocol/generated/index.js';
-import { ErrorCode } from '../protocol/errors.js';
+import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
 import type { RequestContext } from './handler.js';
 import type { Logger } from './logger.js';
@@ -150,7 +150,10 @@ export class Connection {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
+      // Requests that arrived whole before the bad size prefix are answered before the close.
+      if (err instanceof FrameSizeError) for (const frame of err.framesBefore) this.backlog.push(frame);
       this.refuse('bad frame', { err: (err as Error).message });
+      this.drainBacklog();
       return;
     }
     if (frames.length === 0) return;

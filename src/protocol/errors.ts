@@ -325,6 +325,8 @@ export class ProtocolEncodeError extends MinikafkaError {
 /** A frame whose size prefix is negative or above the configured limit. */
 export class FrameSizeError extends MinikafkaError {
   readonly frameBytes: number;
+  /** Whole frames that came before the bad size prefix (in the same push): they are still requests to answer. */
+  framesBefore: Buffer[] = [];
 
   constructor(frameBytes: number, frameBytesMax: number) {
     super('ERR_FRAME_SIZE', frameBytes < 0 ? `negative frame size ${frameBytes}` : `frame of ${frameBytes} bytes exceeds the limit of ${frameBytesMax} bytes`);

@@ -34,9 +34,21 @@ export class FrameDecoder {
     return this.chunks.length;
   }
 
-  /** Adds a chunk and returns every frame it completes, in order (payloads without the size prefix). */
+  /**
+   * Adds a chunk and returns every frame it completes, in order (payloads without the size prefix).
+   * A bad size prefix throws a FrameSizeError carrying the frames completed before it.
+   */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
+    try {
+      return this.collect(chunk, frames);
+    } catch (err) {
+      if (err instanceof FrameSizeError) err.framesBefore = frames;
+      throw err;
+    }
+  }
+
+  private collect(chunk: Buffer, frames: Buffer[]): Buffer[] {
     if (chunk.length === 0) return frames;
     if (this.buffered === 0) {
       // Fast path: frames that lie entirely in this chunk are views of it.

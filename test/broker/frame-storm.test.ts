@@ -275,3 +275,22 @@ test('thousands of hostile frames over many connections; a good client keeps pro
     await broker.close();
   }
 });
+
+test('requests in the same TCP write as a bad size prefix are answered before the close', async () => {
+  const broker = await startTestBroker();
+  try {
+    const [host, port] = broker.bootstrap.split(':');
+    const bytes = Buffer.concat([...[200, 201].map((id) => frame(request(3, 9, id, { topics: null, allowAutoTopicCreation: false }))), Buffer.from([0x7f, 0xff, 0xff, 0xff])]);
+    const received = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      const socket = connect({ host: host!, port: Number(port) }, () => socket.write(bytes));
+      const timer = setTimeout(() => socket.destroy(), 3000);
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('error', () => {});
+      socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
+    });
+    assert.deepEqual(correlationIds(received), [200, 201]);
+  } finally {
+    await broker.close();
+  }
+});

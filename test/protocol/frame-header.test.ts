@@ -139,3 +139,23 @@ test('captured client requests re-encode byte for byte (test/fixtures/requests)'
     assert.deepEqual(Buffer.from(w.toBuffer()), bytes, `${f}: re-encoded bytes differ`);
   }
 });
+
+// Frames that arrived whole in the same chunk as a bad size prefix were lost with the thrown error.
+test('a bad size prefix throws with the frames completed before it, in the fast path and across chunks', () => {
+  const good = (n: number) => { const b = Buffer.alloc(4 + n, n); b.writeInt32BE(n, 0); return b; };
+  const bad = Buffer.from([0xff, 0xff, 0xff, 0xfe]);
+  for (const split of [false, true]) {
+    const d = new FrameDecoder({ frameBytesMax: 1024 });
+    const bytes = Buffer.concat([good(3), good(5), bad]);
+    let frames: Buffer[] = [];
+    try {
+      if (split) frames.push(...d.push(bytes.subarray(0, 2)));
+      frames.push(...d.push(split ? bytes.subarray(2) : bytes));
+      assert.fail('no error');
+    } catch (err) {
+      assert.ok(err instanceof FrameSizeError);
+      frames = [...frames, ...err.framesBefore];
+    }
+    assert.deepEqual(frames.map((f) => f.length), [3, 5], split ? 'across chunks' : 'in one chunk');
+  }
+});
