@@ -56,6 +56,8 @@ export class Connection {
   /** A malformed frame arrived: read nothing more, answer what came before it, then end. */
   private refusing = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Set by refuse(): closes a connection whose client never takes the responses owed before the bad frame. */
+  private refuseTimer: NodeJS.Timeout | undefined;
   readonly remote: string;
   private readonly log: Logger;
 
@@ -102,7 +104,8 @@ export class Connection {
     this.refusing = true;
     this.socket.pause();
     if (!this.draining) this.endIfRefusedAndDone();
-    setTimeout(() => this.close('responses not flushed before a refused frame', {}), 10_000).unref();
+    this.refuseTimer = setTimeout(() => this.close('responses not flushed before a refused frame', {}), 10_000);
+    this.refuseTimer.unref();
   }
 
   /**
@@ -121,6 +124,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.refuseTimer);
     this.slots.length = 0;
     this.backlog = [];
     this.onClose(this);

@@ -15,7 +15,7 @@ import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import { createLogger } from '../../src/broker/logger.js';
 import { MemoryFs } from '../../src/storage/fs.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { WireClient, batchDigest, createTopic, fetchAll, makeBatch, prng, produce } from './wire.js';
+import { WireClient, batchDigest, checkAcked, createTopic, makeBatch, prng, produce, type Acked } from './wire.js';
 
 const TOPIC = 'disk';
 const PARTITIONS = 3;
@@ -36,8 +36,6 @@ async function stop(b: FsBroker): Promise<void> {
   await b.broker.close();
 }
 
-/** partition → baseOffset → digest of every acknowledged batch. */
-type Acked = Map<number, Map<number, string>>;
 
 async function produceAcked(client: WireClient, acked: Acked, p: number, rand: () => number, tag: string): Promise<number> {
   const batch = makeBatch(rand, tag);
@@ -50,23 +48,6 @@ async function produceAcked(client: WireClient, acked: Acked, p: number, rand: (
   return res.errorCode;
 }
 
-async function checkAcked(client: WireClient, acked: Acked, where: string): Promise<number> {
-  let bytes = 0;
-  for (let p = 0; p < PARTITIONS; p++) {
-    const all = await fetchAll(client, TOPIC, p);
-    assert.equal(all.errorCode, ErrorCode.NONE, `${where}: fetch ${p}`);
-    let next = 0;
-    const byBase = new Map<number, string>();
-    for (const b of all.batches) {
-      assert.equal(b.baseOffset, next, `${where}: ${TOPIC}/${p} dense at ${next}`);
-      next = b.lastOffset + 1;
-      byBase.set(b.baseOffset, b.digest);
-      bytes += b.bytes;
-    }
-    for (const [base, digest] of acked.get(p) ?? []) assert.equal(byBase.get(base), digest, `${where}: acknowledged ${TOPIC}/${p}@${base}`);
-  }
-  return bytes;
-}
 
 function withDir(fn: (dataDir: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -102,10 +83,10 @@ for (const code of ['ENOSPC', 'EIO']) {
         }
       }
       assert.ok(b.logs.some((l) => l.msg === 'append failed' && l.level === 'error'), 'append failure logged');
-      await checkAcked(b.client, acked, `during ${code}`);
+      await checkAcked(b.client, TOPIC, PARTITIONS, acked, `during ${code}`);
       clear();
       for (let i = 0; i < 9; i++) assert.equal(await produceAcked(b.client, acked, i % PARTITIONS, rand, `r${i}`), ErrorCode.NONE, 'produce resumes');
-      await checkAcked(b.client, acked, `after ${code}`);
+      await checkAcked(b.client, TOPIC, PARTITIONS, acked, `after ${code}`);
       assert.equal(faults, 10);
     } finally {
       await stop(b);
@@ -114,7 +95,7 @@ for (const code of ['ENOSPC', 'EIO']) {
     fs.crash();
     const again = await start(fs, dataDir);
     try {
-      await checkAcked(again.client, acked, `after ${code} and a crash`);
+      await checkAcked(again.client, TOPIC, PARTITIONS, acked, `after ${code} and a crash`);
     } finally {
       await stop(again);
     }
@@ -137,7 +118,7 @@ test('fsync EIO: the partition goes offline (KAFKA_STORAGE_ERROR, reads still se
     assert.equal(await produceAcked(b.client, acked, 2, rand, 'y'), ErrorCode.KAFKA_STORAGE_ERROR, 'stays offline after the fault clears');
     // ...while other partitions write and everything acknowledged stays readable.
     assert.equal(await produceAcked(b.client, acked, 0, rand, 'z'), ErrorCode.NONE);
-    await checkAcked(b.client, acked, 'while offline');
+    await checkAcked(b.client, TOPIC, PARTITIONS, acked, 'while offline');
   } finally {
     await stop(b);
   }
@@ -146,7 +127,7 @@ test('fsync EIO: the partition goes offline (KAFKA_STORAGE_ERROR, reads still se
   try {
     assert.equal(await produceAcked(again.client, acked, 2, rand, 'back'), ErrorCode.NONE, 'writable again after the restart');
     assert.ok(again.logs.some((l) => l.msg === 'recovered log after unclean shutdown' && l.partition === 2), 'the offline log was recovered (no clean marker)');
-    await checkAcked(again.client, acked, 'after restart');
+    await checkAcked(again.client, TOPIC, PARTITIONS, acked, 'after restart');
   } finally {
     await stop(again);
   }
@@ -163,7 +144,7 @@ test(`power loss under acks=-1 load (${powerLosses} MemoryFs crashes with torn t
   for (let cycle = 0; cycle < powerLosses; cycle++) {
     const b = await start(fs, dataDir);
     if (cycle === 0) assert.equal(await createTopic(b.client, TOPIC, PARTITIONS), ErrorCode.NONE);
-    verifiedBytes += await checkAcked(b.client, acked, `cycle ${cycle} (seed ${seed})`);
+    verifiedBytes += await checkAcked(b.client, TOPIC, PARTITIONS, acked, `cycle ${cycle} (seed ${seed})`);
     // Pipelined producers; the power fails at a random moment, with fsyncs in flight.
     const producers = Array.from({ length: 4 }, async (_, id) => {
       for (let n = 0; !b.client.socket.destroyed; n++) await produceAcked(b.client, acked, Math.floor(rand() * PARTITIONS), rand, `c${cycle}-${id}-${n}`);
@@ -180,7 +161,7 @@ test(`power loss under acks=-1 load (${powerLosses} MemoryFs crashes with torn t
   }
   const b = await start(fs, dataDir);
   try {
-    verifiedBytes += await checkAcked(b.client, acked, `final (seed ${seed})`);
+    verifiedBytes += await checkAcked(b.client, TOPIC, PARTITIONS, acked, `final (seed ${seed})`);
   } finally {
     await stop(b);
   }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startBroker } from '../../src/broker/broker.js';
 import { createLogger } from '../../src/broker/logger.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { WireClient, batchDigest, createTopic, fetchAll, makeBatch, prng, produce } from './wire.js';
+import { WireClient, batchDigest, checkAcked, createTopic, fetchAll, makeBatch, prng, produce, type Acked } from './wire.js';
 
 const TOPIC = 'full';
 const PARTITIONS = 2;
@@ -43,7 +43,8 @@ test('a real full disk (2 MiB tmpfs): KAFKA_STORAGE_ERROR, acknowledged data int
   // Room to free later: a filler file in the same file system.
   const filler = join(mountPoint, 'filler');
   writeFileSync(filler, Buffer.alloc(512 * 1024));
-  const acked = new Map<string, string>();
+  const acked: Acked = new Map();
+  const ack = (p: number, base: number, digest: string): void => { acked.set(p, (acked.get(p) ?? new Map()).set(base, digest)); };
   const rand = prng(21);
   try {
     assert.equal(await createTopic(client, TOPIC, PARTITIONS), ErrorCode.NONE);
@@ -53,31 +54,14 @@ test('a real full disk (2 MiB tmpfs): KAFKA_STORAGE_ERROR, acknowledged data int
       const p = i % PARTITIONS;
       const batch = makeBatch(rand, `b${i}`);
       const res = await produce(client, TOPIC, p, batch, -1);
-      if (res.errorCode === ErrorCode.NONE) acked.set(`${p}@${res.baseOffset}`, batchDigest(batch));
+      if (res.errorCode === ErrorCode.NONE) ack(p, res.baseOffset, batchDigest(batch));
       else if (res.errorCode === ErrorCode.KAFKA_STORAGE_ERROR) storageErrors++;
       else otherErrors++;
     }
-    assert.ok(storageErrors >= 20, `the disk filled up (${acked.size} batches acknowledged first)`);
+    assert.ok(storageErrors >= 20, `the disk filled up (${[...acked.values()].reduce((n, m) => n + m.size, 0)} batches acknowledged first)`);
     assert.equal(otherErrors, 0, 'a full disk answers KAFKA_STORAGE_ERROR, nothing else');
     assert.ok(logs.some((l) => l.level === 'error' && /ENOSPC/.test(JSON.stringify(l))), 'ENOSPC is logged');
-    const check = async (where: string): Promise<void> => {
-      for (let p = 0; p < PARTITIONS; p++) {
-        const all = await fetchAll(client, TOPIC, p);
-        assert.equal(all.errorCode, ErrorCode.NONE, `${where}: reads of ${p} still served`);
-        let next = 0;
-        const byBase = new Map<number, string>();
-        for (const b of all.batches) {
-          assert.equal(b.baseOffset, next, `${where}: ${TOPIC}/${p} dense at ${next}`);
-          next = b.lastOffset + 1;
-          byBase.set(b.baseOffset, b.digest);
-        }
-        for (const [key, digest] of acked) {
-          const [part, base] = key.split('@').map(Number);
-          if (part === p) assert.equal(byBase.get(base!), digest, `${where}: acknowledged ${key}`);
-        }
-      }
-    };
-    await check('disk full');
+    await checkAcked(client, TOPIC, PARTITIONS, acked, 'disk full');
     rmSync(filler);
     let resumed = 0;
     for (let i = 0; i < 20; i++) {
@@ -85,13 +69,13 @@ test('a real full disk (2 MiB tmpfs): KAFKA_STORAGE_ERROR, acknowledged data int
       const batch = makeBatch(rand, `r${i}`);
       const res = await produce(client, TOPIC, p, batch, -1);
       if (res.errorCode === ErrorCode.NONE) {
-        acked.set(`${p}@${res.baseOffset}`, batchDigest(batch));
+        ack(p, res.baseOffset, batchDigest(batch));
         resumed++;
       }
     }
-    t.diagnostic(`acknowledged ${acked.size} batches, ${storageErrors} KAFKA_STORAGE_ERROR answers, ${resumed}/20 after freeing 512 KiB`);
+    t.diagnostic(`acknowledged ${[...acked.values()].reduce((n, m) => n + m.size, 0)} batches, ${storageErrors} KAFKA_STORAGE_ERROR answers, ${resumed}/20 after freeing 512 KiB`);
     assert.ok(resumed >= 10, `produce resumes once space is freed (${resumed}/20)`);
-    await check('after freeing space');
+    await checkAcked(client, TOPIC, PARTITIONS, acked, 'after freeing space');
     client.close();
     await broker.close();
     // A restart on the same (formerly full) disk serves everything acknowledged.
@@ -101,10 +85,7 @@ test('a real full disk (2 MiB tmpfs): KAFKA_STORAGE_ERROR, acknowledged data int
       for (let p = 0; p < PARTITIONS; p++) {
         const all = await fetchAll(c2, TOPIC, p);
         const byBase = new Map(all.batches.map((b) => [b.baseOffset, b.digest]));
-        for (const [key, digest] of acked) {
-          const [part, base] = key.split('@').map(Number);
-          if (part === p) assert.equal(byBase.get(base!), digest, `after restart: acknowledged ${key}`);
-        }
+        for (const [base, digest] of acked.get(p) ?? []) assert.equal(byBase.get(base), digest, `after restart: acknowledged ${p}@${base}`);
       }
     } finally {
       c2.close();

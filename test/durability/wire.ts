@@ -1,4 +1,5 @@
 /** Wire helpers shared by the durability suites: produce, fetch and parse batches, commit and read offsets. */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { WireClient } from '../broker/wire-client.js';
 import {
@@ -131,4 +132,26 @@ export async function committedOffsets(client: WireClient, group: string, topic:
     for (const p of t.partitions) if (p.errorCode === 0) out.set(p.partitionIndex, Number(p.committedOffset));
   }
   return out;
+}
+
+/** partition → baseOffset → digest of every acknowledged batch. */
+export type Acked = Map<number, Map<number, string>>;
+
+/** Every partition reads back dense from offset 0, and every acknowledged batch has its bytes; returns the bytes read. */
+export async function checkAcked(client: WireClient, topic: string, partitions: number, acked: Acked, where: string): Promise<number> {
+  let bytes = 0;
+  for (let p = 0; p < partitions; p++) {
+    const all = await fetchAll(client, topic, p);
+    assert.equal(all.errorCode, 0, `${where}: fetch ${p}`);
+    let next = 0;
+    const byBase = new Map<number, string>();
+    for (const b of all.batches) {
+      assert.equal(b.baseOffset, next, `${where}: ${topic}/${p} dense at ${next}`);
+      next = b.lastOffset + 1;
+      byBase.set(b.baseOffset, b.digest);
+      bytes += b.bytes;
+    }
+    for (const [base, digest] of acked.get(p) ?? []) assert.equal(byBase.get(base), digest, `${where}: acknowledged ${topic}/${p}@${base}`);
+  }
+  return bytes;
 }
