@@ -18,4 +18,5 @@ export {
   waitFor, waitForRecords, waitForCommittedOffset, waitForGroupStable, waitForLagZero, WaitTimeoutError,
   type WaitOptions, type WaitForRecordsOptions,
 } from './wait-for.js';
+export { Faults, InjectedDisconnect, type FaultRule, type FaultAction, type ActiveFault, type ApiRef } from './faults.js';
 export { startBroker, type RunningBroker, type StartBrokerOptions } from '../broker/broker.js';
