@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { BrokerConfig, parseListener } from './config.js';
+import { BrokerConfig, ConfigError, parseListener } from './config.js';
 import { limitsFrom } from './limits.js';
 import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
@@ -30,6 +30,11 @@ export interface StartBrokerOptions {
   logger?: Logger;
   /** Test hook: the file system storage goes through (e.g. a MemoryFs with injected faults). */
   fs?: StorageFs;
+  /**
+   * Serve HTTP (REST proxy, /metrics, health) on this port of the Kafka listener's host, 0 for a free
+   * one; default: as `minikafka.http.listeners` says (none unless set).
+   */
+  httpPort?: number;
 }
 
 export interface RunningBroker {
@@ -42,6 +47,8 @@ export interface RunningBroker {
   state: BrokerState;
   /** Figures of every open connection (in flight, bytes read, buffered responses). */
   connectionStats(): ConnectionStats[];
+  /** The HTTP listener, when one runs: its "http://host:port". */
+  httpUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -61,7 +68,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const nodeId = config.int('node.id');
   const lock = lockDataDir(dataDir);
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs, http: httpListener(config, host, options.httpPort) });
   } catch (err) {
     lock.release();
     throw err;
@@ -80,9 +87,21 @@ interface Setup {
   nodeId: number;
   lock: DataDirLock;
   fs: StorageFs | undefined;
+  http: { host: string; port: number } | undefined;
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs }: Setup): Promise<RunningBroker> {
+/** Where HTTP listens: the explicit port on the Kafka host, else `minikafka.http.listeners`, else nowhere. */
+function httpListener(config: BrokerConfig, kafkaHost: string, port: number | undefined): { host: string; port: number } | undefined {
+  if (port !== undefined) return { host: kafkaHost, port };
+  const listener = config.string('minikafka.http.listeners');
+  if (listener === '') return undefined;
+  const m = /^http:\/\/([^:/]*):(\d+)\/?$/.exec(listener);
+  if (m === null) throw new ConfigError(`minikafka.http.listeners: expected http://host:port, got '${listener}'`);
+  const host = m[1] === '' || m[1] === 'localhost' ? '127.0.0.1' : m[1]!;
+  return { host, port: Number(m[2]) };
+}
+
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, http }: Setup): Promise<RunningBroker> {
   const clusterId = readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
@@ -123,6 +142,22 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   }, config.int('log.cleaner.backoff.ms'));
   cleanerTimer.unref();
 
+  // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
+  let httpServer: Awaited<ReturnType<typeof import('../http/server.js').startHttp>> | undefined;
+  if (http !== undefined) {
+    try {
+      const { startHttp } = await import('../http/server.js');
+      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats() });
+    } catch (err) {
+      clearInterval(retentionTimer);
+      clearInterval(cleanerTimer);
+      await server.close();
+      groups.close();
+      await store.close();
+      throw err;
+    }
+  }
+
   const bootstrap = `${state.advertised.host}:${state.advertised.port}`;
   log.info({ host: bound.host, port: bound.port, bootstrap, dataDir, nodeId, clusterId }, 'listening');
 
@@ -133,6 +168,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       clearInterval(retentionTimer);
       clearInterval(cleanerTimer);
       purgatory.wakeAll();
+      await httpServer?.close();
       await server.close();
       groups.close();
       await store.close();
@@ -142,7 +178,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), close };
+  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, close };
 }
 
 /** Clients must be told a connectable name: binding to 0.0.0.0 or :: advertises localhost. */

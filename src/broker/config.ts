@@ -62,6 +62,8 @@ export const configDefs = {
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
   'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
+  'minikafka.http.listeners': { kind: 'string', default: '', doc: 'HTTP listener (REST proxy, /metrics, health) as http://host:port; empty: none. `minikafka start` defaults to http://localhost:8082' },
+  'minikafka.http.max.body.bytes': { kind: 'int', default: '8388608', doc: 'Largest HTTP request body (for a streamed produce: largest record)' },
 } as const satisfies Record<string, Def>;
 
 export type ConfigName = keyof typeof configDefs;

@@ -34,7 +34,7 @@ export interface SpawnBrokerOptions {
  */
 export async function spawnBroker({ dataDir, config = {}, port = 0, startTimeoutMs = 15_000 }: SpawnBrokerOptions): Promise<BrokerProcess> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} not built: run npm run build`);
-  const args = [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir];
+  const args = [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--no-http'];
   for (const [name, value] of Object.entries(config)) args.push('--set', `${name}=${value}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
