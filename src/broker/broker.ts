@@ -147,7 +147,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   if (http !== undefined) {
     try {
       const { startHttp } = await import('../http/server.js');
-      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats() });
+      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: `${bound.host}:${bound.port}` });
     } catch (err) {
       clearInterval(retentionTimer);
       clearInterval(cleanerTimer);
@@ -164,11 +164,12 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // HTTP first: its REST consumer instances commit and leave their groups over the Kafka listener.
+      await httpServer?.close();
       state.stopping = true;
       clearInterval(retentionTimer);
       clearInterval(cleanerTimer);
       purgatory.wakeAll();
-      await httpServer?.close();
       await server.close();
       groups.close();
       await store.close();

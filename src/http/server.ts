@@ -12,6 +12,7 @@ import { ProduceService } from './produce-service.js';
 import { Router } from './router.js';
 import { sendJson } from './respond.js';
 import { registerV2Produce } from './v2.js';
+import { registerV2Consumers } from './v2-consumers.js';
 import { registerV3 } from './v3.js';
 
 export interface HttpOptions {
@@ -20,6 +21,8 @@ export interface HttpOptions {
   /** Largest request body accepted (streams: largest record). */
   bodyBytesMax: number;
   connections: () => ConnectionStats[];
+  /** "host:port" of this broker's Kafka listener: REST consumer instances are Kafka clients of it. */
+  kafkaBootstrap: string;
 }
 
 export interface RunningHttp {
@@ -37,6 +40,7 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
   const baseUrl = (req: IncomingMessage): string => `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
   registerV3(router, { broker, produce, bodyBytesMax: options.bodyBytesMax, baseUrl });
   registerV2Produce(router, { broker, produce, bodyBytesMax: options.bodyBytesMax });
+  const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, bodyBytesMax: options.bodyBytesMax, baseUrl });
   router.add('GET', '/metrics', (ctx) => {
     const text = metrics.render();
     ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
@@ -68,11 +72,15 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
     host: addr.address,
     port: addr.port,
     url: `http://${addr.address}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => {
+    close: async () => {
+      // Consumer instances leave their groups while the Kafka listener still serves them.
+      await consumers.close();
       metrics.close();
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }),
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
   };
 }
 
