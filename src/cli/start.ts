@@ -14,6 +14,7 @@ Options:
   --log-level L      debug, info, warn, error or silent (default info)
   --http-port P      HTTP port (REST proxy, /metrics, health; default 8082, or any free port with --port 0)
   --no-http          no HTTP listener
+  --trace FILE       append every request and response, decoded, to FILE (JSON lines)
 `;
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -48,6 +49,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     dataDir: dataDir ?? config['log.dirs'] ?? './data',
     config,
   });
+  const traceFile = option(args, 'trace');
+  const tracing = traceFile === undefined ? undefined : (await import('../broker/protocol-trace.js')).traceToFile(broker, traceFile);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -56,7 +59,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     }
     stopping = true;
     broker.log.info({ signal }, 'shutting down');
-    broker.close().then(
+    broker.close().then(() => tracing?.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         broker.log.error({ err }, 'shutdown failed');

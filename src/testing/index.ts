@@ -18,5 +18,6 @@ export {
   waitFor, waitForRecords, waitForCommittedOffset, waitForGroupStable, waitForLagZero, WaitTimeoutError,
   type WaitOptions, type WaitForRecordsOptions,
 } from './wait-for.js';
+export { ProtocolTrace, traceLine, traceToFile, type TraceEntry, type TraceFilter } from '../broker/protocol-trace.js';
 export { Faults, InjectedDisconnect, type FaultRule, type FaultAction, type ActiveFault, type ApiRef } from './faults.js';
 export { startBroker, type RunningBroker, type StartBrokerOptions } from '../broker/broker.js';
