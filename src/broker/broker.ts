@@ -12,7 +12,7 @@ import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
-import type { StorageFs } from '../storage/fs.js';
+import { MemoryFs, type StorageFs } from '../storage/fs.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -22,7 +22,10 @@ export interface StartBrokerOptions {
   host?: string;
   /** Port to bind, 0 for a free one; default from `listeners` (9092). */
   port?: number;
-  /** Data directory. Omitted: a temporary directory, removed on close. */
+  /**
+   * Data directory. Omitted: a temporary directory, removed on close. ':memory:': nothing on disk (the
+   * storage layer's in-memory file system; fsync is free, data ends with the broker): for tests.
+   */
   dataDir?: string;
   /** Kafka-named config overrides, e.g. `{ 'num.partitions': 4 }`. */
   config?: Record<string, string | number | boolean>;
@@ -57,18 +60,21 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const level = config.string('minikafka.log.level');
   if (!isLogLevel(level)) throw new Error(`minikafka.log.level: unknown level '${level}'`);
   const log = options.logger ?? createLogger(level);
+  const memory = options.dataDir === ':memory:';
   const temporary = options.dataDir === undefined;
-  const dataDir = temporary ? mkdtempSync(join(tmpdir(), 'minikafka-')) : resolve(options.dataDir!);
-  mkdirSync(dataDir, { recursive: true });
+  const dataDir = memory ? MEMORY_DATA_DIR : temporary ? mkdtempSync(join(tmpdir(), 'minikafka-')) : resolve(options.dataDir!);
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const fs = memory ? (options.fs ?? new MemoryFs()) : options.fs;
   const listener = config.listener();
   const requestedHost = options.host ?? listener.host;
   // 'localhost' binds IPv4 loopback: every client tries 127.0.0.1 for it, not all try ::1.
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
-  const lock = lockDataDir(dataDir);
+  // An in-memory broker shares no directory with anyone: nothing to lock.
+  const lock: DataDirLock = memory ? { release: () => undefined } : lockDataDir(dataDir);
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs, http: httpListener(config, host, options.httpPort) });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, http: httpListener(config, host, options.httpPort) });
   } catch (err) {
     lock.release();
     throw err;
@@ -87,8 +93,13 @@ interface Setup {
   nodeId: number;
   lock: DataDirLock;
   fs: StorageFs | undefined;
+  /** Storage is a MemoryFs: no cluster id file on disk either. */
+  memory: boolean;
   http: { host: string; port: number } | undefined;
 }
+
+/** Where an in-memory broker's storage lives inside its MemoryFs. */
+const MEMORY_DATA_DIR = '/minikafka-memory';
 
 /** Where HTTP listens: the explicit port on the Kafka host, else `minikafka.http.listeners`, else nowhere. */
 function httpListener(config: BrokerConfig, kafkaHost: string, port: number | undefined): { host: string; port: number } | undefined {
@@ -101,8 +112,8 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
   return { host, port: Number(m[2]) };
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, http }: Setup): Promise<RunningBroker> {
-  const clusterId = readOrCreateClusterId(dataDir, nodeId);
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, http }: Setup): Promise<RunningBroker> {
+  const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
   const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), ...(fs ? { fs } : {}) });
@@ -219,13 +230,18 @@ function groupConfig(config: BrokerConfig) {
 }
 
 /** Kafka keeps the cluster id in meta.properties at the root of each log dir; so do we. */
+/** A cluster id as Kafka makes them: a random uuid, base64url without padding (22 chars). */
+function newClusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
 function readOrCreateClusterId(dataDir: string, nodeId: number): string {
   const path = join(dataDir, 'meta.properties');
   if (existsSync(path)) {
     const m = /^cluster\.id=(.+)$/m.exec(readFileSync(path, 'utf8'));
     if (m) return m[1]!.trim();
   }
-  const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  const id = newClusterId();
   writeFileSync(path, `version=1\ncluster.id=${id}\nnode.id=${nodeId}\n`);
   return id;
 }
