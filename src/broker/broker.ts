@@ -14,6 +14,7 @@ import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
 import { MemoryFs, type StorageFs } from '../storage/fs.js';
 import { GroupCoordinator } from '../group/coordinator.js';
+import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
@@ -34,6 +35,11 @@ export interface StartBrokerOptions {
   /** Test hook: the file system storage goes through (e.g. a MemoryFs with injected faults). */
   fs?: StorageFs;
   /**
+   * The broker's time (group session and rebalance timers, offsets expiry, retention, compaction, segment
+   * age): tests pass a ManualScheduler and move it with `advance(ms)`. Default: real time.
+   */
+  clock?: Scheduler;
+  /**
    * Serve HTTP (REST proxy, /metrics, health) on this port of the Kafka listener's host, 0 for a free
    * one; default: as `minikafka.http.listeners` says (none unless set).
    */
@@ -52,6 +58,8 @@ export interface RunningBroker {
   connectionStats(): ConnectionStats[];
   /** The HTTP listener, when one runs: its "http://host:port". */
   httpUrl: string | undefined;
+  /** The broker's time (see StartBrokerOptions.clock). */
+  clock: Scheduler;
   close(): Promise<void>;
 }
 
@@ -74,7 +82,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // An in-memory broker shares no directory with anyone: nothing to lock.
   const lock: DataDirLock = memory ? { release: () => undefined } : lockDataDir(dataDir);
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, http: httpListener(config, host, options.httpPort) });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort) });
   } catch (err) {
     lock.release();
     throw err;
@@ -95,6 +103,7 @@ interface Setup {
   fs: StorageFs | undefined;
   /** Storage is a MemoryFs: no cluster id file on disk either. */
   memory: boolean;
+  clock: Scheduler;
   http: { host: string; port: number } | undefined;
 }
 
@@ -112,14 +121,14 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
   return { host, port: Number(m[2]) };
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, http }: Setup): Promise<RunningBroker> {
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http }: Setup): Promise<RunningBroker> {
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
-  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), ...(fs ? { fs } : {}) });
+  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
-  const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config) });
+  const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
   const state: BrokerState = {
     config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
     advertised: { host, port }, stopping: false,
@@ -136,22 +145,20 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   }
   const adv = config.string('advertised.listeners');
   state.advertised = adv === '' ? { host: advertisedHost(requestedHost, bound.host), port: bound.port } : parseListener(adv);
-  const retentionTimer = setInterval(() => {
+  const retentionTimer = every(clock, config.int('log.retention.check.interval.ms'), () => {
     try {
-      store.runRetention(Date.now());
+      store.runRetention(clock.now());
     } catch (err) {
       log.error({ err }, 'retention failed');
     }
-  }, config.int('log.retention.check.interval.ms'));
-  retentionTimer.unref();
-  const cleanerTimer = setInterval(() => {
+  });
+  const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
     try {
-      store.runCompaction(Date.now());
+      store.runCompaction(clock.now());
     } catch (err) {
       log.error({ err }, 'compaction failed');
     }
-  }, config.int('log.cleaner.backoff.ms'));
-  cleanerTimer.unref();
+  });
 
   // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
   let httpServer: Awaited<ReturnType<typeof import('../http/server.js').startHttp>> | undefined;
@@ -160,8 +167,8 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       const { startHttp } = await import('../http/server.js');
       httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: `${bound.host}:${bound.port}` });
     } catch (err) {
-      clearInterval(retentionTimer);
-      clearInterval(cleanerTimer);
+      retentionTimer.cancel();
+      cleanerTimer.cancel();
       await server.close();
       groups.close();
       await store.close();
@@ -178,8 +185,8 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       // HTTP first: its REST consumer instances commit and leave their groups over the Kafka listener.
       await httpServer?.close();
       state.stopping = true;
-      clearInterval(retentionTimer);
-      clearInterval(cleanerTimer);
+      retentionTimer.cancel();
+      cleanerTimer.cancel();
       purgatory.wakeAll();
       await server.close();
       groups.close();
@@ -190,7 +197,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, close };
+  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
 }
 
 /** Clients must be told a connectable name: binding to 0.0.0.0 or :: advertises localhost. */
@@ -230,6 +237,21 @@ function groupConfig(config: BrokerConfig) {
 }
 
 /** Kafka keeps the cluster id in meta.properties at the root of each log dir; so do we. */
+/** Runs fn every intervalMs of the scheduler's time until cancelled. */
+function every(clock: Scheduler, intervalMs: number, fn: () => void): TimerHandle {
+  let current: TimerHandle | undefined;
+  let cancelled = false;
+  const arm = (): void => {
+    current = clock.schedule(intervalMs, () => {
+      if (cancelled) return;
+      fn();
+      arm();
+    });
+  };
+  arm();
+  return { cancel: () => { cancelled = true; current?.cancel(); } };
+}
+
 /** A cluster id as Kafka makes them: a random uuid, base64url without padding (22 chars). */
 function newClusterId(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');

@@ -19,5 +19,6 @@ export {
   type WaitOptions, type WaitForRecordsOptions,
 } from './wait-for.js';
 export { ProtocolTrace, traceLine, traceToFile, type TraceEntry, type TraceFilter } from '../broker/protocol-trace.js';
+export { TestClock } from './clock.js';
 export { Faults, InjectedDisconnect, type FaultRule, type FaultAction, type ActiveFault, type ApiRef } from './faults.js';
 export { startBroker, type RunningBroker, type StartBrokerOptions } from '../broker/broker.js';
