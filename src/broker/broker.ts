@@ -59,7 +59,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
-  const lock = lockDataDir(dataDir);
+  const lock = lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
     return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs });
   } catch (err) {
