@@ -163,6 +163,8 @@ function storeDefaults(config: BrokerConfig) {
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
+    openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),
+    ...(config.int('minikafka.internal.segment.bytes') > 0 ? { internalSegmentBytes: config.int('minikafka.internal.segment.bytes') } : {}),
   };
 }
 

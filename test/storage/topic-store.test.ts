@@ -56,12 +56,21 @@ test('partitions open lazily, appends notify listeners, createPartitions grows',
 });
 
 test('per-topic configs override defaults (LogAppendTime, segment.bytes)', () => {
-  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { segmentBytes: 1 << 20 }, clock: () => 4242 });
-  store.createTopic('lat', 1, { 'message.timestamp.type': 'LogAppendTime', 'segment.bytes': '300' });
+  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { segmentBytes: 1 << 30 }, clock: () => 4242 });
+  store.createTopic('lat', 1, { 'message.timestamp.type': 'LogAppendTime', 'segment.bytes': String(1 << 20) });
   const log = store.partition('lat', 0);
   assert.equal(log.append(batch(1)).logAppendTimeMs, 4242);
-  for (let i = 0; i < 10; i++) log.append(batch(1, { valueBytes: 60 }));
-  assert.ok(log.segmentCount > 1);
+  assert.equal(log.config.segmentBytes, 1 << 20);
+});
+
+test('segment.bytes below 1 MiB is refused, as a topic config and as the broker default (Kafka 4, KIP-1030)', () => {
+  // Bug: segment.bytes=14 was accepted; every batch became a segment and descriptors ran out (EMFILE).
+  const store = TopicStore.open('/data', { fs: new MemoryFs() });
+  assert.throws(() => store.createTopic('tiny', 1, { 'segment.bytes': '14' }), code('INVALID_CONFIG'));
+  assert.throws(() => store.createTopic('tiny', 1, { 'segment.bytes': String((1 << 20) - 1) }), code('INVALID_CONFIG'));
+  store.createTopic('tiny', 1, { 'segment.bytes': String(1 << 20) });
+  assert.throws(() => store.setTopicConfigs('tiny', { 'segment.bytes': '14' }), code('INVALID_CONFIG'));
+  assert.throws(() => TopicStore.open('/other', { fs: new MemoryFs(), defaults: { segmentBytes: 14 } }), code('INVALID_CONFIG'));
 });
 
 test('deleteTopic removes the directory and the registry entry; the name can be reused', async () => {
@@ -72,16 +81,17 @@ test('deleteTopic removes the directory and the registry entry; the name can be 
   store.deleteTopic('gone');
   assert.equal(store.topic('gone'), undefined);
   assert.equal(store.topicById(t.id), undefined);
-  assert.deepEqual(fs.readdir('/data'), []);
+  assert.deepEqual(fs.readdir('/data').filter((n) => !n.endsWith('~deleted')), [], 'renamed aside at once, removed in the background');
   assert.throws(() => store.deleteTopic('gone'), code('UNKNOWN_TOPIC_OR_PARTITION'));
   const t2 = store.createTopic('gone', 1);
   assert.notEqual(t2.id, t.id);
   assert.equal(store.partition('gone', 0).logEndOffset, 0);
   await store.close();
+  assert.deepEqual(fs.readdir('/data'), ['gone'], 'close waited for the removal');
 });
 
 test('runRetention applies per-topic retention', async () => {
-  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { segmentBytes: 300 } });
+  const store = TopicStore.open('/data', { fs: new MemoryFs(), defaults: { internalSegmentBytes: 300 } });
   store.createTopic('short', 1, { 'retention.bytes': '300' });
   store.createTopic('long', 1);
   for (const name of ['short', 'long']) for (let i = 0; i < 20; i++) store.partition(name, 0).append(batch(1, { valueBytes: 60, ts: Date.now() }));
