@@ -158,7 +158,9 @@ test('altered configs apply to the live partition log at once (segment.bytes, me
       { name: 'message.timestamp.type', op: SET, value: 'LogAppendTime' },
     ]);
     assert.equal(r.errorCode, ErrorCode.NONE, r.errorMessage ?? '');
-    const second = await produce('s'.repeat(1_048_400));
+    assert.equal((await produce('s'.repeat(600_000))).errorCode, ErrorCode.NONE);
+    assert.equal(log.segmentCount, 1, 'fits under 1 MiB');
+    const second = await produce('s'.repeat(600_000));
     assert.equal(second.errorCode, ErrorCode.NONE);
     assert.notEqual(second.logAppendTimeMs, -1n, 'LogAppendTime in effect');
     assert.equal(log.segmentCount, 2, 'rolled under the new segment.bytes');
