@@ -9,6 +9,7 @@ export const TIME_INDEX_ENTRY_BYTES = 12; // int64 timestamp, int32 relative off
 
 export class IndexFile implements PooledFile {
   private fd: number | undefined;
+  private everOpened = false;
   /** undefined: not bounded (a segment used outside a TopicStore). */
   pool: SegmentFdPool | undefined;
   /** Set by the owning segment: whether the pool may close this file now. */
@@ -26,7 +27,9 @@ export class IndexFile implements PooledFile {
 
   private open(): number {
     if (this.fd === undefined) {
-      this.fd = this.fs.open(this.path, 'create');
+      // After a pool eviction the file must still exist: see Segment.fd().
+      this.fd = this.fs.open(this.path, this.everOpened ? 'rw' : 'create');
+      this.everOpened = true;
       // A torn trailing entry is dropped: later appends overwrite it.
       this.entries = Math.floor(this.fs.fsize(this.fd) / this.entryBytes);
     }

@@ -68,6 +68,7 @@ const timeEntry = Buffer.alloc(TIME_INDEX_ENTRY_BYTES);
 export class Segment implements PooledFile {
   private logFd: number | undefined;
   private pool: SegmentFdPool | undefined;
+  private everOpened = false;
   /** The log's active segment: its files stay open (appends, the next fsync). */
   pinned = false;
   private size: number | undefined;
@@ -155,7 +156,10 @@ export class Segment implements PooledFile {
   }
 
   private fd(): number {
-    if (this.logFd === undefined) this.logFd = this.fs.open(this.path(LOG_SUFFIX), 'create');
+    // Reopened after the pool closed it: the file must still be there (never create one under a
+    // renamed, deleted topic's old path, where a new topic of the same name may live).
+    if (this.logFd === undefined) this.logFd = this.fs.open(this.path(LOG_SUFFIX), this.everOpened ? 'rw' : 'create');
+    this.everOpened = true;
     this.pool?.touch(this);
     return this.logFd;
   }

@@ -113,3 +113,41 @@ test('real file system: topics and data survive a clean restart', async () => {
     await again.close();
   });
 });
+
+test('a topic created where a directory without a readable topic.json lies starts empty (the old files are moved aside)', async () => {
+  // Bug: creation reused an existing directory, so a topic whose topic.json was lost served the old records.
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  store.createTopic('x', 1);
+  store.partition('x', 0).append(batch(3));
+  await store.close();
+  fs.rm('/data/x/topic.json'); // as a crash before the topic.json sync may leave it
+  const again = TopicStore.open('/data', { fs });
+  assert.equal(again.topic('x'), undefined, 'not a topic without its topic.json');
+  again.createTopic('x', 1);
+  assert.equal(again.partition('x', 0).logEndOffset, 0);
+  await again.close();
+  assert.deepEqual(fs.readdir('/data'), ['x'], 'the old files were removed');
+  assert.equal(TopicStore.open('/data', { fs }).partition('x', 0).logEndOffset, 0);
+});
+
+test('deleted-topic directories are never loaded and are removed at open, whatever the name length', async () => {
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  const long = 'n'.repeat(249);
+  store.createTopic(long, 1);
+  store.partition(long, 0).append(batch(2));
+  await store.flushAll();
+  // A crash right after the rename: the tree is still there under its deleted name.
+  const heal = fs.inject((op) => (op === 'rm' ? 'EIO' : undefined));
+  store.deleteTopic(long);
+  await store.close();
+  const left = fs.readdir('/data');
+  assert.equal(left.length, 1);
+  assert.ok(left[0]!.endsWith('~deleted') && left[0]!.length <= 255, left[0]);
+  heal();
+  const reopened = TopicStore.open('/data', { fs });
+  assert.deepEqual(reopened.topics(), []);
+  await reopened.close();
+  assert.deepEqual(fs.readdir('/data'), []);
+});
