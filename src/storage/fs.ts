@@ -79,18 +79,18 @@ export const realFs: StorageFs = {
   },
 };
 
-/** Like writeFileAtomic, without the fsync: the caller makes the file and its directory durable later. */
-export function writeFileReplacing(fs: StorageFs, path: string, data: Buffer | string): void {
+/**
+ * Writes a file into a directory just made for it, without fsync: the caller syncs it and the
+ * directory later. After a crash it may be missing, empty or torn, never someone else's content.
+ */
+export function writeNewFile(fs: StorageFs, path: string, data: Buffer | string): void {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const tmp = `${path}.tmp`;
-  const fd = fs.open(tmp, 'create');
+  const fd = fs.open(path, 'create');
   try {
-    fs.ftruncate(fd, 0);
     fs.write(fd, buf, 0, buf.length, 0);
   } finally {
     fs.close(fd);
   }
-  fs.rename(tmp, path);
 }
 
 /** Writes a small file so that it is either the old or the new content after a crash. */

@@ -8,14 +8,14 @@
 // dirs), then removes it in the background; such dirs are never loaded and are removed at open.
 // Directories without a topic.json are not topics and are left alone, except that creating a topic
 // of that name first moves such a directory aside, so a new topic never starts with old files.
-// Creation is cheap (no scan of all topics, no fsync on the event loop): topic.json goes in through
-// tmp + rename, and a background pass fsyncs new topic.json files and their directories in
+// Creation is cheap (no scan of all topics, no fsync on the event loop): topic.json is written into
+// the new dir, and a background pass fsyncs new topic.json files and their directories in
 // batches. CreateTopics answers, and a partition's first flush completes, only once its topic is
 // durable; a crash before that leaves no topic dir, a dir without topic.json, or an unreadable one:
 // none is loaded, and nothing acknowledged as durable lived in it.
 import { randomUUID } from 'node:crypto';
 import { StorageError, StorageIoError } from './errors.js';
-import { realFs, writeFileAtomic, writeFileReplacing, type StorageFs } from './fs.js';
+import { realFs, writeFileAtomic, writeNewFile, type StorageFs } from './fs.js';
 import { SegmentFdPool, OPEN_SEGMENT_FILES_MAX_DEFAULT } from './fd-pool.js';
 import { PartitionLog, defaultLogConfig, silentLogger, type CleanupPolicy, type LogConfig, type Logger, type TimestampType } from './log.js';
 
@@ -298,7 +298,7 @@ export class TopicStore {
         this.removeInBackground(aside);
       }
       this.fs.mkdir(dir);
-      writeFileReplacing(this.fs, `${dir}/${TOPIC_FILE}`, this.topicFileBody(topic));
+      writeNewFile(this.fs, `${dir}/${TOPIC_FILE}`, this.topicFileBody(topic));
     });
     const durable = this.syncer.add(dir);
     state.durable = durable;
