@@ -56,8 +56,10 @@ export class PartitionLog {
   private closed = false;
   /** Its topic was deleted: appends and flushes answer UNKNOWN_TOPIC_OR_PARTITION. */
   private retired = false;
-  /** New entries (segment files, the partition dir itself) not yet fsynced in their directories. */
+  /** New segment files whose entries in the partition dir are not fsynced yet. */
   private dirEntriesDirty = false;
+  /** A new partition dir whose entry in the topic dir is not fsynced yet. */
+  private parentEntryDirty = false;
   private readonly fdPool: SegmentFdPool | undefined;
   private readonly beforeFlush: (() => Promise<void> | undefined) | undefined;
   private readonly cleaner = new CleanerState();
@@ -146,14 +148,15 @@ export class PartitionLog {
     if (fresh) {
       this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now, '', this.fdPool));
       this.dirEntriesDirty = true;
+      this.parentEntryDirty = true;
     }
-    this.active.pinned = true;
     // A swap finished here may have lost its indexes: rebuild them from the .log.
     for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
     if (!fresh && (!clean || !this.activeTailChecksOut())) {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
       this.recover(checkpoint.recoveryPoint);
     }
+    this.active.pinned = true; // after recovery, which may drop segments past a gap
     this.nextOffset = this.active.nextOffset!;
     this.durableOffset = this.nextOffset;
     this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
@@ -396,8 +399,9 @@ export class PartitionLog {
     const target = this.nextOffset;
     const active = this.active;
     const dirty = this.segments.filter((s) => s.dirty);
-    const syncDirs = this.dirEntriesDirty;
-    this.dirEntriesDirty = false;
+    const syncDir = this.dirEntriesDirty;
+    const syncParent = this.parentEntryDirty;
+    this.dirEntriesDirty = this.parentEntryDirty = false;
     try {
       // A partition of a topic whose topic.json is not durable yet would not be found after a crash.
       const parent = this.beforeFlush?.();
@@ -405,12 +409,11 @@ export class PartitionLog {
       // Oldest first: a sealed segment is synced with its indexes, the active one only its .log.
       for (const seg of dirty) await seg.sync(seg !== active);
       // New segment files (and a new partition dir) are found after a crash only if their entries are durable.
-      if (syncDirs) {
-        await this.fs.syncDir(this.dir);
-        await this.fs.syncDir(parentDir(this.dir));
-      }
+      if (syncDir) await this.fs.syncDir(this.dir);
+      if (syncParent) await this.fs.syncDir(parentDir(this.dir));
     } catch (err) {
-      if (syncDirs) this.dirEntriesDirty = true;
+      this.dirEntriesDirty ||= syncDir;
+      this.parentEntryDirty ||= syncParent;
       if (this.retired) throw this.retiredError(); // the topic went away meanwhile: not a disk failure
       this.failure = err;
       this.logger.error({ ...this.ctx, err }, 'fdatasync failed; log is offline');
