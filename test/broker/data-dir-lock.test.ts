@@ -111,3 +111,22 @@ test('taking the lock costs a few milliseconds', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without flock(1) the pid fallback still refuses a second lock in this process, and warns once', () => {
+  const dir = tempDir();
+  const savedPath = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  try {
+    const warnings: string[] = [];
+    const lock = lockDataDir(dir, { warn: (msg) => warnings.push(msg) });
+    assert.equal(lock.kind, 'pid');
+    assert.throws(() => lockDataDir(dir, { warn: (msg) => warnings.push(msg) }), DataDirLockedError);
+    lock.release();
+    const again = lockDataDir(dir, { warn: (msg) => warnings.push(msg) });
+    again.release();
+    assert.equal(warnings.length, 1);
+  } finally {
+    process.env.PATH = savedPath;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
