@@ -248,7 +248,13 @@ export class TopicStore {
 
   private parseTopicFile(file: string): Topic | undefined {
     try {
-      const raw = JSON.parse(this.fs.readFile(file).toString('utf8')) as Partial<Topic>;
+      const text = this.fs.readFile(file).toString('utf8');
+      if (text.length === 0) {
+        // What a crash between writing a new topic.json and its background fsync leaves.
+        this.logger.warn({ file }, 'empty topic.json (creation cut short by a crash); not a topic');
+        return undefined;
+      }
+      const raw = JSON.parse(text) as Partial<Topic>;
       const ok = typeof raw.name === 'string' && typeof raw.id === 'string' && Number.isSafeInteger(raw.partitions) && (raw.partitions ?? 0) > 0;
       if (ok) return freezeTopic(raw.name!, raw.id!, raw.partitions!, raw.configs ?? {});
     } catch (err) {

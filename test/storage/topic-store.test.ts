@@ -151,3 +151,33 @@ test('deleted-topic directories are never loaded and are removed at open, whatev
   await reopened.close();
   assert.deepEqual(fs.readdir('/data'), []);
 });
+
+test('a crash before a new topic is synced loses only that topic; once topicsDurable() resolves it survives', async () => {
+  const fs = new MemoryFs();
+  const errors: string[] = [];
+  const logger = { info() {}, warn: (_o: object, msg: string) => errors.push(msg), error: (_o: object, msg: string) => errors.push(msg) };
+  const store = TopicStore.open('/data', { fs, logger });
+  store.createTopic('kept', 1);
+  await store.topicsDurable(['kept']);
+  store.createTopic('lost', 1); // topic.json written, not yet fsynced
+  fs.crash();
+  const after = TopicStore.open('/data', { fs, logger });
+  assert.ok(after.topic('kept') !== undefined);
+  assert.equal(after.topic('lost'), undefined, 'an empty topic.json is not a topic');
+  assert.deepEqual(errors, ['empty topic.json (creation cut short by a crash); not a topic']);
+  after.createTopic('lost', 1);
+  await after.topicsDurable();
+  fs.crash();
+  assert.ok(TopicStore.open('/data', { fs }).topic('lost') !== undefined);
+});
+
+test('a partition flush waits for its new topic to be durable', async () => {
+  const fs = new MemoryFs();
+  const store = TopicStore.open('/data', { fs });
+  store.createTopic('t', 1);
+  store.partition('t', 0).append(batch(2));
+  await store.partition('t', 0).flush();
+  fs.crash();
+  const after = TopicStore.open('/data', { fs });
+  assert.equal(after.partition('t', 0).logEndOffset, 2, 'the flushed records and their topic survived');
+});
