@@ -1,7 +1,7 @@
 /** Topic-level configs: which names exist, how values are checked, and the effective value (topic override, else broker default). */
 import type { BrokerConfig } from './config.js';
 import { topicConfigDefaults, topicConfigStaticDefaults } from './config.js';
-import { SEGMENT_BYTES_MIN } from '../storage/topic-store.js';
+import { SEGMENT_BYTES_MIN } from '../storage/log-config.js';
 
 /** Kafka's lower bounds of numeric topic configs (segment.bytes: 1 MiB since Kafka 4, KIP-1030). */
 const minimums: Record<string, number> = {

@@ -17,7 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { StorageError, StorageIoError } from './errors.js';
 import { realFs, writeFileAtomic, writeNewFile, type StorageFs } from './fs.js';
 import { SegmentFdPool, OPEN_SEGMENT_FILES_MAX_DEFAULT } from './fd-pool.js';
-import { PartitionLog, defaultLogConfig, silentLogger, type CleanupPolicy, type LogConfig, type Logger, type TimestampType } from './log.js';
+import { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy, parseTimestampType } from './log-config.js';
+import { TopicFileSyncer } from './topic-file-syncer.js';
+import { PartitionLog, defaultLogConfig, silentLogger, type LogConfig, type Logger } from './log.js';
+
+export { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy } from './log-config.js';
 
 export const TOPIC_FILE = 'topic.json';
 export const TOPIC_NAME_LENGTH_MAX = 249;
@@ -25,8 +29,6 @@ const RESERVED_DIR_NAMES = new Set(['meta', 'meta.properties']);
 const DELETED_SUFFIX = '~deleted';
 /** Linux NAME_MAX: a deleted dir's name must fit, whatever the topic name. */
 const FILE_NAME_BYTES_MAX = 255;
-/** Kafka 4's minimum for segment.bytes and log.segment.bytes (KIP-1030): tiny segments exhaust descriptors. */
-export const SEGMENT_BYTES_MIN = 1024 * 1024;
 
 /** The name a topic dir is renamed to on deletion: a prefix of it, the topic id, '~deleted' (ASCII: bytes = chars). */
 export function deletedDirName(dirName: string, id: string): string {
@@ -95,54 +97,6 @@ export function topicNameProblem(name: string): string | undefined {
   if (name.length > TOPIC_NAME_LENGTH_MAX) return `Topic name is longer than ${TOPIC_NAME_LENGTH_MAX} characters`;
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `Topic name '${name}' has characters other than ASCII alphanumerics, '.', '_' and '-'`;
   return undefined;
-}
-
-/** Parses and checks the topic configs storage understands; others are stored as given. */
-export function logConfigFrom(configs: Readonly<Record<string, string>>, defaults: LogConfig, internalSegmentBytes?: number): LogConfig {
-  const out = { ...defaults };
-  const int = (key: string, min: number): number | undefined => {
-    const raw = configs[key];
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isSafeInteger(n) || n < min) {
-      throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration ${key}`);
-    }
-    return n;
-  };
-  out.segmentBytes = int('segment.bytes', SEGMENT_BYTES_MIN) ?? out.segmentBytes;
-  if (out.segmentBytes > 0x7fffffff) throw new StorageError('INVALID_CONFIG', `segment.bytes ${out.segmentBytes} is above 2^31-1`);
-  // Tests only (Kafka's internal.segment.bytes): below the minimum, never settable by a client.
-  if (internalSegmentBytes !== undefined) out.segmentBytes = internalSegmentBytes;
-  out.segmentMs = int('segment.ms', 1) ?? out.segmentMs;
-  out.retentionMs = int('retention.ms', -1) ?? out.retentionMs;
-  out.retentionBytes = int('retention.bytes', -Number.MAX_SAFE_INTEGER) ?? out.retentionBytes;
-  out.indexIntervalBytes = int('index.interval.bytes', 0) ?? out.indexIntervalBytes;
-  const tsType = configs['message.timestamp.type'];
-  if (tsType !== undefined) out.timestampType = parseTimestampType(tsType);
-  const policy = configs['cleanup.policy'];
-  if (policy !== undefined) out.cleanupPolicy = parseCleanupPolicy(policy);
-  out.deleteRetentionMs = int('delete.retention.ms', 0) ?? out.deleteRetentionMs;
-  out.minCompactionLagMs = int('min.compaction.lag.ms', 0) ?? out.minCompactionLagMs;
-  const ratio = configs['min.cleanable.dirty.ratio'];
-  if (ratio !== undefined) {
-    const r = Number(ratio);
-    if (ratio.trim() === '' || !(r >= 0 && r <= 1)) throw new StorageError('INVALID_CONFIG', `Invalid value ${ratio} for configuration min.cleanable.dirty.ratio`);
-    out.minCleanableDirtyRatio = r;
-  }
-  return out;
-}
-
-/** 'delete', 'compact', or both comma-separated (either order, spaces ignored). */
-export function parseCleanupPolicy(raw: string): CleanupPolicy {
-  const parts = raw.replace(/\s/g, '').split(',');
-  const ok = parts.length <= 2 && parts.every((p) => p === 'delete' || p === 'compact') && new Set(parts).size === parts.length;
-  if (!ok) throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration cleanup.policy`);
-  return { delete: parts.includes('delete'), compact: parts.includes('compact') };
-}
-
-function parseTimestampType(raw: string): TimestampType {
-  if (raw === 'CreateTime' || raw === 'LogAppendTime') return raw;
-  throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration message.timestamp.type`);
 }
 
 export class TopicStore {
@@ -523,73 +477,6 @@ export class TopicStore {
     const results = await Promise.allSettled(this.openPartitions().map((p) => p.log.close(true)));
     for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'log close failed');
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
-  }
-}
-
-/**
- * Makes new topics durable off the event loop, in batches: every topic.json added while a pass
- * runs is fsynced by the next pass, with its topic dir, and the data dir once per pass.
- */
-const SYNC_CONCURRENCY = 16;
-
-class TopicFileSyncer {
-  private pending: string[] = [];
-  private next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
-  private running = false;
-
-  constructor(
-    private readonly fs: StorageFs,
-    private readonly dataDir: string,
-  ) {}
-
-  /** Resolves once `topicDir`'s topic.json and both dir entries are durable. */
-  add(topicDir: string): Promise<void> {
-    this.pending.push(topicDir);
-    if (this.next === undefined) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      promise.catch(() => undefined); // observed by the caller; never an unhandled rejection
-      this.next = { promise, resolve, reject };
-      if (!this.running) setImmediate(() => void this.run());
-    }
-    return this.next.promise;
-  }
-
-  private async run(): Promise<void> {
-    this.running = true;
-    while (this.next !== undefined) {
-      const batch = this.pending;
-      const waiters = this.next;
-      this.pending = [];
-      this.next = undefined;
-      try {
-        // A bounded number at a time: each holds a descriptor while its fsync runs.
-        for (let i = 0; i < batch.length; i += SYNC_CONCURRENCY) {
-          await Promise.all(batch.slice(i, i + SYNC_CONCURRENCY).map((dir) => this.syncTopic(dir)));
-        }
-        await this.fs.syncDir(this.dataDir);
-        waiters.resolve();
-      } catch (err) {
-        waiters.reject(err);
-      }
-    }
-    this.running = false;
-  }
-
-  private async syncTopic(dir: string): Promise<void> {
-    // Deleted meanwhile: nothing left to make durable.
-    if (!this.fs.exists(dir)) return;
-    const fd = this.fs.open(`${dir}/${TOPIC_FILE}`, 'r');
-    try {
-      await this.fs.fsync(fd);
-    } finally {
-      this.fs.close(fd);
-    }
-    await this.fs.syncDir(dir);
   }
 }
 
