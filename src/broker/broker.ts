@@ -59,7 +59,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
-  const lock = lockDataDir(dataDir);
+  const lock = lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
     return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs });
   } catch (err) {
@@ -163,6 +163,8 @@ function storeDefaults(config: BrokerConfig) {
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
+    openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),
+    ...(config.int('minikafka.internal.segment.bytes') > 0 ? { internalSegmentBytes: config.int('minikafka.internal.segment.bytes') } : {}),
   };
 }
 

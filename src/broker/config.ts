@@ -62,6 +62,8 @@ export const configDefs = {
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
   'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
+  'minikafka.log.open.segment.files.max': { kind: 'int', default: '1000', doc: 'Segment files (.log, .index, .timeindex) kept open at most; idle ones close and reopen on use' },
+  'minikafka.internal.segment.bytes': { kind: 'int', default: '0', doc: 'Tests only: every topic\'s segment size, below the 1 MiB minimum of segment.bytes (0: unset; Kafka\'s internal.segment.bytes)' },
 } as const satisfies Record<string, Def>;
 
 export type ConfigName = keyof typeof configDefs;
