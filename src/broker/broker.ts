@@ -80,7 +80,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
   // An in-memory broker shares no directory with anyone: nothing to lock.
-  const lock: DataDirLock = memory ? { release: () => undefined } : lockDataDir(dataDir);
+  const lock: DataDirLock = memory ? { kind: 'none', release: () => undefined } : lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
     return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort) });
   } catch (err) {
@@ -218,6 +218,8 @@ function storeDefaults(config: BrokerConfig) {
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
+    openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),
+    ...(config.int('minikafka.internal.segment.bytes') > 0 ? { internalSegmentBytes: config.int('minikafka.internal.segment.bytes') } : {}),
   };
 }
 

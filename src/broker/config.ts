@@ -65,6 +65,8 @@ export const configDefs = {
   'minikafka.http.listeners': { kind: 'string', default: '', doc: 'HTTP listener (REST proxy, /metrics, health) as http://host:port; empty: none. `minikafka start` defaults to http://localhost:8082' },
   'minikafka.http.consumer.instance.timeout.ms': { kind: 'int', default: '300000', doc: 'REST consumer instances idle this long are closed (Confluent REST Proxy: consumer.instance.timeout.ms)' },
   'minikafka.http.max.body.bytes': { kind: 'int', default: '8388608', doc: 'Largest HTTP request body (for a streamed produce: largest record)' },
+  'minikafka.log.open.segment.files.max': { kind: 'int', default: '1000', doc: 'Segment files (.log, .index, .timeindex) kept open at most; idle ones close and reopen on use' },
+  'minikafka.internal.segment.bytes': { kind: 'int', default: '0', doc: 'Tests only: every topic\'s segment size, below the 1 MiB minimum of segment.bytes (0: unset; Kafka\'s internal.segment.bytes)' },
 } as const satisfies Record<string, Def>;
 
 export type ConfigName = keyof typeof configDefs;

@@ -25,8 +25,7 @@ export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAuto
 
 /** Why `added` more partitions would pass max.partitions, or null if they fit. */
 export function partitionsOverLimit(broker: BrokerState, added: number): string | null {
-  let total = 0;
-  for (const t of broker.store.topics()) total += t.partitions;
+  const total = broker.store.partitionCount();
   const max = broker.limits.partitionsMax;
   return total + added > max ? `${added} more partitions would make ${total + added} on this broker, over max.partitions (${max}).` : null;
 }

@@ -1,6 +1,19 @@
 /** Topic-level configs: which names exist, how values are checked, and the effective value (topic override, else broker default). */
 import type { BrokerConfig } from './config.js';
 import { topicConfigDefaults, topicConfigStaticDefaults } from './config.js';
+import { SEGMENT_BYTES_MIN } from '../storage/log-config.js';
+
+/** Kafka's lower bounds of numeric topic configs (segment.bytes: 1 MiB since Kafka 4, KIP-1030). */
+const minimums: Record<string, number> = {
+  'segment.bytes': SEGMENT_BYTES_MIN,
+  'segment.ms': 1,
+  'retention.ms': -1,
+  'index.interval.bytes': 0,
+  'max.message.bytes': 0,
+  'delete.retention.ms': 0,
+  'min.compaction.lag.ms': 0,
+  'min.insync.replicas': 1,
+};
 
 const numeric = new Set(['segment.bytes', 'segment.ms', 'retention.ms', 'retention.bytes', 'max.message.bytes', 'index.interval.bytes', 'min.insync.replicas', 'delete.retention.ms', 'min.compaction.lag.ms']);
 const ratios = new Set(['min.cleanable.dirty.ratio']);
@@ -15,6 +28,8 @@ export function checkTopicConfig(name: string, value: string | null): string | n
   if (!(name in topicConfigDefaults)) return `Unknown topic config name: ${name}`;
   if (value === null) return `Null value not supported for topic config ${name}`;
   if (numeric.has(name) && !/^-?\d+$/.test(value)) return `Invalid value ${value} for configuration ${name}: Not a number of type LONG`;
+  const min = minimums[name];
+  if (min !== undefined && Number(value) < min) return `Invalid value ${value} for configuration ${name}: Value must be at least ${min}`;
   if (ratios.has(name) && !(/^\d*\.?\d+$/.test(value) && Number(value) <= 1)) return `Invalid value ${value} for configuration ${name}: Value must be between 0 and 1`;
   const allowed = choices[name];
   if (allowed !== undefined && !allowed.includes(value)) return `Invalid value ${value} for configuration ${name}: String must be one of: ${allowed.join(', ')}`;

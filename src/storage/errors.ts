@@ -27,20 +27,29 @@ export class StorageError extends MinikafkaError {
   }
 }
 
-/** An I/O failure (ENOSPC, EIO, ...) from the fs layer; maps to KAFKA_STORAGE_ERROR. */
+/**
+ * An I/O failure (ENOSPC, EIO, ...) from the fs layer; maps to KAFKA_STORAGE_ERROR. `what` is named
+ * relative to the data dir ('topic/0/00000000000000000000.log', a topic name): the message reaches
+ * clients in errorMessage fields, and the data dir's absolute path is not theirs to know.
+ */
 export class StorageIoError extends StorageError {
   readonly syscallCode: string;
 
-  constructor(op: string, path: string, cause: unknown) {
+  constructor(op: string, what: string, cause: unknown) {
     const sys = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-    super('KAFKA_STORAGE_ERROR', `${op} ${path}: ${sys}`, { cause });
+    super('KAFKA_STORAGE_ERROR', `${op} ${what}: ${sys}`, { cause });
     this.syscallCode = sys;
   }
 }
 
-/** A log that hit an fsync or unrecoverable write failure refuses further writes (fsync errors lose pages). */
+/** A log that hit an fsync or unrecoverable write failure refuses further writes (fsync errors lose pages). `name`: as for StorageIoError. */
 export class LogOfflineError extends StorageError {
-  constructor(dir: string, cause: unknown) {
-    super('KAFKA_STORAGE_ERROR', `log ${dir} is offline after an I/O failure`, { cause });
+  constructor(name: string, cause: unknown) {
+    super('KAFKA_STORAGE_ERROR', `log ${name} is offline after an I/O failure`, { cause });
   }
+}
+
+/** A partition dir's (or file's) name relative to the data dir: its last `depth` path components. */
+export function dataDirRelative(path: string, depth: number): string {
+  return path.split('/').slice(-depth).join('/');
 }

@@ -35,6 +35,10 @@ export interface StorageFs {
   rm(path: string): void;
   rename(from: string, to: string): void;
   readFile(path: string): Buffer;
+  /** Recursive removal off the event loop (a deleted topic's tree can be large). */
+  rmAsync(path: string): Promise<void>;
+  /** fsync of a directory: makes the entries created or renamed in it durable. */
+  syncDir(path: string): Promise<void>;
 }
 
 export const realFs: StorageFs = {
@@ -64,7 +68,30 @@ export const realFs: StorageFs = {
   rm: (path) => nodeFs.rmSync(path, { recursive: true, force: true }),
   rename: (from, to) => nodeFs.renameSync(from, to),
   readFile: (path) => nodeFs.readFileSync(path),
+  rmAsync: (path) => nodeFs.promises.rm(path, { recursive: true, force: true }),
+  async syncDir(path) {
+    const handle = await nodeFs.promises.open(path, nodeFs.constants.O_RDONLY | nodeFs.constants.O_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
 };
+
+/**
+ * Writes a file into a directory just made for it, without fsync: the caller syncs it and the
+ * directory later. After a crash it may be missing, empty or torn, never someone else's content.
+ */
+export function writeNewFile(fs: StorageFs, path: string, data: Buffer | string): void {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const fd = fs.open(path, 'create');
+  try {
+    fs.write(fd, buf, 0, buf.length, 0);
+  } finally {
+    fs.close(fd);
+  }
+}
 
 /** Writes a small file so that it is either the old or the new content after a crash. */
 export function writeFileAtomic(fs: StorageFs, path: string, data: Buffer | string): void {
@@ -336,6 +363,18 @@ export class MemoryFs implements StorageFs {
     const file = this.files.get(p);
     if (file === undefined) throw errno('ENOENT', 'readFile', p);
     return Buffer.from(file.data.subarray(0, file.length));
+  }
+
+  async rmAsync(path: string): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.rm(path);
+  }
+
+  /** Directory operations are durable at once here; only existence is checked. */
+  async syncDir(path: string): Promise<void> {
+    const p = this.norm(path);
+    this.check('fsync', p);
+    if (!this.dirs.has(p)) throw errno('ENOENT', 'syncDir', p);
   }
 
   /** Number of open descriptors (tests check close() releases them). */

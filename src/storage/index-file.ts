@@ -1,12 +1,19 @@
 // A sparse, append-only index file of fixed-size entries (the .index and .timeindex of a segment).
 // The file is opened and read into memory only on first use, so an untouched segment costs nothing.
+// Its descriptor is in a SegmentFdPool: closed when idle, reopened on use; entries are re-counted then.
 import type { StorageFs } from './fs.js';
+import type { PooledFile, SegmentFdPool } from './fd-pool.js';
 
 export const OFFSET_INDEX_ENTRY_BYTES = 8; // int32 relative offset, int32 log position
 export const TIME_INDEX_ENTRY_BYTES = 12; // int64 timestamp, int32 relative offset
 
-export class IndexFile {
+export class IndexFile implements PooledFile {
   private fd: number | undefined;
+  private everOpened = false;
+  /** undefined: not bounded (a segment used outside a TopicStore). */
+  pool: SegmentFdPool | undefined;
+  /** Set by the owning segment: whether the pool may close this file now. */
+  canClose: () => boolean = () => true;
   private cache: Buffer | undefined;
   private entries = 0;
   /** Entries appended since the last sync. */
@@ -20,11 +27,24 @@ export class IndexFile {
 
   private open(): number {
     if (this.fd === undefined) {
-      this.fd = this.fs.open(this.path, 'create');
+      // After a pool eviction the file must still exist: see Segment.fd().
+      this.fd = this.fs.open(this.path, this.everOpened ? 'rw' : 'create');
+      this.everOpened = true;
       // A torn trailing entry is dropped: later appends overwrite it.
       this.entries = Math.floor(this.fs.fsize(this.fd) / this.entryBytes);
     }
+    this.pool?.touch(this);
     return this.fd;
+  }
+
+  evictable(): boolean {
+    return this.canClose();
+  }
+
+  /** Pool eviction: the descriptor goes, the in-memory copy stays (entries are what the file holds). */
+  closeIdle(): void {
+    if (this.fd !== undefined) this.fs.close(this.fd);
+    this.fd = undefined;
   }
 
   private loaded(): Buffer {
@@ -105,21 +125,23 @@ export class IndexFile {
     return found;
   }
 
+  // A dirty file closed by the pool is reopened to sync: fsync covers the file's data whichever fd asks.
   async sync(): Promise<void> {
-    if (this.fd === undefined || !this.dirty) return;
+    if (!this.dirty) return;
     this.dirty = false;
-    await this.fs.fdatasync(this.fd);
+    await this.fs.fdatasync(this.open());
   }
 
   syncNow(): void {
-    if (this.fd === undefined || !this.dirty) return;
+    if (!this.dirty) return;
     this.dirty = false;
-    this.fs.fsyncSync(this.fd);
+    this.fs.fsyncSync(this.open());
   }
 
   close(): void {
     if (this.fd !== undefined) this.fs.close(this.fd);
     this.fd = undefined;
     this.cache = undefined;
+    this.pool?.closed(this);
   }
 }

@@ -1,5 +1,6 @@
 // Types shared by the partition log and the topic store: configuration, logger, results.
 import type { StorageFs } from './fs.js';
+import type { SegmentFdPool } from './fd-pool.js';
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -69,6 +70,10 @@ export interface PartitionLogOptions {
   clock?: () => number;
   /** Fields added to every log line (e.g. topic, partition). */
   logContext?: object;
+  /** Bounds the descriptors of idle segments, shared by every log of a TopicStore. */
+  fdPool?: SegmentFdPool;
+  /** Awaited before each flush syncs (the topic's own metadata must be durable first); undefined: nothing to wait for. */
+  beforeFlush?: () => Promise<void> | undefined;
 }
 
 export interface AppendOptions {

@@ -15,7 +15,7 @@
 // at a segment's end: each cleaned segment still ends where the next one starts).
 import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
-import { LogOfflineError, StorageError, StorageIoError } from './errors.js';
+import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import {
   defaultLogConfig,
@@ -31,6 +31,7 @@ import {
 } from './log-types.js';
 import { keylessRecordProblem } from './record-codec.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
+import type { SegmentFdPool } from './fd-pool.js';
 
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
@@ -53,6 +54,14 @@ export class PartitionLog {
   private flushQueued: Promise<void> | undefined;
   private failure: unknown;
   private closed = false;
+  /** Its topic was deleted: appends and flushes answer UNKNOWN_TOPIC_OR_PARTITION. */
+  private retired = false;
+  /** New segment files whose entries in the partition dir are not fsynced yet. */
+  private dirEntriesDirty = false;
+  /** A new partition dir whose entry in the topic dir is not fsynced yet. */
+  private parentEntryDirty = false;
+  private readonly fdPool: SegmentFdPool | undefined;
+  private readonly beforeFlush: (() => Promise<void> | undefined) | undefined;
   private readonly cleaner = new CleanerState();
   private readonly fs: StorageFs;
   private readonly logger: Logger;
@@ -68,6 +77,8 @@ export class PartitionLog {
     this.clock = options.clock ?? Date.now;
     this.config = { ...defaultLogConfig, ...options.config };
     this.ctx = { dir, ...options.logContext };
+    this.fdPool = options.fdPool;
+    this.beforeFlush = options.beforeFlush;
     if (this.config.segmentBytes > INT32_MAX || this.config.segmentBytes < 1) {
       throw new StorageError('INVALID_CONFIG', `segment.bytes ${this.config.segmentBytes} out of range`);
     }
@@ -80,7 +91,7 @@ export class PartitionLog {
     } catch (err) {
       log.closeFds();
       if (err instanceof StorageError) throw err;
-      throw new StorageIoError('open log', dir, err);
+      throw new StorageIoError('open log', dataDirRelative(dir, 2), err);
     }
     return log;
   }
@@ -130,12 +141,14 @@ export class PartitionLog {
     this.fs.rm(this.markerPath());
     const now = this.clock();
     const idx = this.config.indexIntervalBytes;
-    this.segments = bases.map((b) => Segment.existing(this.fs, this.dir, b, idx, now));
+    this.segments = bases.map((b) => Segment.existing(this.fs, this.dir, b, idx, now, this.fdPool));
     // A directory without segments holds no data: nothing to recover and no checkpoint to move, so a
     // new partition costs no fsync on its first produce (a crash before any flush leaves an empty log).
     const fresh = this.segments.length === 0;
     if (fresh) {
-      this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now));
+      this.segments.push(Segment.create(this.fs, this.dir, checkpoint.logStartOffset, idx, now, '', this.fdPool));
+      this.dirEntriesDirty = true;
+      this.parentEntryDirty = true;
     }
     // A swap finished here may have lost its indexes: rebuild them from the .log.
     for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
@@ -143,6 +156,7 @@ export class PartitionLog {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
       this.recover(checkpoint.recoveryPoint);
     }
+    this.active.pinned = true; // after recovery, which may drop segments past a gap
     this.nextOffset = this.active.nextOffset!;
     this.durableOffset = this.nextOffset;
     this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
@@ -248,8 +262,9 @@ export class PartitionLog {
   // ------------------------------------------------------------------ append
 
   private ensureWritable(): void {
-    if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.dir} is closed`);
-    if (this.failure !== undefined) throw new LogOfflineError(this.dir, this.failure);
+    if (this.retired) throw this.retiredError();
+    if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', `log ${this.name()} is closed`);
+    if (this.failure !== undefined) throw new LogOfflineError(this.name(), this.failure);
   }
 
   /**
@@ -319,7 +334,7 @@ export class PartitionLog {
       active.append(buf, next);
     } catch (err) {
       this.logger.error({ ...this.ctx, err }, 'append failed');
-      throw new StorageIoError('append', active.path(LOG_SUFFIX), err);
+      throw new StorageIoError('append', dataDirRelative(active.path(LOG_SUFFIX), 3), err);
     }
   }
 
@@ -339,10 +354,13 @@ export class PartitionLog {
     if (this.active.sizeBytes() === 0) return;
     try {
       this.active.seal();
-      const seg = Segment.create(this.fs, this.dir, this.nextOffset, this.config.indexIntervalBytes, now);
+      const seg = Segment.create(this.fs, this.dir, this.nextOffset, this.config.indexIntervalBytes, now, '', this.fdPool);
+      this.active.pinned = false;
+      seg.pinned = true;
       this.segments.push(seg);
+      this.dirEntriesDirty = true;
     } catch (err) {
-      throw new StorageIoError('roll', this.dir, err);
+      throw new StorageIoError('roll', this.name(), err);
     }
   }
 
@@ -353,7 +371,8 @@ export class PartitionLog {
    * follow-up flush, so one fdatasync covers all batches that arrived meanwhile.
    */
   flush(): Promise<void> {
-    if (this.failure !== undefined) return Promise.reject(new LogOfflineError(this.dir, this.failure));
+    if (this.retired) return Promise.reject(this.retiredError());
+    if (this.failure !== undefined) return Promise.reject(new LogOfflineError(this.name(), this.failure));
     if (this.flushing === undefined) return this.startFlush();
     if (this.flushQueued === undefined) {
       const queued = this.flushing
@@ -376,17 +395,32 @@ export class PartitionLog {
   }
 
   private async doFlush(): Promise<void> {
+    if (this.retired) throw this.retiredError();
     const target = this.nextOffset;
     const active = this.active;
     const dirty = this.segments.filter((s) => s.dirty);
+    const syncDir = this.dirEntriesDirty;
+    const syncParent = this.parentEntryDirty;
+    this.dirEntriesDirty = this.parentEntryDirty = false;
     try {
+      // A partition of a topic whose topic.json is not durable yet would not be found after a crash.
+      const parent = this.beforeFlush?.();
+      if (parent !== undefined) await parent;
       // Oldest first: a sealed segment is synced with its indexes, the active one only its .log.
       for (const seg of dirty) await seg.sync(seg !== active);
+      // New segment files (and a new partition dir) are found after a crash only if their entries are durable.
+      if (syncDir) await this.fs.syncDir(this.dir);
+      if (syncParent) await this.fs.syncDir(parentDir(this.dir));
     } catch (err) {
+      this.dirEntriesDirty ||= syncDir;
+      this.parentEntryDirty ||= syncParent;
+      if (this.retired) throw this.retiredError(); // the topic went away meanwhile: not a disk failure
       this.failure = err;
       this.logger.error({ ...this.ctx, err }, 'fdatasync failed; log is offline');
-      throw new LogOfflineError(this.dir, err);
+      throw new LogOfflineError(this.name(), err);
     }
+    // Deleted while syncing: the produce waiting on this is answered as Kafka does for a removed partition.
+    if (this.retired) throw this.retiredError();
     this.durableOffset = Math.max(this.durableOffset, target);
     this.advanceRecoveryPoint();
   }
@@ -518,7 +552,7 @@ export class PartitionLog {
       seg.delete();
     } catch (err) {
       this.segments.unshift(seg);
-      throw new StorageIoError('delete segment', seg.path(LOG_SUFFIX), err);
+      throw new StorageIoError('delete segment', dataDirRelative(seg.path(LOG_SUFFIX), 3), err);
     }
     this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset);
   }
@@ -557,6 +591,7 @@ export class PartitionLog {
       replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
         const i = this.segments.indexOf(old[0]!);
         if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
+        cleaned.adoptPool(this.fdPool);
         this.segments.splice(i, old.length, cleaned);
       },
       failed: (err: unknown) => {
@@ -568,7 +603,7 @@ export class PartitionLog {
       return cleanLog(host, this.cleaner, nowMs, opts.force === true);
     } catch (err) {
       if (err instanceof StorageError) throw err;
-      throw new StorageIoError('compact', this.dir, err);
+      throw new StorageIoError('compact', this.name(), err);
     }
   }
 
@@ -598,10 +633,34 @@ export class PartitionLog {
     writeFileAtomic(this.fs, this.markerPath(), '');
   }
 
-  /** Synchronously closes descriptors without flushing (topic deletion, simulated kill). */
+  /** Synchronously closes descriptors without flushing (simulated kill). */
   release(): void {
     this.closed = true;
     this.closeFds();
+  }
+
+  /**
+   * Topic deletion: refuses appends and flushes from now on (UNKNOWN_TOPIC_OR_PARTITION), lets the
+   * fsyncs in flight finish on open descriptors (closing them under a queued fsync gave EBADF and an
+   * "offline" log), then closes the descriptors. Never rejects.
+   */
+  async retire(): Promise<void> {
+    if (this.retired) return;
+    this.retired = true;
+    this.closed = true;
+    while (this.flushing !== undefined || this.flushQueued !== undefined) {
+      await Promise.allSettled([this.flushing, this.flushQueued]);
+    }
+    this.closeFds();
+  }
+
+  private retiredError(): StorageError {
+    return new StorageError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${this.name()} was deleted`);
+  }
+
+  /** The log's name for messages clients see: '<topic dir>/<partition>', never the data-dir path. */
+  private name(): string {
+    return dataDirRelative(this.dir, 2);
   }
 
   private closeFds(): void {
@@ -613,4 +672,9 @@ export class PartitionLog {
       }
     }
   }
+}
+
+function parentDir(dir: string): string {
+  const i = dir.lastIndexOf('/');
+  return i <= 0 ? '/' : dir.slice(0, i);
 }

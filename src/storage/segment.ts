@@ -26,6 +26,7 @@ import {
   readInt64Number,
 } from '../protocol/record-batch.js';
 import type { StorageFs } from './fs.js';
+import type { PooledFile, SegmentFdPool } from './fd-pool.js';
 import { IndexFile, OFFSET_INDEX_ENTRY_BYTES, TIME_INDEX_ENTRY_BYTES } from './index-file.js';
 
 export const LOG_SUFFIX = '.log';
@@ -64,8 +65,12 @@ const headerScratch = Buffer.alloc(BATCH_HEADER_BYTES);
 const offsetEntry = Buffer.alloc(OFFSET_INDEX_ENTRY_BYTES);
 const timeEntry = Buffer.alloc(TIME_INDEX_ENTRY_BYTES);
 
-export class Segment {
+export class Segment implements PooledFile {
   private logFd: number | undefined;
+  private pool: SegmentFdPool | undefined;
+  private everOpened = false;
+  /** The log's active segment: its files stay open (appends, the next fsync). */
+  pinned = false;
   private size: number | undefined;
   private bytesSinceIndexEntry = 0;
   /** Max batch timestamp so far and the base offset of its batch; undefined until loaded. */
@@ -88,20 +93,42 @@ export class Segment {
     nowMs: number,
     /** Appended to every file name: '' for a live segment, '.cleaned' / '.swap' while the cleaner works. */
     readonly nameSuffix = '',
+    /** Bounds open descriptors across segments; undefined: unbounded (segments outside a TopicStore). */
+    pool?: SegmentFdPool,
   ) {
+    this.pool = pool;
     this.index = new IndexFile(fs, this.path(INDEX_SUFFIX), OFFSET_INDEX_ENTRY_BYTES);
     this.timeIndex = new IndexFile(fs, this.path(TIME_INDEX_SUFFIX), TIME_INDEX_ENTRY_BYTES);
+    this.index.canClose = this.timeIndex.canClose = () => this.evictable();
+    this.index.pool = this.timeIndex.pool = pool;
     this.createdMs = nowMs;
   }
 
+
+  evictable(): boolean {
+    return !this.pinned && !this.syncing;
+  }
+
+  /** A segment made without a pool (by the cleaner) joins its log's pool once it is part of the log. */
+  adoptPool(pool: SegmentFdPool | undefined): void {
+    if (this.pool !== undefined || pool === undefined) return;
+    this.pool = this.index.pool = this.timeIndex.pool = pool;
+  }
+
+  /** Pool eviction: only the .log descriptor closes; the cached size stays (a sealed segment does not grow). */
+  closeIdle(): void {
+    if (this.logFd !== undefined) this.fs.close(this.logFd);
+    this.logFd = undefined;
+  }
+
   /** A handle on an existing segment; opens nothing until used. */
-  static existing(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number): Segment {
-    return new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs);
+  static existing(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number, pool?: SegmentFdPool): Segment {
+    return new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs, '', pool);
   }
 
   /** Creates the three files of a fresh, empty segment. */
-  static create(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number, nameSuffix = ''): Segment {
-    const seg = new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs, nameSuffix);
+  static create(fs: StorageFs, dir: string, baseOffset: number, indexIntervalBytes: number, nowMs: number, nameSuffix = '', pool?: SegmentFdPool): Segment {
+    const seg = new Segment(fs, dir, baseOffset, indexIntervalBytes, nowMs, nameSuffix, pool);
     const fd = seg.fd();
     if (fs.fsize(fd) !== 0) throw new Error(`new segment ${seg.path(LOG_SUFFIX)} is not empty`);
     seg.index.truncateTo(0);
@@ -121,7 +148,7 @@ export class Segment {
    */
   renameTo(nameSuffix: string, nowMs: number): Segment {
     this.close();
-    const next = new Segment(this.fs, this.dir, this.baseOffset, this.indexIntervalBytes, nowMs, nameSuffix);
+    const next = new Segment(this.fs, this.dir, this.baseOffset, this.indexIntervalBytes, nowMs, nameSuffix, this.pool);
     for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) {
       if (this.fs.exists(this.path(suffix))) this.fs.rename(this.path(suffix), next.path(suffix));
     }
@@ -129,7 +156,11 @@ export class Segment {
   }
 
   private fd(): number {
-    if (this.logFd === undefined) this.logFd = this.fs.open(this.path(LOG_SUFFIX), 'create');
+    // Reopened after the pool closed it: the file must still be there (never create one under a
+    // renamed, deleted topic's old path, where a new topic of the same name may live).
+    if (this.logFd === undefined) this.logFd = this.fs.open(this.path(LOG_SUFFIX), this.everOpened ? 'rw' : 'create');
+    this.everOpened = true;
+    this.pool?.touch(this);
     return this.logFd;
   }
 
@@ -358,12 +389,11 @@ export class Segment {
 
   /** fdatasync of the .log (and of the indexes too when `withIndexes`). */
   async sync(withIndexes: boolean): Promise<void> {
-    const fd = this.logFd;
     this.syncing = true;
     try {
-      if (this.dirtyLog && fd !== undefined) {
+      if (this.dirtyLog) {
         this.dirtyLog = false;
-        await this.fs.fdatasync(fd);
+        await this.fs.fdatasync(this.fd());
       }
       if (withIndexes) {
         await this.index.sync();
@@ -380,7 +410,7 @@ export class Segment {
 
   /** Synchronous sync of every file: recovery and clean shutdown only. */
   syncAllNow(): void {
-    if (this.logFd !== undefined && this.dirtyLog) this.fs.fsyncSync(this.logFd);
+    if (this.dirtyLog) this.fs.fsyncSync(this.fd());
     this.dirtyLog = false;
     this.index.syncNow();
     this.timeIndex.syncNow();
@@ -390,6 +420,7 @@ export class Segment {
     if (this.logFd !== undefined) this.fs.close(this.logFd);
     this.logFd = undefined;
     this.size = undefined;
+    this.pool?.closed(this);
     this.index.close();
     this.timeIndex.close();
   }

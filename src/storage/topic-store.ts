@@ -3,17 +3,42 @@
 //   <topic dir>/<partition>/  a PartitionLog directory (segments, checkpoint, clean marker)
 // The topic dir is the topic name, except for names that would collide with broker files
 // ('meta', 'meta.properties'), which get a '~topic' suffix ('~' is illegal in topic names).
-// Deleted topics are renamed to '<dir>~<id>~deleted' and then removed; leftovers go at open.
-// Directories without a topic.json are not topics and are left alone.
+// Deletion renames the topic dir to '<prefix>~<id>~deleted' (prefix: the dir name cut so the whole
+// stays within the 255-byte file-name limit for every legal name, as Kafka shortens its '-delete'
+// dirs), then removes it in the background; such dirs are never loaded and are removed at open.
+// Directories without a topic.json are not topics and are left alone, except that creating a topic
+// of that name first moves such a directory aside, so a new topic never starts with old files.
+// Creation is cheap (no scan of all topics, no fsync on the event loop): topic.json is written into
+// the new dir, and a background pass fsyncs new topic.json files and their directories in
+// batches. CreateTopics answers, and a partition's first flush completes, only once its topic is
+// durable; a crash before that leaves no topic dir, a dir without topic.json, or an unreadable one:
+// none is loaded, and nothing acknowledged as durable lived in it.
 import { randomUUID } from 'node:crypto';
 import { StorageError, StorageIoError } from './errors.js';
-import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
-import { PartitionLog, defaultLogConfig, silentLogger, type CleanupPolicy, type LogConfig, type Logger, type TimestampType } from './log.js';
+import { realFs, writeFileAtomic, writeNewFile, type StorageFs } from './fs.js';
+import { SegmentFdPool, OPEN_SEGMENT_FILES_MAX_DEFAULT } from './fd-pool.js';
+import { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy, parseTimestampType } from './log-config.js';
+import { TopicFileSyncer } from './topic-file-syncer.js';
+import { PartitionLog, defaultLogConfig, silentLogger, type LogConfig, type Logger } from './log.js';
+
+export { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy } from './log-config.js';
 
 export const TOPIC_FILE = 'topic.json';
 export const TOPIC_NAME_LENGTH_MAX = 249;
 const RESERVED_DIR_NAMES = new Set(['meta', 'meta.properties']);
 const DELETED_SUFFIX = '~deleted';
+/** Linux NAME_MAX: a deleted dir's name must fit, whatever the topic name. */
+const FILE_NAME_BYTES_MAX = 255;
+
+/** The name a topic dir is renamed to on deletion: a prefix of it, the topic id, '~deleted' (ASCII: bytes = chars). */
+export function deletedDirName(dirName: string, id: string): string {
+  const tail = `~${id}${DELETED_SUFFIX}`;
+  return dirName.slice(0, FILE_NAME_BYTES_MAX - tail.length) + tail;
+}
+
+function metricName(name: string): string {
+  return name.replace(/\./g, '_');
+}
 
 export interface Topic {
   readonly name: string;
@@ -39,6 +64,13 @@ export interface StoreDefaults {
   minCleanableDirtyRatio?: number;
   /** Broker log.cleaner.min.compaction.lag.ms. */
   minCompactionLagMs?: number;
+  /**
+   * Tests only: every topic's segment size, below SEGMENT_BYTES_MIN if wanted (Kafka's
+   * internal.segment.bytes). Not a topic config: a client cannot set it.
+   */
+  internalSegmentBytes?: number;
+  /** Open segment files kept at most (LRU; active segments and syncing files are never closed). */
+  openSegmentFilesMax?: number;
 }
 
 export interface TopicStoreOptions {
@@ -54,6 +86,8 @@ interface TopicState {
   topic: Topic;
   dir: string;
   logs: Map<number, PartitionLog>;
+  /** Settles once topic.json and the dir entries leading to it are fsynced; undefined once they are. */
+  durable: Promise<void> | undefined;
 }
 
 /** Kafka's rules: 1..249 chars of [a-zA-Z0-9._-], not '.' or '..'. Returns the problem or undefined. */
@@ -65,55 +99,17 @@ export function topicNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Parses and checks the topic configs storage understands; others are stored as given. */
-export function logConfigFrom(configs: Readonly<Record<string, string>>, defaults: LogConfig): LogConfig {
-  const out = { ...defaults };
-  const int = (key: string, min: number): number | undefined => {
-    const raw = configs[key];
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isSafeInteger(n) || n < min) {
-      throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration ${key}`);
-    }
-    return n;
-  };
-  out.segmentBytes = int('segment.bytes', 14) ?? out.segmentBytes;
-  if (out.segmentBytes > 0x7fffffff) throw new StorageError('INVALID_CONFIG', `segment.bytes ${out.segmentBytes} is above 2^31-1`);
-  out.segmentMs = int('segment.ms', 1) ?? out.segmentMs;
-  out.retentionMs = int('retention.ms', -1) ?? out.retentionMs;
-  out.retentionBytes = int('retention.bytes', -Number.MAX_SAFE_INTEGER) ?? out.retentionBytes;
-  out.indexIntervalBytes = int('index.interval.bytes', 0) ?? out.indexIntervalBytes;
-  const tsType = configs['message.timestamp.type'];
-  if (tsType !== undefined) out.timestampType = parseTimestampType(tsType);
-  const policy = configs['cleanup.policy'];
-  if (policy !== undefined) out.cleanupPolicy = parseCleanupPolicy(policy);
-  out.deleteRetentionMs = int('delete.retention.ms', 0) ?? out.deleteRetentionMs;
-  out.minCompactionLagMs = int('min.compaction.lag.ms', 0) ?? out.minCompactionLagMs;
-  const ratio = configs['min.cleanable.dirty.ratio'];
-  if (ratio !== undefined) {
-    const r = Number(ratio);
-    if (ratio.trim() === '' || !(r >= 0 && r <= 1)) throw new StorageError('INVALID_CONFIG', `Invalid value ${ratio} for configuration min.cleanable.dirty.ratio`);
-    out.minCleanableDirtyRatio = r;
-  }
-  return out;
-}
-
-/** 'delete', 'compact', or both comma-separated (either order, spaces ignored). */
-export function parseCleanupPolicy(raw: string): CleanupPolicy {
-  const parts = raw.replace(/\s/g, '').split(',');
-  const ok = parts.length <= 2 && parts.every((p) => p === 'delete' || p === 'compact') && new Set(parts).size === parts.length;
-  if (!ok) throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration cleanup.policy`);
-  return { delete: parts.includes('delete'), compact: parts.includes('compact') };
-}
-
-function parseTimestampType(raw: string): TimestampType {
-  if (raw === 'CreateTime' || raw === 'LogAppendTime') return raw;
-  throw new StorageError('INVALID_CONFIG', `Invalid value ${raw} for configuration message.timestamp.type`);
-}
-
 export class TopicStore {
   private readonly byName = new Map<string, TopicState>();
   private readonly byId = new Map<string, TopicState>();
+  /** Metric name ('.' as '_') → topic name: Kafka refuses two topics that differ only there. */
+  private readonly byMetricName = new Map<string, string>();
+  private partitionTotal = 0;
+  /** Background work (removing deleted topics, syncing new ones) that close() waits for. */
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly syncer: TopicFileSyncer;
+  private readonly internalSegmentBytes: number | undefined;
+  readonly fdPool: SegmentFdPool;
   private readonly listeners: AppendListener[] = [];
   private readonly fs: StorageFs;
   private readonly logger: Logger;
@@ -126,6 +122,12 @@ export class TopicStore {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? Date.now;
     const d = options.defaults ?? {};
+    this.internalSegmentBytes = d.internalSegmentBytes;
+    if (d.segmentBytes !== undefined && d.segmentBytes < SEGMENT_BYTES_MIN && d.internalSegmentBytes === undefined) {
+      throw new StorageError('INVALID_CONFIG', `log.segment.bytes ${d.segmentBytes} is below the minimum ${SEGMENT_BYTES_MIN}`);
+    }
+    this.fdPool = new SegmentFdPool(d.openSegmentFilesMax ?? OPEN_SEGMENT_FILES_MAX_DEFAULT);
+    this.syncer = new TopicFileSyncer(this.fs, dataDir);
     this.defaults = {
       segmentBytes: d.segmentBytes ?? defaultLogConfig.segmentBytes,
       segmentMs: d.segmentMs ?? defaultLogConfig.segmentMs,
@@ -152,21 +154,61 @@ export class TopicStore {
   private loadEntry(entry: string): void {
     const dir = `${this.dataDir}/${entry}`;
     if (entry.endsWith(DELETED_SUFFIX)) {
-      this.fs.rm(dir);
+      this.removeInBackground(dir);
       return;
     }
     const file = `${dir}/${TOPIC_FILE}`;
     if (!this.fs.stat(dir)?.isDirectory || !this.fs.exists(file)) return;
     const topic = this.parseTopicFile(file);
     if (topic === undefined) return;
-    const state: TopicState = { topic, dir, logs: new Map() };
-    this.byName.set(topic.name, state);
-    this.byId.set(topic.id, state);
+    if (this.byName.has(topic.name) || this.byId.has(topic.id)) {
+      this.logger.error({ file, topic: topic.name }, 'topic.json names a topic already loaded; skipped');
+      return;
+    }
+    this.register({ topic, dir, logs: new Map(), durable: undefined });
+  }
+
+  private register(state: TopicState): void {
+    this.byName.set(state.topic.name, state);
+    this.byId.set(state.topic.id, state);
+    this.byMetricName.set(metricName(state.topic.name), state.topic.name);
+    this.partitionTotal += state.topic.partitions;
+  }
+
+  private unregister(state: TopicState): void {
+    this.byName.delete(state.topic.name);
+    this.byId.delete(state.topic.id);
+    this.byMetricName.delete(metricName(state.topic.name));
+    this.partitionTotal -= state.topic.partitions;
+  }
+
+  /** Partitions of every topic (kept as a count: limits are checked per creation). */
+  partitionCount(): number {
+    return this.partitionTotal;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const p = work.finally(() => this.background.delete(p));
+    this.background.add(p);
+  }
+
+  private removeInBackground(dir: string): void {
+    this.track(
+      this.fs.rmAsync(dir).catch((err: unknown) => {
+        this.logger.warn({ dir, err }, 'could not remove a deleted topic directory; retried at next start');
+      }),
+    );
   }
 
   private parseTopicFile(file: string): Topic | undefined {
     try {
-      const raw = JSON.parse(this.fs.readFile(file).toString('utf8')) as Partial<Topic>;
+      const text = this.fs.readFile(file).toString('utf8');
+      if (text.length === 0) {
+        // What a crash between writing a new topic.json and its background fsync leaves.
+        this.logger.warn({ file }, 'empty topic.json (creation cut short by a crash); not a topic');
+        return undefined;
+      }
+      const raw = JSON.parse(text) as Partial<Topic>;
       const ok = typeof raw.name === 'string' && typeof raw.id === 'string' && Number.isSafeInteger(raw.partitions) && (raw.partitions ?? 0) > 0;
       if (ok) return freezeTopic(raw.name!, raw.id!, raw.partitions!, raw.configs ?? {});
     } catch (err) {
@@ -195,44 +237,70 @@ export class TopicStore {
     const problem = topicNameProblem(name);
     if (problem !== undefined) throw new StorageError('INVALID_TOPIC_EXCEPTION', problem);
     if (this.byName.has(name)) throw new StorageError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
-    const collision = this.metricCollision(name);
+    const collision = this.byMetricName.get(metricName(name));
     if (collision !== undefined) {
       throw new StorageError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic '${collision}' ('.' and '_' are equivalent in metric names)`);
     }
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new StorageError('INVALID_PARTITIONS', `Number of partitions must be at least 1, got ${partitions}`);
     }
-    logConfigFrom(configs, this.defaults);
+    this.logConfig(configs);
     const topic = freezeTopic(name, randomUUID(), partitions, configs);
-    const dir = `${this.dataDir}/${RESERVED_DIR_NAMES.has(name) ? `${name}~topic` : name}`;
-    const state: TopicState = { topic, dir, logs: new Map() };
-    this.io('create topic', dir, () => {
+    const dirName = RESERVED_DIR_NAMES.has(name) ? `${name}~topic` : name;
+    const dir = `${this.dataDir}/${dirName}`;
+    const state: TopicState = { topic, dir, logs: new Map(), durable: undefined };
+    this.io('create topic', name, () => {
+      // Not a topic we know (no topic.json, or an unreadable one): its files must not become ours.
+      if (this.fs.exists(dir)) {
+        const aside = `${this.dataDir}/${deletedDirName(dirName, randomUUID())}`;
+        this.logger.warn({ topic: name, aside }, 'moved aside a directory that was not a loaded topic');
+        this.fs.rename(dir, aside);
+        this.removeInBackground(aside);
+      }
       this.fs.mkdir(dir);
-      this.writeTopicFile(state);
+      writeNewFile(this.fs, `${dir}/${TOPIC_FILE}`, this.topicFileBody(topic));
     });
-    this.byName.set(name, state);
-    this.byId.set(topic.id, state);
+    const durable = this.syncer.add(dir);
+    state.durable = durable;
+    this.track(
+      durable.then(
+        () => {
+          if (state.durable === durable) state.durable = undefined;
+        },
+        (err: unknown) => this.logger.error({ topic: name, err }, 'could not fsync a new topic; its first flush will fail'),
+      ),
+    );
+    this.register(state);
     this.logger.info({ topic: name, id: topic.id, partitions }, 'created topic');
     return topic;
   }
 
-  private metricCollision(name: string): string | undefined {
-    const norm = (n: string) => n.replace(/\./g, '_');
-    for (const other of this.byName.keys()) if (norm(other) === norm(name)) return other;
-    return undefined;
+  /** Resolves once every topic created before the call is durable (CreateTopics answers after it). */
+  async topicsDurable(names?: readonly string[]): Promise<void> {
+    const states = names === undefined ? [...this.byName.values()] : names.map((n) => this.byName.get(n));
+    await Promise.all(states.map((st) => st?.durable));
+  }
+
+  private logConfig(configs: Readonly<Record<string, string>>): LogConfig {
+    return logConfigFrom(configs, this.defaults, this.internalSegmentBytes);
+  }
+
+  private topicFileBody(topic: Topic): string {
+    const { name, id, partitions, configs } = topic;
+    return JSON.stringify({ version: 1, name, id, partitions, configs });
   }
 
   private writeTopicFile(state: TopicState): void {
-    const { name, id, partitions, configs } = state.topic;
-    writeFileAtomic(this.fs, `${state.dir}/${TOPIC_FILE}`, JSON.stringify({ version: 1, name, id, partitions, configs }));
+    writeFileAtomic(this.fs, `${state.dir}/${TOPIC_FILE}`, this.topicFileBody(state.topic));
   }
 
-  private io<T>(op: string, path: string, fn: () => T): T {
+  /** `what` reaches clients in error messages: a topic name, never a path. */
+  private io<T>(op: string, what: string, fn: () => T): T {
     try {
       return fn();
     } catch (err) {
       if (err instanceof StorageError) throw err;
-      throw new StorageIoError(op, path, err);
+      throw new StorageIoError(op, what, err);
     }
   }
 
@@ -246,20 +314,26 @@ export class TopicStore {
     return state;
   }
 
-  /** Closes the topic's logs and removes its directory (rename first, so a crash cannot revive it). */
+  /**
+   * Deletes a topic: its dir is renamed aside first (a crash after it cannot revive the topic, and a
+   * topic of the same name can be created at once), then each log is retired (in-flight fsyncs
+   * finish on still-open descriptors and their produces are answered UNKNOWN_TOPIC_OR_PARTITION),
+   * and the renamed tree is removed in the background.
+   */
   deleteTopic(name: string): void {
     this.ensureOpen();
     const state = this.state(name);
-    for (const log of state.logs.values()) log.release();
-    this.byName.delete(name);
-    this.byId.delete(state.topic.id);
-    const doomed = `${state.dir}~${state.topic.id}${DELETED_SUFFIX}`;
-    this.io('delete topic', state.dir, () => this.fs.rename(state.dir, doomed));
-    try {
-      this.fs.rm(doomed);
-    } catch (err) {
-      this.logger.warn({ topic: name, err }, 'could not remove deleted topic directory; removed at next start');
-    }
+    const dirName = state.dir.slice(this.dataDir.length + 1);
+    const doomed = `${this.dataDir}/${deletedDirName(dirName, state.topic.id)}`;
+    this.io('delete topic', name, () => this.fs.rename(state.dir, doomed));
+    this.unregister(state);
+    const retired = [...state.logs.values()].map((log) => log.retire());
+    this.track(
+      Promise.all(retired).then(
+        () => this.removeInBackground(doomed),
+        (err: unknown) => this.logger.warn({ topic: name, err }, 'retiring a deleted topic\'s logs failed; its files go at next start'),
+      ),
+    );
     this.logger.info({ topic: name, id: state.topic.id }, 'deleted topic');
   }
 
@@ -271,14 +345,16 @@ export class TopicStore {
     if (!Number.isInteger(newCount) || newCount <= current) {
       throw new StorageError('INVALID_PARTITIONS', `Topic '${name}' has ${current} partitions; cannot change to ${newCount}`);
     }
-    return this.replaceTopic(state, { ...state.topic, partitions: newCount });
+    const topic = this.replaceTopic(state, { ...state.topic, partitions: newCount });
+    this.partitionTotal += newCount - current;
+    return topic;
   }
 
   /** Replaces the topic's configs (validated) and applies them to its open logs. */
   setTopicConfigs(name: string, configs: Record<string, string>): Topic {
     this.ensureOpen();
     const state = this.state(name);
-    const config = logConfigFrom(configs, this.defaults);
+    const config = this.logConfig(configs);
     const topic = this.replaceTopic(state, { ...state.topic, configs });
     for (const log of state.logs.values()) log.config = config;
     return topic;
@@ -288,7 +364,7 @@ export class TopicStore {
     const previous = state.topic;
     state.topic = freezeTopic(next.name, next.id, next.partitions, next.configs);
     try {
-      this.io('update topic', state.dir, () => this.writeTopicFile(state));
+      this.io('update topic', state.topic.name, () => this.writeTopicFile(state));
     } catch (err) {
       state.topic = previous;
       throw err;
@@ -309,8 +385,11 @@ export class TopicStore {
         fs: this.fs,
         logger: this.logger,
         clock: this.clock,
-        config: logConfigFrom(state.topic.configs, this.defaults),
+        config: this.logConfig(state.topic.configs),
         logContext: { topic, partition: index },
+        fdPool: this.fdPool,
+        // A flush is durable only if the topic is: wait for topic.json's background fsync.
+        beforeFlush: () => state.durable,
       });
       log.onAppend = (_log, bytes, records) => this.emitAppend(topic, index, bytes, records);
       state.logs.set(index, log);
@@ -377,7 +456,7 @@ export class TopicStore {
     if (this.closed) return 0;
     let rewritten = 0;
     for (const state of [...this.byName.values()]) {
-      if (!logConfigFrom(state.topic.configs, this.defaults).cleanupPolicy.compact) continue;
+      if (!this.logConfig(state.topic.configs).cleanupPolicy.compact) continue;
       for (let p = 0; p < state.topic.partitions; p++) {
         if (!state.logs.has(p) && !this.fs.exists(`${state.dir}/${p}`)) continue;
         try {
@@ -397,6 +476,7 @@ export class TopicStore {
     this.closed = true;
     const results = await Promise.allSettled(this.openPartitions().map((p) => p.log.close(true)));
     for (const r of results) if (r.status === 'rejected') this.logger.error({ err: r.reason }, 'log close failed');
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 }
 

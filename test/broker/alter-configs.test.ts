@@ -53,16 +53,16 @@ test('IncrementalAlterConfigs v0 and v1: SET, DELETE, APPEND and SUBTRACT show i
   withBroker(async (client) => {
     await createTopic(client, 't');
     for (const version of [0, 1]) {
-      let r = await incremental(client, 't', [{ name: 'retention.ms', op: SET, value: '60000' }, { name: 'segment.bytes', op: SET, value: '100000' }], { version });
+      let r = await incremental(client, 't', [{ name: 'retention.ms', op: SET, value: '60000' }, { name: 'segment.bytes', op: SET, value: '2097152' }], { version });
       assert.equal(r.errorCode, ErrorCode.NONE, r.errorMessage ?? '');
       let d = await describe(client, 't');
       assert.deepEqual(d.get('retention.ms'), ['60000', 1], 'dynamic topic config');
-      assert.deepEqual(d.get('segment.bytes'), ['100000', 1]);
+      assert.deepEqual(d.get('segment.bytes'), ['2097152', 1]);
       r = await incremental(client, 't', [{ name: 'retention.ms', op: DELETE }], { version });
       assert.equal(r.errorCode, ErrorCode.NONE);
       d = await describe(client, 't');
       assert.deepEqual(d.get('retention.ms'), ['604800000', 5], 'back to the default');
-      assert.deepEqual(d.get('segment.bytes'), ['100000', 1], 'the other override stays');
+      assert.deepEqual(d.get('segment.bytes'), ['2097152', 1], 'the other override stays');
     }
     assert.equal((await incremental(client, 't', [{ name: 'cleanup.policy', op: APPEND, value: 'compact' }])).errorCode, ErrorCode.NONE);
     assert.deepEqual((await describe(client, 't')).get('cleanup.policy'), ['delete,compact', 1], 'APPEND starts from the default list');
@@ -149,12 +149,18 @@ test('altered configs apply to the live partition log at once (segment.bytes, me
     assert.equal((await produce('first')).errorCode, ErrorCode.NONE);
     const log = broker.state.store.partition('live', 0);
     assert.equal(log.segmentCount, 1);
+    // Below Kafka 4's 1 MiB minimum (KIP-1030): refused, nothing changes.
+    const tiny = await incremental(client, 'live', [{ name: 'segment.bytes', op: SET, value: '14' }]);
+    assert.equal(tiny.errorCode, ErrorCode.INVALID_CONFIG, tiny.errorMessage ?? '');
+    assert.equal(log.config.segmentBytes, 1 << 30);
     const r = await incremental(client, 'live', [
-      { name: 'segment.bytes', op: SET, value: '14' },
+      { name: 'segment.bytes', op: SET, value: '1048576' },
       { name: 'message.timestamp.type', op: SET, value: 'LogAppendTime' },
     ]);
     assert.equal(r.errorCode, ErrorCode.NONE, r.errorMessage ?? '');
-    const second = await produce('second');
+    assert.equal((await produce('s'.repeat(600_000))).errorCode, ErrorCode.NONE);
+    assert.equal(log.segmentCount, 1, 'fits under 1 MiB');
+    const second = await produce('s'.repeat(600_000));
     assert.equal(second.errorCode, ErrorCode.NONE);
     assert.notEqual(second.logAppendTimeMs, -1n, 'LogAppendTime in effect');
     assert.equal(log.segmentCount, 2, 'rolled under the new segment.bytes');

@@ -43,9 +43,9 @@ async function fetchAt(client: WireClient, topic: string, offset: bigint) {
 test('DeleteRecords moves the log start: lowWatermark, fetch below it OFFSET_OUT_OF_RANGE, ListOffsets earliest, segments deleted, survives restart', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'minikafka-delrec-'));
   try {
-    let broker = await startTestBroker({}, dir);
+    let broker = await startTestBroker({ 'minikafka.internal.segment.bytes': 200 }, dir);
     let client = await WireClient.connect(broker.bootstrap);
-    await createTopic(client, 't', [{ name: 'segment.bytes', value: '200' }]);
+    await createTopic(client, 't');
     await produceOne(client, 't', 10);
     const partitionDir = join(dir, 't', '0');
     const segmentsBefore = readdirSync(partitionDir).filter((f) => f.endsWith('.log')).length;
@@ -67,7 +67,7 @@ test('DeleteRecords moves the log start: lowWatermark, fetch below it OFFSET_OUT
     client.close();
     await broker.close();
 
-    broker = await startTestBroker({}, dir);
+    broker = await startTestBroker({ 'minikafka.internal.segment.bytes': 200 }, dir);
     client = await WireClient.connect(broker.bootstrap);
     assert.equal(await earliest(client, 't'), 6n, 'after restart');
     assert.equal((await fetchAt(client, 't', 5n)).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);

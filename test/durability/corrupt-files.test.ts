@@ -14,7 +14,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { checkIndexesOnDisk } from './disk.js';
 import { WireClient, batchDigest, createTopic, fetchAll, fetchFrom, makeBatch, prng, produce, send } from './wire.js';
 
-const config = { 'log.segment.bytes': 8192, 'log.index.interval.bytes': 256 };
+const config = { 'minikafka.internal.segment.bytes': 8192, 'log.index.interval.bytes': 256 };
 const TOPIC = 'torn';
 const OTHER = 'intact';
 

@@ -27,7 +27,7 @@ const GROUP = 'crash-group';
 const PARTITIONS = 4;
 const PRODUCERS = 3;
 const config = {
-  'log.segment.bytes': 24_576, // many rolls: recovery crosses segment boundaries
+  'minikafka.internal.segment.bytes': 24_576, // many rolls: recovery crosses segment boundaries
   'log.index.interval.bytes': 512,
   'minikafka.log.level': 'info',
 };

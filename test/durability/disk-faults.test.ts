@@ -19,7 +19,7 @@ import { WireClient, batchDigest, checkAcked, createTopic, makeBatch, prng, prod
 
 const TOPIC = 'disk';
 const PARTITIONS = 3;
-const config = { 'log.segment.bytes': 16_384, 'log.index.interval.bytes': 256 };
+const config = { 'minikafka.internal.segment.bytes': 16_384, 'log.index.interval.bytes': 256 };
 
 type Logged = Record<string, unknown>;
 interface FsBroker { broker: RunningBroker; logs: Logged[]; client: WireClient }

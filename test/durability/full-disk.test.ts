@@ -38,7 +38,7 @@ test('a real full disk (2 MiB tmpfs): KAFKA_STORAGE_ERROR, acknowledged data int
   const dataDir = join(mountPoint, 'data');
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('info', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
-  const broker = await startBroker({ host: '127.0.0.1', port: 0, dataDir, logger, config: { 'log.segment.bytes': 256 * 1024 } });
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, dataDir, logger, config: { 'minikafka.internal.segment.bytes': 256 * 1024 } });
   const client = await WireClient.connect(broker.bootstrap);
   // Room to free later: a filler file in the same file system.
   const filler = join(mountPoint, 'filler');

@@ -6,7 +6,7 @@ import { startTestBroker } from '../broker/harness.js';
 import { runKcat } from '../support/kcat.js';
 
 test('cleanup.policy=compact: latest value per key survives compaction, keyless records are refused', { timeout: 60_000 }, async () => {
-  const broker = await startTestBroker({ 'auto.create.topics.enable': false });
+  const broker = await startTestBroker({ 'auto.create.topics.enable': false, 'minikafka.internal.segment.bytes': 1024 });
   const kafka = new kafkajs.Kafka({ brokers: [broker.bootstrap], clientId: 'compaction-test', logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 0 } });
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -14,7 +14,7 @@ test('cleanup.policy=compact: latest value per key survives compaction, keyless 
     await admin.connect();
     await producer.connect();
     await admin.createTopics({
-      topics: [{ topic: 'profiles', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '1024' }] }],
+      topics: [{ topic: 'profiles', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
     });
     const latest = new Map<string, string>();
     for (let round = 0; round < 20; round++) {

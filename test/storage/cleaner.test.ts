@@ -234,7 +234,7 @@ test('config: cleanup.policy and cleaner settings parse; TopicStore.runCompactio
   const c = logConfigFrom({ 'delete.retention.ms': '5', 'min.compaction.lag.ms': '7', 'min.cleanable.dirty.ratio': '0.1' }, defaultLogConfig);
   assert.deepEqual([c.deleteRetentionMs, c.minCompactionLagMs, c.minCleanableDirtyRatio], [5, 7, 0.1]);
   const fs = new MemoryFs();
-  const store = TopicStore.open('/data', { fs, clock: () => 0, defaults: { segmentBytes: 300 } });
+  const store = TopicStore.open('/data', { fs, clock: () => 0, defaults: { internalSegmentBytes: 300 } });
   store.createTopic('compacted', 1, { 'cleanup.policy': 'compact' });
   store.createTopic('plain', 1);
   for (const t of ['compacted', 'plain']) {

@@ -10,7 +10,7 @@ import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
-import type { StorageError } from '../../storage/errors.js';
+import { StorageError } from '../../storage/errors.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
@@ -81,9 +81,12 @@ async function flushAll(touched: Map<PartitionLog, PartitionOut[]>, responses: T
   const results = await Promise.allSettled(logs.map((log) => log.flush()));
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return;
-    // The data reached the OS but not the disk: it is not acknowledged as durable.
-    ctx.log.error({ err: r.reason }, 'fsync failed');
-    for (const out of touched.get(logs[i]!)!) Object.assign(out, failed(out.index!, ErrorCode.KAFKA_STORAGE_ERROR, 'fsync failed'));
+    // The data reached the OS but not the disk: it is not acknowledged as durable. A partition
+    // deleted meanwhile is answered as Kafka does (UNKNOWN_TOPIC_OR_PARTITION); only a disk failure is an error.
+    const code = r.reason instanceof StorageError ? r.reason.errorCode : ErrorCode.KAFKA_STORAGE_ERROR;
+    if (code === ErrorCode.KAFKA_STORAGE_ERROR) ctx.log.error({ err: r.reason }, 'fsync failed');
+    const message = code === ErrorCode.KAFKA_STORAGE_ERROR ? 'fsync failed' : (r.reason as Error).message;
+    for (const out of touched.get(logs[i]!)!) Object.assign(out, failed(out.index!, code, message));
   });
   return { responses, throttleTimeMs: 0 };
 }

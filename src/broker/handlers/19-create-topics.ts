@@ -1,6 +1,7 @@
 /**
  * CreateTopics (key 19), v2-7. Replication factor must be 1 (or -1 = default): this is one broker.
  * Manual replica assignments are accepted when every replica is this broker. validateOnly checks without creating.
+ * Answers once the created topics' metadata is fsynced (the store syncs new topics in the background, in batches).
  */
 import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -20,13 +21,22 @@ export const createTopicsHandler: ApiHandler = {
   name: 'CreateTopics',
   minVersion: 2,
   maxVersion: 7,
-  handle(req: CreateTopicsRequest, ctx: RequestContext): CreateTopicsResponseInput {
+  async handle(req: CreateTopicsRequest, ctx: RequestContext): Promise<CreateTopicsResponseInput> {
     const seen = new Map<string, number>();
     for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
     const topics = req.topics.map((t): Result => {
       if (seen.get(t.name)! > 1) return fail(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains a duplicate topic: ${t.name}`);
       return createOne(t, req.validateOnly, ctx);
     });
+    const created = req.validateOnly ? [] : topics.filter((t) => t.errorCode === ErrorCode.NONE).map((t) => t.name!);
+    try {
+      await ctx.broker.store.topicsDurable(created);
+    } catch (err) {
+      ctx.log.error({ err, topics: created.length }, 'fsync of new topics failed');
+      for (const t of topics) {
+        if (created.includes(t.name!)) Object.assign(t, fail(t.name!, ErrorCode.KAFKA_STORAGE_ERROR, 'could not make the topic durable'));
+      }
+    }
     return { throttleTimeMs: 0, topics };
   },
 };
