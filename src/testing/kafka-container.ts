@@ -43,6 +43,7 @@ export class KafkaContainer {
   private dataDir: string | undefined;
   private logger: Logger | undefined;
   private hostPort = 0;
+  private reuse = false;
 
   /** The image is recorded, not pulled: minikafka serves the Kafka protocol itself. */
   constructor(readonly image = 'minikafka') {}
@@ -103,7 +104,11 @@ export class KafkaContainer {
   withNetwork(_network: unknown): this { return this.ignore('withNetwork'); }
   withNetworkAliases(...aliases: string[]): this { return this.ignore(`withNetworkAliases(${aliases.join(', ')})`); }
   withNetworkMode(mode: string): this { return this.ignore(`withNetworkMode(${mode})`); }
-  withReuse(): this { return this.ignore('withReuse'); }
+  /** Like testcontainers' reuse: a second start with the same settings returns the running broker. */
+  withReuse(): this {
+    this.reuse = true;
+    return this;
+  }
   withWaitStrategy(_strategy: unknown): this { return this.ignore('withWaitStrategy'); }
   withLogConsumer(_consumer: unknown): this { return this.ignore('withLogConsumer'); }
   withCommand(command: string[]): this { return this.ignore(`withCommand(${command.join(' ')})`); }
@@ -151,6 +156,15 @@ export class KafkaContainer {
   }
 
   async start(): Promise<StartedKafkaContainer> {
+    const reuseKey = this.reuse ? JSON.stringify([this.image, this.brokerConfig(), [...this.exposedPorts].sort(), this.dataDir ?? null, this.hostPort]) : undefined;
+    const running = reuseKey === undefined ? undefined : reusable.get(reuseKey);
+    if (running !== undefined && !running.stopped) return running;
+    const started = await this.startNew();
+    if (reuseKey !== undefined) reusable.set(reuseKey, started);
+    return started;
+  }
+
+  private async startNew(): Promise<StartedKafkaContainer> {
     // The container owns a temporary data dir (not the broker), so that restart() keeps the data.
     const temporary = this.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'minikafka-container-')) : undefined;
     const dataDir = this.dataDir ?? temporary!;
@@ -183,10 +197,14 @@ interface StartedSettings {
   removeData: () => void;
 }
 
+/** Containers started withReuse(), by their settings (one process: reuse does not outlive it). */
+const reusable = new Map<string, StartedKafkaContainer>();
+
 /** What `KafkaContainer.start()` resolves with: the getters of testcontainers' StartedTestContainer. */
 export class StartedKafkaContainer {
   private readonly id = randomUUID().replace(/-/g, '');
-  private stopped = false;
+  /** Whether stop() ran. */
+  stopped = false;
 
   constructor(private current: RunningBroker, private readonly settings: StartedSettings) {}
 
