@@ -64,7 +64,7 @@ export interface CommitRequest {
   groupInstanceId: string | null;
   /** OffsetCommit version: KIP-848 members must use v9+. */
   version: number;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: number; leaderEpoch: number; metadata: string | null }> }>;
+  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }> }>;
 }
 
 export interface CommitResult {
@@ -73,7 +73,7 @@ export interface CommitResult {
 
 export interface FetchedOffsets {
   error: GroupErrorName;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: number; leaderEpoch: number; metadata: string | null; error: GroupErrorName }> }>;
+  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null; error: GroupErrorName }> }>;
 }
 
 export interface DescribedClassicGroup {
@@ -318,7 +318,7 @@ export class GroupCoordinator {
         partitions: t.partitions.map((p) => {
           const c = this.offsets.get(groupId, t.name, p);
           return c === undefined
-            ? { partition: p, offset: -1, leaderEpoch: -1, metadata: '', error: 'NONE' as const }
+            ? { partition: p, offset: -1n, leaderEpoch: -1, metadata: '', error: 'NONE' as const }
             : { partition: p, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, error: 'NONE' as const };
         }),
       })),
