@@ -22,10 +22,11 @@ import { assertSinglePartitionOwner, classicAssignmentProblem } from './invarian
 import { OffsetStore, type CommittedOffset } from './offsets.js';
 import { OffsetsTopic, type KeyValueWrite } from './offsets-topic.js';
 import {
-  decodeConsumerGroupMetadataValue, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeConsumerGroupMetadataKey,
-  encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
-  type GroupMetadataValue,
+  encodeConsumerGroupMetadataKey, encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey,
+  encodeOffsetCommitValue, type GroupMetadataValue,
 } from './records.js';
+import { loadOffsetsTopic } from './offsets-load.js';
+import { MatchBudget } from './topic-regex.js';
 import { decodeConsumerSubscription } from './consumer-protocol.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
 
@@ -352,7 +353,8 @@ export class GroupCoordinator {
   private subscribedTopics(group: Group): Set<string> | undefined {
     const out = new Set<string>();
     if (group.kind === 'consumer') {
-      for (const m of group.members.values()) for (const t of group.subscribedTopics(m)) out.add(t);
+      const budget = new MatchBudget();
+      for (const m of group.members.values()) for (const t of group.subscribedTopics(m, budget)) out.add(t);
       return out;
     }
     if (group.members.size === 0) return out;
@@ -515,40 +517,14 @@ export class GroupCoordinator {
     }
   }
 
-  /** Replays `__consumer_offsets` from the start; the latest value per key wins, a null value deletes. */
+  /** Replays `__consumer_offsets` (validated: see offsets-load.ts) and rebuilds every group from it. */
   private load(): void {
-    type Meta = { kind: 'classic'; value: GroupMetadataValue } | { kind: 'consumer'; epoch: number };
-    const metas = new Map<string, Meta>();
-    let records = 0;
-    let skipped = 0;
-    const onBad = (partition: number, offset: number, err: Error): void => {
-      skipped++;
-      this.log.warn({ partition, offset, err: err.message }, 'skipping unreadable __consumer_offsets batch');
-    };
-    for (const r of this.offsetsTopic.scan(onBad)) {
-      records++;
-      if (r.key === null) continue;
-      try {
-        const key = decodeKey(r.key);
-        if (key.kind === 'offset') {
-          if (r.value === null) this.offsets.delete(key.group, key.topic, key.partition);
-          else this.offsets.put(key.group, { topic: key.topic, partition: key.partition, ...decodeOffsetCommitValue(r.value) });
-        } else if (key.kind === 'group') {
-          if (r.value === null) { if (metas.get(key.group)?.kind === 'classic') metas.delete(key.group); }
-          else metas.set(key.group, { kind: 'classic', value: decodeGroupMetadataValue(r.value) });
-        } else if (key.kind === 'consumerGroup') {
-          if (r.value === null) { if (metas.get(key.group)?.kind === 'consumer') metas.delete(key.group); }
-          else metas.set(key.group, { kind: 'consumer', epoch: decodeConsumerGroupMetadataValue(r.value).epoch });
-        }
-      } catch (err) {
-        skipped++;
-        this.log.warn({ offset: r.offset, err: (err as Error).message }, 'skipping unreadable __consumer_offsets record');
-      }
-    }
-    for (const [groupId, meta] of metas) {
+    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize }, this.log);
+    for (const [groupId, meta] of loaded.groups) {
       if (meta.kind === 'classic') {
         const g = this.newClassicGroup(groupId);
-        g.restore({ ...meta.value, members: meta.value.members.map((m) => ({ ...m, assignment: m.assignment })) });
+        g.restore(meta.value);
+        assertSinglePartitionOwner(g); // validated at load: a failure here is a bug
       } else {
         const g = new ConsumerGroup(groupId, this.consumerEnv);
         g.restore(meta.epoch);
@@ -556,6 +532,6 @@ export class GroupCoordinator {
       }
     }
     for (const groupId of this.offsets.groups()) if (!this.groups.has(groupId)) this.newClassicGroup(groupId);
-    this.log.info({ records, skipped, groups: this.groups.size }, 'group state loaded from __consumer_offsets');
+    this.log.info({ records: loaded.records, skipped: loaded.skipped, groups: this.groups.size }, 'group state loaded from __consumer_offsets');
   }
 }

@@ -4,7 +4,7 @@
  *   0/1  OffsetCommitKey {group, topic, partition}      value OffsetCommitValue (we write v3)
  *   2    GroupMetadataKey {group}                        value GroupMetadataValue (we write v3)
  *   3    ConsumerGroupMetadataKey {groupId} (KIP-848)    value ConsumerGroupMetadataValue v0 {epoch}
- *   4+   other KIP-848 records: not written by us, skipped on load.
+ *   4+   other KIP-848 records: not written by us; skipped (and logged) on load.
  * A null value is a tombstone. Keys and values up to v3 use the classic (non-flexible) encoding:
  * int16-length strings (-1 = null), int32-length bytes, int32-count arrays, big-endian integers.
  * Also here: decoding the records of an uncompressed v2 batch, for rebuilding state on start-up.
