@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { execFileSync } from 'node:child_process';
+import { compileTopicRegex, MatchBudget, topicRegexCharsMax } from '../../src/group/topic-regex.js';
 
 async function createTopics(client: WireClient, names: string[]): Promise<void> {
   const res = await client.request(19, 7, { topics: names.map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 1000 });
@@ -82,4 +84,47 @@ test('regex subscriptions: full match of the name, anchors, RE2 syntax; invalid 
     client.close();
     await broker.close();
   }
+});
+
+test('compileTopicRegex: full match, cache, bounds on length and program size', () => {
+  const r = compileTopicRegex('foo.*');
+  assert.ok(r.ok);
+  assert.equal(compileTopicRegex('foo.*'), r, 'compiled once, then cached');
+  assert.deepEqual(['foo', 'foobar', 'xfoo', 'fo'].filter((n) => r.ok && r.regex.matches(n)), ['foo', 'foobar']);
+  assert.equal(compileTopicRegex('x'.repeat(topicRegexCharsMax)).ok, true);
+  const long = compileTopicRegex('x'.repeat(topicRegexCharsMax + 1));
+  assert.ok(!long.ok && long.message.length < 200, 'the message does not echo an over-long regex');
+  const complex = compileTopicRegex('(?:[a-z]{1000}){1}[a-z]{1000}[a-z]{1000}');
+  assert.ok(!complex.ok && /too complex/.test(complex.message), 'a program over the instruction bound is refused');
+  const bad = compileTopicRegex('(?<=a)b|(');
+  assert.ok(!bad.ok && /not a valid regular expression/.test(bad.message));
+});
+
+test('MatchBudget: once the time is spent, unmatched names wait for a later call; known names are always answered', () => {
+  const compiled = compileTopicRegex('t[0-9]+');
+  assert.ok(compiled.ok);
+  const names = Array.from({ length: 50 }, (_, i) => `t${i}`);
+  let fakeNow = 0;
+  const spent = new MatchBudget(10, () => fakeNow);
+  fakeNow = 100; // the budget is gone before the first name
+  assert.deepEqual(spent.filter(compiled.regex, names), ['t0'], 'at least one name is matched per budget');
+  assert.ok(spent.exhausted);
+  const fresh = new MatchBudget(10, () => 0);
+  assert.equal(fresh.filter(compiled.regex, names).length, 50);
+  assert.equal(fresh.exhausted, false);
+  const later = new MatchBudget(10, () => 1e9);
+  assert.equal(later.filter(compiled.regex, names).length, 50, 'cached results need no budget');
+});
+
+test('re2js is not loaded by a broker that sees no regex subscription', async () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    const { startBroker } = await import(${JSON.stringify(new URL('../../src/broker/broker.js', import.meta.url).href)});
+    const { createLogger } = await import(${JSON.stringify(new URL('../../src/broker/logger.js', import.meta.url).href)});
+    const b = await startBroker({ host: '127.0.0.1', port: 0, logger: createLogger('error', () => {}) });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((p) => p.includes('re2js'));
+    await b.close();
+    process.stdout.write(String(loaded));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(out, 'false');
 });
