@@ -11,6 +11,9 @@
  *    an acknowledged offset).
  *  - KIP-848 members are not persisted (only the group epoch): after a broker restart they get
  *    UNKNOWN_MEMBER_ID and rejoin, which every KIP-848 client does.
+ *  - What reaches group state from clients or disk is validated before use (a leader's assignment by
+ *    checkAssignment, `__consumer_offsets` by offsets-load.ts, regexes by topic-regex.ts), so the golden
+ *    rule asserted after every change, in requests and timers alike, can fail only on a bug of ours.
  */
 import { randomUUID } from 'node:crypto';
 import type { TopicStore } from '../storage/topic-store.js';
