@@ -6,6 +6,14 @@ import { StorageError } from '../storage/errors.js';
 
 export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
+/**
+ * Why a client may not write to this topic (Produce, CreatePartitions), or null. Only the coordinators
+ * write the internal topics (DESIGN invariant 9); Kafka answers INVALID_TOPIC_EXCEPTION with this text.
+ */
+export function internalTopicWriteRefusal(name: string): string | null {
+  return INTERNAL_TOPICS.has(name) ? `Cannot append to internal topic ${name}` : null;
+}
+
 /** The topic, auto-created when the broker and the request allow it; else the Kafka error code to answer. */
 export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAutoCreate: boolean): Topic | number {
   const topic = broker.store.topic(name);

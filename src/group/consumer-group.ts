@@ -17,6 +17,7 @@ import type { Scheduler, TimerHandle } from './clock.js';
 import type { GroupErrorName, GroupLogger, TopicPartitions, TopicView } from './types.js';
 import { tpKey } from './types.js';
 import { defaultServerAssignor, serverAssignors, type AssignorMember } from './assignors/index.js';
+import { compileTopicRegex, MatchBudget } from './topic-regex.js';
 
 export interface ConsumerHeartbeatRequest {
   groupId: string;
@@ -84,14 +85,6 @@ const INTERNAL = new Set(['__consumer_offsets', '__transaction_state']);
 
 function fail(error: GroupErrorName, errorMessage: string | null = null): ConsumerHeartbeatResult {
   return { error, errorMessage, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
-}
-
-export function compileTopicRegex(regex: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${regex})$`);
-  } catch {
-    return undefined;
-  }
 }
 
 export class ConsumerGroup {
@@ -163,8 +156,9 @@ export class ConsumerGroup {
     if (req.serverAssignor !== null && !serverAssignors.has(req.serverAssignor)) {
       return fail('UNSUPPORTED_ASSIGNOR', `ServerAssignor ${req.serverAssignor} is not supported. Supported assignors: ${[...serverAssignors.keys()].join(', ')}.`);
     }
-    if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '' && compileTopicRegex(req.subscribedTopicRegex) === undefined) {
-      return fail('INVALID_REGULAR_EXPRESSION', `SubscribedTopicRegex ${req.subscribedTopicRegex} is not a valid regular expression.`);
+    if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '') {
+      const compiled = compileTopicRegex(req.subscribedTopicRegex);
+      if (!compiled.ok) return fail('INVALID_REGULAR_EXPRESSION', compiled.message);
     }
     return undefined;
   }
@@ -335,13 +329,19 @@ export class ConsumerGroup {
 
   // ------------------------------------------------------------------ target assignment
 
-  /** Topics a member's subscription resolves to now (existing topics only). */
-  subscribedTopics(member: ConsumerMember): Set<string> {
+  /**
+   * Topics a member's subscription resolves to now (existing topics only). A regex matches within the
+   * budget; names left for lack of time are matched by a later call (see topic-regex.ts).
+   */
+  subscribedTopics(member: ConsumerMember, budget: MatchBudget = new MatchBudget()): Set<string> {
     const out = new Set<string>();
     for (const name of member.subscribedTopicNames) if (this.env.topics.topic(name) !== undefined) out.add(name);
     if (member.subscribedTopicRegex !== null) {
-      const re = compileTopicRegex(member.subscribedTopicRegex);
-      if (re !== undefined) for (const t of this.env.topics.topics()) if (!INTERNAL.has(t.name) && re.test(t.name)) out.add(t.name);
+      const compiled = compileTopicRegex(member.subscribedTopicRegex);
+      if (compiled.ok) {
+        const names = this.env.topics.topics().map((t) => t.name).filter((n) => !INTERNAL.has(n));
+        for (const name of budget.filter(compiled.regex, names)) out.add(name);
+      }
     }
     return out;
   }
@@ -355,8 +355,9 @@ export class ConsumerGroup {
   refreshTarget(): void {
     const subscribed = new Map<string, Set<string>>();
     const all = new Set<string>();
+    const budget = new MatchBudget();
     for (const m of this.members.values()) {
-      const topics = this.subscribedTopics(m);
+      const topics = this.subscribedTopics(m, budget);
       subscribed.set(m.memberId, topics);
       for (const t of topics) all.add(t);
     }

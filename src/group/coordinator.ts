@@ -11,6 +11,9 @@
  *    an acknowledged offset).
  *  - KIP-848 members are not persisted (only the group epoch): after a broker restart they get
  *    UNKNOWN_MEMBER_ID and rejoin, which every KIP-848 client does.
+ *  - What reaches group state from clients or disk is validated before use (a leader's assignment by
+ *    checkAssignment, `__consumer_offsets` by offsets-load.ts, regexes by topic-regex.ts), so the golden
+ *    rule asserted after every change, in requests and timers alike, can fail only on a bug of ours.
  */
 import { randomUUID } from 'node:crypto';
 import type { TopicStore } from '../storage/topic-store.js';
@@ -22,10 +25,11 @@ import { assertSinglePartitionOwner, classicAssignmentProblem } from './invarian
 import { OffsetStore, type CommittedOffset } from './offsets.js';
 import { OffsetsTopic, type KeyValueWrite } from './offsets-topic.js';
 import {
-  decodeConsumerGroupMetadataValue, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeConsumerGroupMetadataKey,
-  encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
-  type GroupMetadataValue,
+  encodeConsumerGroupMetadataKey, encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey,
+  encodeOffsetCommitValue, type GroupMetadataValue,
 } from './records.js';
+import { loadOffsetsTopic } from './offsets-load.js';
+import { MatchBudget } from './topic-regex.js';
 import { decodeConsumerSubscription } from './consumer-protocol.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
 
@@ -64,7 +68,7 @@ export interface CommitRequest {
   groupInstanceId: string | null;
   /** OffsetCommit version: KIP-848 members must use v9+. */
   version: number;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: number; leaderEpoch: number; metadata: string | null }> }>;
+  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }> }>;
 }
 
 export interface CommitResult {
@@ -73,7 +77,7 @@ export interface CommitResult {
 
 export interface FetchedOffsets {
   error: GroupErrorName;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: number; leaderEpoch: number; metadata: string | null; error: GroupErrorName }> }>;
+  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null; error: GroupErrorName }> }>;
 }
 
 export interface DescribedClassicGroup {
@@ -318,7 +322,7 @@ export class GroupCoordinator {
         partitions: t.partitions.map((p) => {
           const c = this.offsets.get(groupId, t.name, p);
           return c === undefined
-            ? { partition: p, offset: -1, leaderEpoch: -1, metadata: '', error: 'NONE' as const }
+            ? { partition: p, offset: -1n, leaderEpoch: -1, metadata: '', error: 'NONE' as const }
             : { partition: p, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, error: 'NONE' as const };
         }),
       })),
@@ -352,7 +356,8 @@ export class GroupCoordinator {
   private subscribedTopics(group: Group): Set<string> | undefined {
     const out = new Set<string>();
     if (group.kind === 'consumer') {
-      for (const m of group.members.values()) for (const t of group.subscribedTopics(m)) out.add(t);
+      const budget = new MatchBudget();
+      for (const m of group.members.values()) for (const t of group.subscribedTopics(m, budget)) out.add(t);
       return out;
     }
     if (group.members.size === 0) return out;
@@ -515,40 +520,14 @@ export class GroupCoordinator {
     }
   }
 
-  /** Replays `__consumer_offsets` from the start; the latest value per key wins, a null value deletes. */
+  /** Replays `__consumer_offsets` (validated: see offsets-load.ts) and rebuilds every group from it. */
   private load(): void {
-    type Meta = { kind: 'classic'; value: GroupMetadataValue } | { kind: 'consumer'; epoch: number };
-    const metas = new Map<string, Meta>();
-    let records = 0;
-    let skipped = 0;
-    const onBad = (partition: number, offset: number, err: Error): void => {
-      skipped++;
-      this.log.warn({ partition, offset, err: err.message }, 'skipping unreadable __consumer_offsets batch');
-    };
-    for (const r of this.offsetsTopic.scan(onBad)) {
-      records++;
-      if (r.key === null) continue;
-      try {
-        const key = decodeKey(r.key);
-        if (key.kind === 'offset') {
-          if (r.value === null) this.offsets.delete(key.group, key.topic, key.partition);
-          else this.offsets.put(key.group, { topic: key.topic, partition: key.partition, ...decodeOffsetCommitValue(r.value) });
-        } else if (key.kind === 'group') {
-          if (r.value === null) { if (metas.get(key.group)?.kind === 'classic') metas.delete(key.group); }
-          else metas.set(key.group, { kind: 'classic', value: decodeGroupMetadataValue(r.value) });
-        } else if (key.kind === 'consumerGroup') {
-          if (r.value === null) { if (metas.get(key.group)?.kind === 'consumer') metas.delete(key.group); }
-          else metas.set(key.group, { kind: 'consumer', epoch: decodeConsumerGroupMetadataValue(r.value).epoch });
-        }
-      } catch (err) {
-        skipped++;
-        this.log.warn({ offset: r.offset, err: (err as Error).message }, 'skipping unreadable __consumer_offsets record');
-      }
-    }
-    for (const [groupId, meta] of metas) {
+    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize }, this.log);
+    for (const [groupId, meta] of loaded.groups) {
       if (meta.kind === 'classic') {
         const g = this.newClassicGroup(groupId);
-        g.restore({ ...meta.value, members: meta.value.members.map((m) => ({ ...m, assignment: m.assignment })) });
+        g.restore(meta.value);
+        assertSinglePartitionOwner(g); // validated at load: a failure here is a bug
       } else {
         const g = new ConsumerGroup(groupId, this.consumerEnv);
         g.restore(meta.epoch);
@@ -556,6 +535,6 @@ export class GroupCoordinator {
       }
     }
     for (const groupId of this.offsets.groups()) if (!this.groups.has(groupId)) this.newClassicGroup(groupId);
-    this.log.info({ records, skipped, groups: this.groups.size }, 'group state loaded from __consumer_offsets');
+    this.log.info({ records: loaded.records, skipped: loaded.skipped, groups: this.groups.size }, 'group state loaded from __consumer_offsets');
   }
 }

@@ -12,8 +12,16 @@ import type { ConsumerGroup } from './consumer-group.js';
 import { decodeConsumerAssignment, decodeConsumerSubscription } from './consumer-protocol.js';
 import { GroupInvariantError, tpKey } from './types.js';
 
+/** What the classic check reads of a group: a live ClassicGroup, or a GroupMetadataValue being loaded. */
+export interface ClassicAssignmentView {
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly generationId: number;
+  readonly members: ReadonlyMap<string, { readonly memberId: string; readonly protocols: ReadonlyArray<{ readonly name: string; readonly metadata: Buffer }> }>;
+}
+
 /** The problem with a classic assignment (memberId → ConsumerProtocolAssignment bytes), or undefined. */
-export function classicAssignmentProblem(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): string | undefined {
+export function classicAssignmentProblem(group: ClassicAssignmentView, assignments: ReadonlyMap<string, Buffer>): string | undefined {
   if (group.protocolType !== 'consumer') return undefined; // opaque protocols (connect, streams...) cannot be checked
   const owner = new Map<string, string>();
   for (const [memberId, bytes] of assignments) {

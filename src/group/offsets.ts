@@ -4,7 +4,8 @@ import { tpKey } from './types.js';
 export interface CommittedOffset {
   topic: string;
   partition: number;
-  offset: number;
+  /** Any int64 the client committed. */
+  offset: bigint;
   leaderEpoch: number;
   metadata: string;
   commitTimestampMs: number;

@@ -4,7 +4,7 @@
  *   0/1  OffsetCommitKey {group, topic, partition}      value OffsetCommitValue (we write v3)
  *   2    GroupMetadataKey {group}                        value GroupMetadataValue (we write v3)
  *   3    ConsumerGroupMetadataKey {groupId} (KIP-848)    value ConsumerGroupMetadataValue v0 {epoch}
- *   4+   other KIP-848 records: not written by us, skipped on load.
+ *   4+   other KIP-848 records: not written by us; skipped (and logged) on load.
  * A null value is a tombstone. Keys and values up to v3 use the classic (non-flexible) encoding:
  * int16-length strings (-1 = null), int32-length bytes, int32-count arrays, big-endian integers.
  * Also here: decoding the records of an uncompressed v2 batch, for rebuilding state on start-up.
@@ -18,7 +18,7 @@ class Out {
   int8(v: number): this { const b = Buffer.alloc(1); b.writeInt8(v); this.parts.push(b); return this; }
   int16(v: number): this { const b = Buffer.alloc(2); b.writeInt16BE(v); this.parts.push(b); return this; }
   int32(v: number): this { const b = Buffer.alloc(4); b.writeInt32BE(v); this.parts.push(b); return this; }
-  int64(v: number): this { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(v)); this.parts.push(b); return this; }
+  int64(v: number | bigint): this { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(v)); this.parts.push(b); return this; }
   string(v: string | null): this {
     if (v === null) return this.int16(-1);
     const s = Buffer.from(v, 'utf8');
@@ -46,10 +46,15 @@ class In {
   int8(): number { this.need(1); return this.buf.readInt8(this.pos++); }
   int16(): number { this.need(2); const v = this.buf.readInt16BE(this.pos); this.pos += 2; return v; }
   int32(): number { this.need(4); const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v; }
-  int64(): number {
+  int64Big(): bigint {
     this.need(8);
     const v = this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
+    return v;
+  }
+  /** An int64 that must be a safe integer (timestamps): beyond 2^53 the record is not ours. */
+  int64(): number {
+    const v = this.int64Big();
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new RecordDecodeError('int64 beyond 2^53');
     return Number(v);
   }
@@ -131,7 +136,8 @@ export function decodeKey(buf: Buffer): GroupRecordKey {
 // ---------------------------------------------------------------- OffsetCommitValue
 
 export interface OffsetCommitValue {
-  offset: number;
+  /** Any int64, as Kafka stores it (a client may commit 2^63-1). */
+  offset: bigint;
   leaderEpoch: number;
   metadata: string;
   commitTimestampMs: number;
@@ -148,7 +154,7 @@ export function decodeOffsetCommitValue(buf: Buffer): OffsetCommitValue {
   const r = new In(buf);
   const version = r.int16();
   if (version < 0 || version > 4) throw new RecordDecodeError(`OffsetCommitValue version ${version}`);
-  const offset = r.int64();
+  const offset = r.int64Big();
   const leaderEpoch = version >= 3 ? r.int32() : -1;
   const metadata = (version >= 4 ? r.compactString() : r.nullableString()) ?? '';
   const commitTimestampMs = r.int64();

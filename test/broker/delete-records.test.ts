@@ -100,7 +100,7 @@ test('DeleteRecords errors: beyond the high watermark, below -1, unknown topic o
     assert.equal((await deleteRecords(client, 'both', [[0, 0n]]))[0]!.errorCode, ErrorCode.NONE);
     // The coordinator creates __consumer_offsets on its first write: a simple (memberless) commit.
     await broker.state.groups.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8,
-      topics: [{ name: 't', partitions: [{ partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }] });
+      topics: [{ name: 't', partitions: [{ partition: 0, offset: 1n, leaderEpoch: -1, metadata: null }] }] });
     assert.ok(broker.state.store.topic('__consumer_offsets') !== undefined, 'the coordinator created it');
     assert.equal((await deleteRecords(client, '__consumer_offsets', [[0, 0n]]))[0]!.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION);
   } finally {

@@ -99,19 +99,19 @@ test('classic: a static member that restarts takes its place back without a reba
 test('offsets: commit is durable and survives a coordinator restart; delete writes tombstones; simple groups', async () => {
   const r = rig();
   r.store.createTopic('t', 3);
-  const commit = (groupId: string, offset: number) => r.coordinator.commitOffsets({ groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 1, offset, leaderEpoch: -1, metadata: 'md' }, { partition: 9, offset, leaderEpoch: -1, metadata: null }] }] });
-  const res = await commit('simple', 5);
+  const commit = (groupId: string, offset: bigint) => r.coordinator.commitOffsets({ groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 1, offset, leaderEpoch: -1, metadata: 'md' }, { partition: 9, offset, leaderEpoch: -1, metadata: null }] }] });
+  const res = await commit('simple', 5n);
   assert.deepEqual(res.topics[0]!.partitions.map((p) => p.error), ['NONE', 'UNKNOWN_TOPIC_OR_PARTITION']);
-  await commit('simple', 7);
-  await commit('other', 3);
-  assert.equal((await r.coordinator.commitOffsets({ groupId: 'nope', generationIdOrMemberEpoch: 3, memberId: 'm', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }] })).topics[0]!.partitions[0]!.error, 'ILLEGAL_GENERATION');
+  await commit('simple', 7n);
+  await commit('other', 3n);
+  assert.equal((await r.coordinator.commitOffsets({ groupId: 'nope', generationIdOrMemberEpoch: 3, memberId: 'm', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 1n, leaderEpoch: -1, metadata: null }] }] })).topics[0]!.partitions[0]!.error, 'ILLEGAL_GENERATION');
   const c2 = r.restart();
   assert.equal(c2.fetchOffsets('simple', [{ name: 't', partitions: [1, 2] }]).topics[0]!.partitions.map((p) => p.offset).join(), '7,-1');
   assert.equal(c2.fetchOffsets('simple', null).topics[0]!.partitions[0]!.metadata, 'md');
   assert.deepEqual(c2.listGroups([], []).map((g) => g.groupId), ['other', 'simple']);
   assert.deepEqual(await c2.deleteGroups(['other', 'missing']), [{ groupId: 'other', error: 'NONE' }, { groupId: 'missing', error: 'GROUP_ID_NOT_FOUND' }]);
   const c3 = r.restart();
-  assert.equal(c3.fetchOffsets('other', [{ name: 't', partitions: [1] }]).topics[0]!.partitions[0]!.offset, -1);
+  assert.equal(c3.fetchOffsets('other', [{ name: 't', partitions: [1] }]).topics[0]!.partitions[0]!.offset, -1n);
   assert.equal(c3.groups.has('other'), false);
   c3.close();
 });
@@ -119,7 +119,7 @@ test('offsets: commit is durable and survives a coordinator restart; delete writ
 test('offsets of an empty group expire after offsets.retention', async () => {
   const r = rig({ offsetsRetentionMs: 60_000, offsetsRetentionCheckIntervalMs: 10_000 });
   r.store.createTopic('t', 1);
-  await r.coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }] });
+  await r.coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 1n, leaderEpoch: -1, metadata: null }] }] });
   r.clock.advance(30_000);
   await settle();
   assert.equal(r.coordinator.fetchOffsets('g', null).topics.length, 1);

@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
-import { lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
+import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
 import { StorageError } from '../../storage/errors.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
@@ -40,6 +40,11 @@ export const produceHandler: ApiHandler = {
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   const { broker } = ctx;
+  const refusal = internalTopicWriteRefusal(topicName);
+  if (refusal !== null) {
+    ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');
+    return failed(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, refusal);
+  }
   const topic = lookupOrCreateTopic(broker, topicName, true);
   if (typeof topic === 'number') return failed(partition, topic, null);
   if (partition < 0 || partition >= topic.partitions) return failed(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);

@@ -22,7 +22,7 @@ export const offsetFetchHandler: ApiHandler = {
         errorCode: code(r.error),
         topics: r.topics.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: BigInt(p.offset), committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
         })),
       };
     }
@@ -35,7 +35,7 @@ export const offsetFetchHandler: ApiHandler = {
           errorCode: code(r.error),
           topics: r.topics.map((t) => ({
             name: t.name,
-            partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: BigInt(p.offset), committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+            partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
           })),
         };
       }),

@@ -1,8 +1,8 @@
-/** CreatePartitions (key 37), v0-3: grows a topic; manual assignments must name this broker only. */
+/** CreatePartitions (key 37), v0-3: grows a topic; manual assignments must name this broker only; internal topics are refused. */
 import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-import { partitionsOverLimit, storageErrorCode } from '../topic-access.js';
+import { internalTopicWriteRefusal, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 
 type Result = NonNullable<CreatePartitionsResponseInput['results']>[number];
 type Wanted = CreatePartitionsRequest['topics'][number];
@@ -28,6 +28,8 @@ function growOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result 
   const { broker } = ctx;
   const topic = broker.store.topic(t.name);
   if (topic === undefined) return { name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${t.name}' does not exist.` };
+  // More partitions would move groups to other partitions than their earlier records (see offsets-topic.ts).
+  if (internalTopicWriteRefusal(t.name) !== null) return { name: t.name, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `Topic '${t.name}' is internal: its partition count is the broker's.` };
   if (t.count <= topic.partitions) {
     return {
       name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS,

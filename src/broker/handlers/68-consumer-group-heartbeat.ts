@@ -1,7 +1,9 @@
 /**
  * ConsumerGroupHeartbeat (key 68), v0-1 (KIP-848): join (epoch 0), heartbeat, leave (-1; -2 for a static
  * member's temporary leave); server-side assignors 'uniform' (default) and 'range'; topic-name and regex
- * (v1) subscriptions. v0 members get a broker-generated id; v1 members bring their own (KIP-1082).
+ * (v1) subscriptions (RE2 syntax and a full match of the name as in Kafka, at most 1000 chars, else
+ * INVALID_REGULAR_EXPRESSION: see group/topic-regex.ts). v0 members get a broker-generated id; v1
+ * members bring their own (KIP-1082).
  * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
  */
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';

@@ -12,9 +12,3 @@ export function clientHost(ctx: RequestContext): string {
   const i = ctx.remote.lastIndexOf(':');
   return `/${i > 0 ? ctx.remote.slice(0, i) : ctx.remote}`;
 }
-
-/** Offsets are int64 on the wire and safe integers inside (asserted). */
-export function offsetNumber(v: bigint): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`offset ${v} beyond 2^53`);
-  return Number(v);
-}
