@@ -40,7 +40,7 @@ export const produceHandler: ApiHandler = {
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   const { broker } = ctx;
-  const topic = lookupOrCreateTopic(broker, topicName, true);
+  const topic = lookupOrCreateTopic(broker, topicName, true, ctx);
   if (typeof topic === 'number') return failed(partition, topic, null);
   if (partition < 0 || partition >= topic.partitions) return failed(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (records === null || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD, 'Produce request has no records');

@@ -1,6 +1,12 @@
 /**
  * Metadata (key 3), v0-12 (v13's layout, KIP-1102, is in our schema but unconfirmed and used by no client we test, so not advertised). One broker leads every partition (leader epoch 0, one replica).
  * Topics are auto-created when `auto.create.topics.enable` and the request allows it (v4+ flag; always for v0-3).
+ * The requested topics are a set, as in Kafka (KafkaApis takes `topics.toSet`): a topic named twice,
+ * by name or by id, is answered once, so the answer is bounded by the partitions that exist, never by
+ * repetition. One request auto-creates at most `minikafka.auto.create.topics.per.request.max` topics
+ * (default 100): the rest answer UNKNOWN_TOPIC_OR_PARTITION without being created, which clients retry,
+ * and each retry creates the next ones. Kafka has no such count; its controller mutation quota
+ * (KIP-599) is what keeps a flood of creations from stalling it.
  * Not implemented: authorized operations (no ACLs; reported as "unknown", INT32_MIN).
  */
 import type { MetadataRequest, MetadataResponseInput } from '../../protocol/generated/index.js';
@@ -24,15 +30,22 @@ export const metadataHandler: ApiHandler = {
     if (allTopics) {
       for (const t of broker.store.topics()) topics.push(describe(t, broker.nodeId));
     } else {
+      const seenNames = new Set<string>();
+      const seenIds = new Set<string>();
       for (const wanted of req.topics!) {
         if (wanted.name === null || wanted.name === '') {
+          const id = wanted.topicId.toLowerCase();
+          if (seenIds.has(id)) continue;
+          seenIds.add(id);
           const t = broker.store.topicById(wanted.topicId);
           topics.push(t !== undefined ? describe(t, broker.nodeId) : {
             errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [],
           });
           continue;
         }
-        const found = lookupOrCreateTopic(broker, wanted.name, version < 4 || req.allowAutoTopicCreation);
+        if (seenNames.has(wanted.name)) continue;
+        seenNames.add(wanted.name);
+        const found = lookupOrCreateTopic(broker, wanted.name, version < 4 || req.allowAutoTopicCreation, ctx);
         topics.push(typeof found === 'number'
           ? { errorCode: found, name: wanted.name, topicId: ZERO_UUID, partitions: [] }
           : describe(found, broker.nodeId));
