@@ -4,7 +4,7 @@
  * The requested topics are a set, as in Kafka (KafkaApis takes `topics.toSet`): a topic named twice,
  * by name or by id, is answered once, so the answer is bounded by the partitions that exist, never by
  * repetition. One request auto-creates at most `minikafka.auto.create.topics.per.request.max` topics
- * (default 100): the rest answer UNKNOWN_TOPIC_OR_PARTITION without being created, which clients retry,
+ * (default 32, ~2 ms of event loop each): the rest answer UNKNOWN_TOPIC_OR_PARTITION without being created, which clients retry,
  * and each retry creates the next ones. Kafka has no such count; its controller mutation quota
  * (KIP-599) is what keeps a flood of creations from stalling it.
  * Not implemented: authorized operations (no ACLs; reported as "unknown", INT32_MIN).
@@ -62,12 +62,16 @@ export const metadataHandler: ApiHandler = {
 };
 
 function describe(topic: Topic, nodeId: number): TopicOut {
-  const partitions = [];
+  // The replica lists are the same for every partition and only read by the encoder: shared, so a
+  // 100,000-partition answer allocates one object per partition, not four.
+  const replicas = [nodeId];
+  const none: number[] = [];
+  const partitions = new Array(topic.partitions);
   for (let i = 0; i < topic.partitions; i++) {
-    partitions.push({
+    partitions[i] = {
       errorCode: ErrorCode.NONE, partitionIndex: i, leaderId: nodeId, leaderEpoch: 0,
-      replicaNodes: [nodeId], isrNodes: [nodeId], offlineReplicas: [],
-    });
+      replicaNodes: replicas, isrNodes: replicas, offlineReplicas: none,
+    };
   }
   return {
     errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.id,

@@ -3,6 +3,7 @@
  * Topic values are the topic's override or the broker default; broker values are ours, from config.ts.
  * A resource named more than once answers INVALID_REQUEST with no configs at each mention (as AlterConfigs
  * does; Kafka answers each copy in full): 2,000 copies of the broker resource with documentation were ~30 MB.
+ * No message either, so a duplicate's answer is about the size of its mention in the request.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
 import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
@@ -33,7 +34,7 @@ export const describeConfigsHandler: ApiHandler = {
     return {
       throttleTimeMs: 0,
       results: req.resources.map((r) => duplicates.has(`${r.resourceType}:${r.resourceName}`)
-        ? { resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate resource in request.', configs: [] }
+        ? { resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: null, configs: [] }
         : describe(r, req, ctx)),
     };
   },
