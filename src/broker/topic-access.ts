@@ -38,6 +38,23 @@ export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAuto
   }
 }
 
+/**
+ * Auto-creates the topics among `names` that do not exist (within the request's bound), one per
+ * macrotask: a creation costs milliseconds (files, fsync), and other connections are served between
+ * two (invariant 8). Only for requests whose effects do not depend on order (Metadata); a Produce must
+ * append at dispatch, so it creates synchronously.
+ */
+export async function autoCreateTopicsYielding(broker: BrokerState, names: readonly string[], request: RequestContext): Promise<void> {
+  let left = broker.limits.autoCreatedTopicsPerRequestMax - (autoCreatedByRequest.get(request) ?? 0);
+  for (const name of names) {
+    if (left <= 0 || broker.stopping) return;
+    if (broker.store.topic(name) !== undefined) continue;
+    left--; // a failed creation (a bad name) counts too: this loop must stay bounded by the limit
+    lookupOrCreateTopic(broker, name, true, request);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Why `added` more partitions would pass max.partitions, or null if they fit. */
 export function partitionsOverLimit(broker: BrokerState, added: number): string | null {
   let total = 0;

@@ -9,6 +9,8 @@ import { startTestBroker, type TestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { startBroker } from '../../src/broker/broker.js';
+import { createLogger } from '../../src/broker/logger.js';
 
 async function withBroker(config: Record<string, string | number | boolean>, fn: (broker: TestBroker, client: WireClient) => Promise<void>): Promise<void> {
   const broker = await startTestBroker(config);
@@ -62,6 +64,36 @@ test('one request auto-creates a bounded number of topics; the rest are UNKNOWN_
     assert.equal(codes.filter((c: number) => c === ErrorCode.NONE).length, max);
     assert.equal(codes.filter((c: number) => c === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).length, 300 - max);
   });
+});
+
+// A Metadata naming 10,000 unknown topics created them all in one go on the event loop: nothing else was served for 35 s.
+test('Metadata auto-creation yields between topics: another connection is served meanwhile', async () => {
+  let probe: WireClient | undefined;
+  let asked = false;
+  let signal!: (answered: Promise<string>) => void;
+  const apiVersions = new Promise<string>((resolve) => { signal = (answered) => void answered.then(resolve); });
+  const logger = createLogger('info', (line) => {
+    // The first creation is under way: ask for ApiVersions on another connection now.
+    if (!asked && probe !== undefined && line.includes('"auto-created topic"')) {
+      asked = true;
+      signal(probe.request(18, 3, { clientSoftwareName: 'p', clientSoftwareVersion: '1' }).then(() => 'api-versions', () => 'probe closed'));
+    }
+  });
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, config: { 'minikafka.auto.create.topics.per.request.max': 200 }, logger });
+  const client = await WireClient.connect(broker.bootstrap);
+  probe = await WireClient.connect(broker.bootstrap);
+  try {
+    const metadata = client.request(3, 12, { topics: Array.from({ length: 200 }, (_, i) => ({ name: `y-${i}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const first = await Promise.race([metadata.then(() => 'metadata'), apiVersions]);
+    assert.equal(first, 'api-versions', 'ApiVersions is answered while the topics are being created');
+    const res = await metadata;
+    assert.ok(res.topics.every((t: { errorCode: number }) => t.errorCode === ErrorCode.NONE));
+    assert.equal(res.topics.length, 200);
+  } finally {
+    client.close();
+    probe.close();
+    await broker.close();
+  }
 });
 
 // ListOffsets looked up a partition named 10,000 times 10,000 times (a max-timestamp lookup reads a whole batch each time).
