@@ -96,6 +96,29 @@ test('Metadata auto-creation yields between topics: another connection is served
   }
 });
 
+// A Fetch naming one partition 1,000 times returned the same stored batches 1,000 times (up to fetch.max.bytes).
+test('Fetch reads a partition named many times once, as Kafka does', async () => {
+  await withBroker({}, async (_broker, client) => {
+    await createTopic(client, 'fd', 1);
+    const records = buildRecordBatch({ baseTimestamp: Date.now(), records: [{ key: null, value: Buffer.alloc(10_000, 1) }] });
+    const produced = await client.request(0, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'fd', partitionData: [{ index: 0, records }] }] });
+    assert.equal(produced.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
+    const partition = (fetchOffset: bigint) => ({ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 });
+    const res = await client.request(1, 12, {
+      maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 26, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [
+        { topic: 'fd', partitions: Array.from({ length: 500 }, () => partition(0n)) },
+        { topic: 'fd', partitions: Array.from({ length: 500 }, () => partition(0n)) },
+      ],
+      forgottenTopicsData: [], rackId: '',
+    });
+    assert.equal(res.responses.length, 1);
+    assert.equal(res.responses[0].partitions.length, 1);
+    assert.equal(res.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+    assert.ok(res.responses[0].partitions[0].records.length >= 10_000);
+  });
+});
+
 // ListOffsets looked up a partition named 10,000 times 10,000 times (a max-timestamp lookup reads a whole batch each time).
 test('ListOffsets answers a duplicated partition with INVALID_REQUEST, as Kafka does', async () => {
   await withBroker({}, async (_broker, client) => {

@@ -42,7 +42,8 @@ export const describeConfigsHandler: ApiHandler = {
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-  const keep = (name: string): boolean => r.configurationKeys === null || r.configurationKeys.includes(name);
+  const wanted = r.configurationKeys === null ? null : new Set(r.configurationKeys); // not includes(): keys × configs
+  const keep = (name: string): boolean => wanted === null || wanted.has(name);
   if (r.resourceType === RESOURCE_TOPIC) {
     const topic = ctx.broker.store.topic(r.resourceName);
     if (topic === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist`, configs: [] };
