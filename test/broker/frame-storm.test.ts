@@ -4,8 +4,9 @@
  * message checked. Frames: garbage behind a valid size, truncated requests, sizes above
  * socket.request.max.bytes or negative, captured client requests with bytes mutated, unknown keys and
  * versions, and pipelined valid requests cut at random points with a bad frame behind them (their
- * responses must come back in request order before the close). No handler may fail unexpectedly
- * (no error log line), and the broker answers normally afterwards.
+ * responses must come back in request order before the close), and valid requests crafted to amplify
+ * (answered with a response about their own size). No handler may fail unexpectedly (no error log line),
+ * a probe's ApiVersions round trips stay under a bound throughout, and the broker answers normally afterwards.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
