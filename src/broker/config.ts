@@ -29,6 +29,7 @@ export const configDefs = {
   'num.partitions': { kind: 'int', default: '1', doc: 'Partitions of an auto-created topic or one created with -1' },
   'default.replication.factor': { kind: 'int', default: '1', doc: 'Only 1 is possible on one node' },
   'auto.create.topics.enable': { kind: 'bool', default: 'true', doc: 'Create unknown topics on Metadata/Produce' },
+  'minikafka.auto.create.topics.per.request.max': { kind: 'int', default: '16', doc: 'Topics one Metadata or Produce request may auto-create (a creation costs a few ms; Produce creates synchronously); the rest answer UNKNOWN_TOPIC_OR_PARTITION, which clients retry (Kafka bounds this with its controller mutation quota, KIP-599)' },
   'delete.topic.enable': { kind: 'bool', default: 'true', doc: 'Allow DeleteTopics' },
   'log.segment.bytes': { kind: 'int', default: '1073741824', doc: 'Roll a segment at this size' },
   'log.roll.ms': { kind: 'long', default: '604800000', doc: 'Roll a segment at this age' },

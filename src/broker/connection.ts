@@ -13,7 +13,7 @@ import { apiMessages } from '../protocol/generated/index.js';
 import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
 import type { RequestContext } from './handler.js';
-import type { Logger } from './logger.js';
+import { requestLogger, type Logger, type RequestLogger } from './logger.js';
 
 const API_VERSIONS_KEY = 18;
 const FETCH_KEY = 1;
@@ -25,6 +25,8 @@ interface Slot {
   /** Encoded response frame (one buffer, or the pieces of a gathered Fetch response), or null when the request gets none (acks=0). */
   frame: Buffer | Buffer[] | null;
   fetch: boolean;
+  /** The request's logger, finished (its folded warnings summarized) when the request completes. */
+  log: RequestLogger | null;
 }
 
 export interface ConnectionStats {
@@ -233,10 +235,12 @@ export class Connection {
       this.refuse('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
       return;
     }
+    // Per request, so a request's repeated warnings fold into one summary line (see requestLogger).
+    const log = requestLogger(this.log, { apiKey, correlationId, clientId });
     const ctx: RequestContext = {
-      apiKey, version: apiVersion, correlationId, clientId, remote: this.remote, broker: this.broker, log: this.log,
+      apiKey, version: apiVersion, correlationId, clientId, remote: this.remote, broker: this.broker, log,
     };
-    const slot: Slot = { done: false, frame: null, fetch: apiKey === FETCH_KEY };
+    const slot: Slot = { done: false, frame: null, fetch: apiKey === FETCH_KEY, log };
     this.slots.push(slot);
     this.inFlight++;
     if (slot.fetch) this.fetchesOutstanding++;
@@ -258,6 +262,7 @@ export class Connection {
   }
 
   private complete(slot: Slot, ctx: RequestContext, response: unknown): void {
+    slot.log?.finish();
     if (this.closed) return;
     try {
       slot.frame = response === null ? null : this.encodeResponse(ctx.apiKey, ctx.version, ctx.correlationId, response);
@@ -270,7 +275,8 @@ export class Connection {
   }
 
   /** An unexpected exception answers nothing we could trust: log it with the request's identity and close. */
-  private failRequest(_slot: Slot, ctx: RequestContext, err: unknown): void {
+  private failRequest(slot: Slot, ctx: RequestContext, err: unknown): void {
+    slot.log?.finish();
     this.log.error(
       { apiKey: ctx.apiKey, apiVersion: ctx.version, correlationId: ctx.correlationId, clientId: ctx.clientId, err },
       'request failed',
@@ -279,7 +285,7 @@ export class Connection {
   }
 
   private enqueueResolved(frame: Buffer | Buffer[]): void {
-    this.slots.push({ done: true, frame, fetch: false });
+    this.slots.push({ done: true, frame, fetch: false, log: null });
     this.inFlight++;
     this.flush();
   }

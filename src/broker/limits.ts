@@ -11,6 +11,8 @@ export interface Limits {
   /** Partitions on the broker, all topics together: a hostile CreateTopics cannot make Metadata answers unbounded. */
   partitionsMax: number;
   fetchBytesMax: number;
+  /** Topics one Metadata or Produce request may auto-create: a request naming 10,000 unknown topics froze the broker. */
+  autoCreatedTopicsPerRequestMax: number;
   /** A Fetch never parks longer than this, whatever MaxWaitMs says. */
   fetchWaitMsMax: number;
 }
@@ -25,6 +27,7 @@ export function limitsFrom(config: BrokerConfig): Limits {
     batchBytesMax: config.int('message.max.bytes'),
     partitionsMax: config.int('max.partitions'),
     fetchBytesMax: config.int('fetch.max.bytes'),
+    autoCreatedTopicsPerRequestMax: config.int('minikafka.auto.create.topics.per.request.max'),
     fetchWaitMsMax: 30_000,
   };
 }

@@ -4,8 +4,9 @@
  * message checked. Frames: garbage behind a valid size, truncated requests, sizes above
  * socket.request.max.bytes or negative, captured client requests with bytes mutated, unknown keys and
  * versions, and pipelined valid requests cut at random points with a bad frame behind them (their
- * responses must come back in request order before the close). No handler may fail unexpectedly
- * (no error log line), and the broker answers normally afterwards.
+ * responses must come back in request order before the close), and valid requests crafted to amplify
+ * (answered with a response about their own size). No handler may fail unexpectedly (no error log line),
+ * a probe's ApiVersions round trips stay under a bound throughout, and the broker answers normally afterwards.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +30,12 @@ const framesWanted = envNumber('MINIKAFKA_STORM_FRAMES', 5000);
 const seed = envNumber('MINIKAFKA_STORM_SEED', Math.floor(Math.random() * 2 ** 31));
 const parallel = 24;
 const stormMsMax = envNumber('MINIKAFKA_STORM_MS', 30_000);
+/**
+ * The issue's goal is 100 ms for a well-behaved ApiVersions while any one crafted request is handled.
+ * The test's own storm clients share the broker's event loop here, and CI is a loaded 2-core machine,
+ * so the assertion is a looser safety bound; the figure is printed on every run.
+ */
+const stallMsMax = envNumber('MINIKAFKA_STORM_STALL_MS', 500);
 
 const captured = readdirSync(join(fixturesDir, 'requests')).filter((f) => f.endsWith('.bin')).sort()
   .map((f) => readFileSync(join(fixturesDir, 'requests', f)));
@@ -40,12 +47,12 @@ function frame(body: Buffer, size = body.length): Buffer {
   return out;
 }
 
-function request(apiKey: number, version: number, correlationId: number, body: object): Buffer {
+function request(apiKey: number, version: number, correlationId: number, body: object, clientId = 'storm'): Buffer {
   const w = new Writer();
   w.int16(apiKey);
   w.int16(version);
   w.int32(correlationId);
-  w.nullableString('storm');
+  w.nullableString(clientId);
   if (requestHeaderVersion(apiKey, version) >= 2) w.uvarint(0);
   apiMessages[apiKey]!.encodeRequest(w, version, body);
   return Buffer.from(w.toBuffer());
@@ -156,6 +163,54 @@ const scenarios: Scenario[] = [
     if (bad) assert.ok(r.closedByBroker, 'the bad frame behind them closes the connection');
     return n + (bad ? 1 : 0);
   },
+  async (rng, b) => { // a crafted amplifier: answered, with a response bounded by the request's size
+    const bytes = frame(rng.pick(crafted)(rng));
+    const r = await exchange(b, rng, bytes, { waitMs: 10_000, until: (got) => correlationIds(got).length >= 1 });
+    assert.deepEqual(correlationIds(r.received), [1], 'a crafted request is answered');
+    assert.ok(r.received.length <= 2 * bytes.length + 1024, `response of ${r.received.length} bytes to a request of ${bytes.length}`);
+    return 1;
+  },
+];
+
+/** Sends ApiVersions on its own connection, one at a time, until `stop` resolves; the worst round trip is the stall. */
+async function probeApiVersions(broker: TestBroker, stop: Promise<void>): Promise<{ count: number; worstMs: number; p99Ms: number }> {
+  const client = await WireClient.connect(broker.bootstrap);
+  let stopped = false;
+  void stop.then(() => { stopped = true; });
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < 100_000 && !stopped; i++) {
+      const started = performance.now();
+      const res = await client.request(18, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
+      latencies.push(performance.now() - started);
+      assert.equal(res.errorCode, ErrorCode.NONE);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  } finally {
+    client.close();
+  }
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, worstMs: latencies.at(-1) ?? 0, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
+}
+
+/** A bad batch for the crafted Produce: a record byte flipped, so its CRC no longer matches. */
+const corruptBatch = (() => {
+  const b = buildRecordBatch({ baseTimestamp: 0, records: [{ key: null, value: Buffer.from('x'.repeat(16)) }] });
+  b[b.length - 1]! ^= 0xff;
+  return b;
+})();
+
+/**
+ * Valid requests crafted to amplify (hostile-input finding 8 and 10): a topic or partition named
+ * thousands of times, hundreds of unknown topics to auto-create, a Produce of hundreds of bad batches
+ * under a huge client id. Each must be answered with a response about the size of the request.
+ */
+const crafted: Array<(rng: Rng) => Buffer> = [
+  () => request(3, 12, 1, { topics: Array.from({ length: 2000 }, () => ({ name: 'storm' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+  (rng) => request(3, 12, 1, { topics: Array.from({ length: 300 }, () => ({ name: `storm-auto-${rng.below(200)}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }),
+  () => request(2, 7, 1, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'storm', partitions: Array.from({ length: 2000 }, (_, i) => ({ partitionIndex: i % 2, currentLeaderEpoch: -1, timestamp: -3n })) }] }),
+  () => request(32, 4, 1, { resources: Array.from({ length: 2000 }, () => ({ resourceType: 4, resourceName: '', configurationKeys: null })), includeSynonyms: true, includeDocumentation: true }),
+  (rng) => request(0, 9, 1, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'storm', partitionData: Array.from({ length: 500 }, () => ({ index: rng.below(2), records: corruptBatch })) }] }, 'c'.repeat(8192)),
 ];
 
 /** Produces numbered messages and fetches them back, checking every value, until `stop` resolves. */
@@ -240,6 +295,8 @@ test('thousands of hostile frames over many connections; a good client keeps pro
     const stormOver = new Promise<void>((resolve) => { stormDone = resolve; });
     const good = wellBehaved(broker, stormOver);
     good.catch(() => {}); // awaited below; a storm failure must not leave it unhandled
+    const probe = probeApiVersions(broker, stormOver);
+    probe.catch(() => {});
     const rng = new Rng(seed);
     const deadline = Date.now() + stormMsMax;
     let sent = 0;
@@ -256,10 +313,14 @@ test('thousands of hostile frames over many connections; a good client keeps pro
     await Promise.all(Array.from({ length: parallel }, (_, i) => worker(i))).finally(() => stormDone());
     const stormMs = Date.now() - started;
     const { produced, consumed } = await good;
+    const stall = await probe;
     console.log(`frame storm: ${sent} frames over ${connections} connections in ${stormMs} ms; good client produced and consumed ${consumed} messages`);
+    console.log(`frame storm: ApiVersions probe ${stall.count} round trips, worst ${stall.worstMs.toFixed(1)} ms, p99 ${stall.p99Ms.toFixed(1)} ms (goal 100 ms; asserted ${stallMsMax} ms)`);
     assert.ok(sent >= Math.min(framesWanted, 1000), 'the storm sent thousands of frames');
     assert.equal(consumed, produced);
     assert.ok(produced > 0);
+    assert.ok(stall.count > 0);
+    assert.ok(stall.worstMs < stallMsMax, `a well-behaved ApiVersions waited ${stall.worstMs.toFixed(1)} ms during the storm`);
 
     const errors = broker.logs.filter((l) => l.level === 'error');
     assert.deepEqual(errors, [], 'no request failed unexpectedly');

@@ -12,7 +12,7 @@ export class WireClient {
   private readonly decoder = new FrameDecoder({ frameBytesMax: 1 << 30 });
   readonly closed: Promise<void>;
 
-  private constructor(readonly socket: Socket) {
+  private constructor(readonly socket: Socket, private readonly clientId: string | null) {
     socket.on('data', (chunk) => {
       for (const frame of this.decoder.push(chunk)) this.onFrame(frame);
     });
@@ -24,10 +24,11 @@ export class WireClient {
     socket.on('error', () => {});
   }
 
-  static connect(bootstrap: string): Promise<WireClient> {
+  /** `clientId` goes in every request header (hostile-input tests send huge ones). */
+  static connect(bootstrap: string, opts: { clientId?: string | null } = {}): Promise<WireClient> {
     const [host, port] = bootstrap.split(':');
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: host!, port: Number(port) }, () => resolve(new WireClient(socket)));
+      const socket = connect({ host: host!, port: Number(port) }, () => resolve(new WireClient(socket, opts.clientId === undefined ? 'wire-client' : opts.clientId)));
       socket.once('error', reject);
     });
   }
@@ -40,7 +41,7 @@ export class WireClient {
     w.int16(apiKey);
     w.int16(version);
     w.int32(correlationId);
-    w.nullableString('wire-client');
+    w.nullableString(this.clientId);
     if (requestHeaderVersion(apiKey, version) >= 2) w.uvarint(0);
     apiMessages[apiKey]!.encodeRequest(w, version, body);
     w.fillSizePrefix(sizeAt);

@@ -45,7 +45,7 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');
     return failed(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, refusal);
   }
-  const topic = lookupOrCreateTopic(broker, topicName, true);
+  const topic = lookupOrCreateTopic(broker, topicName, true, ctx);
   if (typeof topic === 'number') return failed(partition, topic, null);
   if (partition < 0 || partition >= topic.partitions) return failed(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (records === null || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD, 'Produce request has no records');

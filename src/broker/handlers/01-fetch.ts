@@ -5,6 +5,9 @@
  * whole batch even past MaxBytes/PartitionMaxBytes.
  * Fetch sessions (KIP-227) are declined: we always answer session id 0, so clients send full fetches;
  * an incremental fetch against an id we never gave out gets FETCH_SESSION_ID_NOT_FOUND.
+ * Each partition is read once: a partition named again (in the same or another entry of its topic)
+ * replaces the earlier mention in its place, as Kafka's fetch map does, so repetition cannot multiply
+ * the answer (1,000 mentions of one partition returned its batches 1,000 times).
  * Not implemented: transactions (READ_COMMITTED reads up to the high watermark; no aborted transactions),
  * follower fetching (no replicas).
  */
@@ -30,6 +33,7 @@ export const fetchHandler: ApiHandler = {
     if (req.sessionId !== 0 || req.sessionEpoch > 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
+    req = { ...req, topics: distinctPartitions(req.topics, ctx.version) };
     const first = readAll(req, ctx);
     const waitMs = Math.min(req.maxWaitMs, ctx.broker.limits.fetchWaitMsMax);
     if (first.bytes >= req.minBytes || waitMs <= 0 || first.hasError || first.keys.length === 0 || ctx.broker.stopping) {
@@ -47,6 +51,21 @@ export const fetchHandler: ApiHandler = {
     });
   },
 };
+
+function distinctPartitions(topics: FetchRequest['topics'], version: number): FetchRequest['topics'] {
+  type Wanted = FetchRequest['topics'][number];
+  const byTopic = new Map<string, { topic: Wanted; partitions: Map<number, Wanted['partitions'][number]> }>();
+  for (const t of topics) {
+    const key = version >= 13 ? t.topicId.toLowerCase() : t.topic;
+    let entry = byTopic.get(key);
+    if (entry === undefined) {
+      entry = { topic: t, partitions: new Map() };
+      byTopic.set(key, entry);
+    }
+    for (const p of t.partitions) entry.partitions.set(p.partition, p); // Map.set keeps the first position
+  }
+  return [...byTopic.values()].map((e) => ({ ...e.topic, partitions: [...e.partitions.values()] }));
+}
 
 function respond(responses: TopicOut[]): FetchResponseInput {
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };

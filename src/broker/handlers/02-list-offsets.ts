@@ -5,6 +5,8 @@
  * Timestamp lookups find the exact record inside uncompressed batches (storage walks that one batch's
  * record headers: this is not the produce/fetch path); for compressed batches they answer the batch's
  * first offset, which may be earlier than Kafka's answer, never later.
+ * A partition named more than once answers INVALID_REQUEST at each mention, as in Kafka: a lookup may
+ * read a whole batch, and a small request must not repeat it thousands of times.
  */
 import type { ListOffsetsRequest, ListOffsetsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -26,15 +28,35 @@ export const listOffsetsHandler: ApiHandler = {
   minVersion: 1,
   maxVersion: 10,
   handle(req: ListOffsetsRequest, ctx: RequestContext): ListOffsetsResponseInput {
+    const duplicates = duplicatePartitions(req);
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, ctx)),
+        partitions: t.partitions.map((p) => duplicates.has(partitionKey(t.name, p.partitionIndex))
+          ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
+          : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, ctx)),
       })),
     };
   },
 };
+
+function partitionKey(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
+}
+
+function duplicatePartitions(req: ListOffsetsRequest): Set<string> {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const t of req.topics) {
+    for (const p of t.partitions) {
+      const key = partitionKey(t.name, p.partitionIndex);
+      if (seen.has(key)) duplicates.add(key);
+      seen.add(key);
+    }
+  }
+  return duplicates;
+}
 
 function lookup(topicName: string, partition: number, timestamp: bigint, leaderEpoch: number, ctx: RequestContext): PartitionOut {
   const topic = ctx.broker.store.topic(topicName);

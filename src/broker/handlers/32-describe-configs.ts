@@ -1,6 +1,9 @@
 /**
  * DescribeConfigs (key 32), v1-4, for TOPIC (2) and BROKER (4) resources.
  * Topic values are the topic's override or the broker default; broker values are ours, from config.ts.
+ * A resource named more than once answers INVALID_REQUEST with no configs at each mention (as AlterConfigs
+ * does; Kafka answers each copy in full): 2,000 copies of the broker resource with documentation were ~30 MB.
+ * No message either, so a duplicate's answer is about the size of its mention in the request.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
 import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
@@ -8,6 +11,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { configDefs, type ConfigName } from '../config.js';
 import { effectiveTopicConfigs } from '../topic-configs.js';
+import { duplicateResources } from '../config-alteration.js';
 
 type Result = NonNullable<DescribeConfigsResponseInput['results']>[number];
 type ConfigOut = NonNullable<Result['configs']>[number];
@@ -26,13 +30,20 @@ export const describeConfigsHandler: ApiHandler = {
   minVersion: 1,
   maxVersion: 4,
   handle(req: DescribeConfigsRequest, ctx: RequestContext): DescribeConfigsResponseInput {
-    return { throttleTimeMs: 0, results: req.resources.map((r) => describe(r, req, ctx)) };
+    const duplicates = duplicateResources(req.resources);
+    return {
+      throttleTimeMs: 0,
+      results: req.resources.map((r) => duplicates.has(`${r.resourceType}:${r.resourceName}`)
+        ? { resourceType: r.resourceType, resourceName: r.resourceName, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: null, configs: [] }
+        : describe(r, req, ctx)),
+    };
   },
 };
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-  const keep = (name: string): boolean => r.configurationKeys === null || r.configurationKeys.includes(name);
+  const wanted = r.configurationKeys === null ? null : new Set(r.configurationKeys); // not includes(): keys × configs
+  const keep = (name: string): boolean => wanted === null || wanted.has(name);
   if (r.resourceType === RESOURCE_TOPIC) {
     const topic = ctx.broker.store.topic(r.resourceName);
     if (topic === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist`, configs: [] };
