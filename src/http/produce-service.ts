@@ -39,7 +39,8 @@ export class ProduceService {
   /** The topic for a produce, created if the broker auto-creates; an HttpError otherwise. */
   topic(name: string): Topic {
     if (INTERNAL_TOPICS.has(name)) throw new HttpError(403, `Topic ${name} is internal: only the broker writes to it.`, 40301);
-    const t = lookupOrCreateTopic(this.broker, name, true);
+    // One HTTP request is one scope of the per-request auto-create bound.
+    const t = lookupOrCreateTopic(this.broker, name, true, { log: this.broker.log });
     if (typeof t !== 'number') return t;
     if (t === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw topicNotFound(name);
     throw new HttpError(400, `Topic ${clip(name)}: ${errorName(t)}.`, 400);
