@@ -235,6 +235,11 @@ export class Faults {
     ];
   }
 
+  /** Starts a rebalance of a group now (classic: members rejoin at their next heartbeat; KIP-848: a new epoch). */
+  forceRebalance(groupId: string): boolean {
+    return this.broker.state.groups.forceRebalance(groupId);
+  }
+
   /** Holds every request (but ApiVersions) unanswered until `resume()`. */
   pause(): void {
     for (const key of Object.keys(apiMessages).map(Number)) {

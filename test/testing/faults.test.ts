@@ -143,3 +143,26 @@ test('pause holds every request but ApiVersions until resume; maxVersions preten
     assert.deepEqual(await ends(admin, 'paused'), [1n]);
   });
 });
+
+test('forceRebalance: a KafkaJS group rejoins (a new generation) and keeps consuming', { timeout: 60_000 }, async () => {
+  await withBroker(async (broker, faults, admin) => {
+    await admin.createTopics([{ topic: 'rebal', partitions: 2 }]);
+    const kafka = kafkaJs(broker.bootstrap);
+    const consumer = kafka.consumer({ groupId: 'rebal-group', heartbeatInterval: 200, maxWaitTimeInMs: 200 });
+    const generations: number[] = [];
+    consumer.on(consumer.events.GROUP_JOIN, (e) => void generations.push(e.payload.groupId === 'rebal-group' ? generations.length + 1 : -1));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'rebal', fromBeginning: true });
+      await consumer.run({ eachMessage: async () => undefined });
+      for (let i = 0; i < 100 && generations.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(generations.length, 1);
+      assert.equal(faults.forceRebalance('rebal-group'), true);
+      for (let i = 0; i < 300 && generations.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(generations.length, 2, 'the member rejoined');
+      assert.equal(faults.forceRebalance('no-such-group'), false);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+});
