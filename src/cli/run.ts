@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { UsageError } from './args.js';
 import { startBroker } from '../broker/broker.js';
 import { createLogger } from '../broker/logger.js';
+import { TEST_BROKER_CONFIG } from '../testing/test-config.js';
 
 const help = `minikafka run: run a command beside a temporary broker
 
@@ -33,7 +34,7 @@ export async function runCommandWithBroker(argv: string[]): Promise<number> {
     config[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
   }
   // No dataDir: a temporary directory, removed when the broker closes.
-  const broker = await startBroker({ host: '127.0.0.1', port: 0, config, logger: createLogger('warn', (line) => process.stderr.write(line)) });
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, config: { ...TEST_BROKER_CONFIG, ...config }, logger: createLogger('warn', (line) => process.stderr.write(line)) });
   try {
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(command[0]!, command.slice(1), {

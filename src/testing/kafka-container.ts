@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { startBroker, type RunningBroker } from '../broker/broker.js';
 import { configDefs } from '../broker/config.js';
 import { createLogger, type Logger } from '../broker/logger.js';
+import { TEST_BROKER_CONFIG } from './test-config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,7 +170,7 @@ export class KafkaContainer {
     const temporary = this.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'minikafka-container-')) : undefined;
     const dataDir = this.dataDir ?? temporary!;
     const logger = this.logger ?? createLogger('warn', (line) => process.stderr.write(line));
-    const open = (port: number): Promise<RunningBroker> => startBroker({ host: '127.0.0.1', port, dataDir, config: this.brokerConfig(), logger });
+    const open = (port: number): Promise<RunningBroker> => startBroker({ host: '127.0.0.1', port, dataDir, config: { ...TEST_BROKER_CONFIG, ...this.brokerConfig() }, logger });
     try {
       return new StartedKafkaContainer(await open(this.hostPort), {
         name: this.name ?? `/minikafka-${randomUUID().slice(0, 8)}`,

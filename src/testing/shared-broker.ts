@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '../broker/broker.js';
 import { createLogger } from '../broker/logger.js';
+import { TEST_BROKER_CONFIG } from './test-config.js';
 
 /** The environment variable that carries the shared broker's "host:port" to test workers. */
 export const BOOTSTRAP_ENV = 'MINIKAFKA_BOOTSTRAP';
@@ -35,7 +36,7 @@ export async function startSharedBroker(options: SharedBrokerOptions = {}): Prom
   const temporary = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'minikafka-tests-')) : undefined;
   const broker = await startBroker({
     host: '127.0.0.1', port: 0, dataDir: options.dataDir ?? temporary!,
-    config: { 'group.min.session.timeout.ms': 1000, ...options.config },
+    config: { ...TEST_BROKER_CONFIG, ...options.config },
     logger: createLogger('warn', (line) => process.stderr.write(line)),
   });
   process.env[BOOTSTRAP_ENV] = broker.bootstrap;
