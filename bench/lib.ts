@@ -185,7 +185,7 @@ export function apiVersionsOnce(port: number, keepOpen = false): Promise<Socket>
 /** Milliseconds from exec of `minikafka start` to its first ApiVersions answer. */
 export async function measureStartup(dataDir: string, port: number, timeoutMs = 30_000): Promise<{ ms: number; pid: number }> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--http-port', '0', '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   track(child);

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { BrokerConfig, parseListener } from './config.js';
+import { BrokerConfig, ConfigError, parseListener } from './config.js';
 import { limitsFrom } from './limits.js';
 import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
@@ -12,8 +12,9 @@ import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
-import type { StorageFs } from '../storage/fs.js';
+import { MemoryFs, type StorageFs } from '../storage/fs.js';
 import { GroupCoordinator } from '../group/coordinator.js';
+import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
@@ -22,7 +23,10 @@ export interface StartBrokerOptions {
   host?: string;
   /** Port to bind, 0 for a free one; default from `listeners` (9092). */
   port?: number;
-  /** Data directory. Omitted: a temporary directory, removed on close. */
+  /**
+   * Data directory. Omitted: a temporary directory, removed on close. ':memory:': nothing on disk (the
+   * storage layer's in-memory file system; fsync is free, data ends with the broker): for tests.
+   */
   dataDir?: string;
   /** Kafka-named config overrides, e.g. `{ 'num.partitions': 4 }`. */
   config?: Record<string, string | number | boolean>;
@@ -30,6 +34,16 @@ export interface StartBrokerOptions {
   logger?: Logger;
   /** Test hook: the file system storage goes through (e.g. a MemoryFs with injected faults). */
   fs?: StorageFs;
+  /**
+   * The broker's time (group session and rebalance timers, offsets expiry, retention, compaction, segment
+   * age): tests pass a ManualScheduler and move it with `advance(ms)`. Default: real time.
+   */
+  clock?: Scheduler;
+  /**
+   * Serve HTTP (REST proxy, /metrics, health) on this port of the Kafka listener's host, 0 for a free
+   * one; default: as `minikafka.http.listeners` says (none unless set).
+   */
+  httpPort?: number;
 }
 
 export interface RunningBroker {
@@ -42,6 +56,10 @@ export interface RunningBroker {
   state: BrokerState;
   /** Figures of every open connection (in flight, bytes read, buffered responses). */
   connectionStats(): ConnectionStats[];
+  /** The HTTP listener, when one runs: its "http://host:port". */
+  httpUrl: string | undefined;
+  /** The broker's time (see StartBrokerOptions.clock). */
+  clock: Scheduler;
   close(): Promise<void>;
 }
 
@@ -50,18 +68,21 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const level = config.string('minikafka.log.level');
   if (!isLogLevel(level)) throw new Error(`minikafka.log.level: unknown level '${level}'`);
   const log = options.logger ?? createLogger(level);
+  const memory = options.dataDir === ':memory:';
   const temporary = options.dataDir === undefined;
-  const dataDir = temporary ? mkdtempSync(join(tmpdir(), 'minikafka-')) : resolve(options.dataDir!);
-  mkdirSync(dataDir, { recursive: true });
+  const dataDir = memory ? MEMORY_DATA_DIR : temporary ? mkdtempSync(join(tmpdir(), 'minikafka-')) : resolve(options.dataDir!);
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const fs = memory ? (options.fs ?? new MemoryFs()) : options.fs;
   const listener = config.listener();
   const requestedHost = options.host ?? listener.host;
   // 'localhost' binds IPv4 loopback: every client tries 127.0.0.1 for it, not all try ::1.
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
   const port = options.port ?? listener.port;
   const nodeId = config.int('node.id');
-  const lock = lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
+  // An in-memory broker shares no directory with anyone: nothing to lock.
+  const lock: DataDirLock = memory ? { kind: 'none', release: () => undefined } : lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs: options.fs });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort) });
   } catch (err) {
     lock.release();
     throw err;
@@ -80,16 +101,34 @@ interface Setup {
   nodeId: number;
   lock: DataDirLock;
   fs: StorageFs | undefined;
+  /** Storage is a MemoryFs: no cluster id file on disk either. */
+  memory: boolean;
+  clock: Scheduler;
+  http: { host: string; port: number } | undefined;
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs }: Setup): Promise<RunningBroker> {
-  const clusterId = readOrCreateClusterId(dataDir, nodeId);
+/** Where an in-memory broker's storage lives inside its MemoryFs. */
+const MEMORY_DATA_DIR = '/minikafka-memory';
+
+/** Where HTTP listens: the explicit port on the Kafka host, else `minikafka.http.listeners`, else nowhere. */
+function httpListener(config: BrokerConfig, kafkaHost: string, port: number | undefined): { host: string; port: number } | undefined {
+  if (port !== undefined) return { host: kafkaHost, port };
+  const listener = config.string('minikafka.http.listeners');
+  if (listener === '') return undefined;
+  const m = /^http:\/\/([^:/]*):(\d+)\/?$/.exec(listener);
+  if (m === null) throw new ConfigError(`minikafka.http.listeners: expected http://host:port, got '${listener}'`);
+  const host = m[1] === '' || m[1] === 'localhost' ? '127.0.0.1' : m[1]!;
+  return { host, port: Number(m[2]) };
+}
+
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http }: Setup): Promise<RunningBroker> {
+  const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
-  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), ...(fs ? { fs } : {}) });
+  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
-  const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config) });
+  const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
   const state: BrokerState = {
     config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
     advertised: { host, port }, stopping: false,
@@ -106,22 +145,36 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   }
   const adv = config.string('advertised.listeners');
   state.advertised = adv === '' ? { host: advertisedHost(requestedHost, bound.host), port: bound.port } : parseListener(adv);
-  const retentionTimer = setInterval(() => {
+  const retentionTimer = every(clock, config.int('log.retention.check.interval.ms'), () => {
     try {
-      store.runRetention(Date.now());
+      store.runRetention(clock.now());
     } catch (err) {
       log.error({ err }, 'retention failed');
     }
-  }, config.int('log.retention.check.interval.ms'));
-  retentionTimer.unref();
-  const cleanerTimer = setInterval(() => {
+  });
+  const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
     try {
-      store.runCompaction(Date.now());
+      store.runCompaction(clock.now());
     } catch (err) {
       log.error({ err }, 'compaction failed');
     }
-  }, config.int('log.cleaner.backoff.ms'));
-  cleanerTimer.unref();
+  });
+
+  // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
+  let httpServer: Awaited<ReturnType<typeof import('../http/server.js').startHttp>> | undefined;
+  if (http !== undefined) {
+    try {
+      const { startHttp } = await import('../http/server.js');
+      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: `${bound.host}:${bound.port}` });
+    } catch (err) {
+      retentionTimer.cancel();
+      cleanerTimer.cancel();
+      await server.close();
+      groups.close();
+      await store.close();
+      throw err;
+    }
+  }
 
   const bootstrap = `${state.advertised.host}:${state.advertised.port}`;
   log.info({ host: bound.host, port: bound.port, bootstrap, dataDir, nodeId, clusterId }, 'listening');
@@ -129,9 +182,11 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // HTTP first: its REST consumer instances commit and leave their groups over the Kafka listener.
+      await httpServer?.close();
       state.stopping = true;
-      clearInterval(retentionTimer);
-      clearInterval(cleanerTimer);
+      retentionTimer.cancel();
+      cleanerTimer.cancel();
       purgatory.wakeAll();
       await server.close();
       groups.close();
@@ -142,7 +197,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), close };
+  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
 }
 
 /** Clients must be told a connectable name: binding to 0.0.0.0 or :: advertises localhost. */
@@ -184,13 +239,33 @@ function groupConfig(config: BrokerConfig) {
 }
 
 /** Kafka keeps the cluster id in meta.properties at the root of each log dir; so do we. */
+/** Runs fn every intervalMs of the scheduler's time until cancelled. */
+function every(clock: Scheduler, intervalMs: number, fn: () => void): TimerHandle {
+  let current: TimerHandle | undefined;
+  let cancelled = false;
+  const arm = (): void => {
+    current = clock.schedule(intervalMs, () => {
+      if (cancelled) return;
+      fn();
+      arm();
+    });
+  };
+  arm();
+  return { cancel: () => { cancelled = true; current?.cancel(); } };
+}
+
+/** A cluster id as Kafka makes them: a random uuid, base64url without padding (22 chars). */
+function newClusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
 function readOrCreateClusterId(dataDir: string, nodeId: number): string {
   const path = join(dataDir, 'meta.properties');
   if (existsSync(path)) {
     const m = /^cluster\.id=(.+)$/m.exec(readFileSync(path, 'utf8'));
     if (m) return m[1]!.trim();
   }
-  const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  const id = newClusterId();
   writeFileSync(path, `version=1\ncluster.id=${id}\nnode.id=${nodeId}\n`);
   return id;
 }

@@ -63,6 +63,9 @@ export const configDefs = {
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
   'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
+  'minikafka.http.listeners': { kind: 'string', default: '', doc: 'HTTP listener (REST proxy, /metrics, health) as http://host:port; empty: none. `minikafka start` defaults to http://localhost:8082' },
+  'minikafka.http.consumer.instance.timeout.ms': { kind: 'int', default: '300000', doc: 'REST consumer instances idle this long are closed (Confluent REST Proxy: consumer.instance.timeout.ms)' },
+  'minikafka.http.max.body.bytes': { kind: 'int', default: '8388608', doc: 'Largest HTTP request body (for a streamed produce: largest record)' },
   'minikafka.log.open.segment.files.max': { kind: 'int', default: '1000', doc: 'Segment files (.log, .index, .timeindex) kept open at most; idle ones close and reopen on use' },
   'minikafka.internal.segment.bytes': { kind: 'int', default: '0', doc: 'Tests only: every topic\'s segment size, below the 1 MiB minimum of segment.bytes (0: unset; Kafka\'s internal.segment.bytes)' },
 } as const satisfies Record<string, Def>;

@@ -30,8 +30,8 @@ export class DataDirLockedError extends MinikafkaError {
 }
 
 export interface DataDirLock {
-  /** 'flock' (kernel-released) or 'pid' (fallback where flock(1) is missing). */
-  readonly kind: 'flock' | 'pid';
+  /** 'flock' (kernel-released), 'pid' (fallback where flock(1) is missing), 'none' (in-memory storage). */
+  readonly kind: 'flock' | 'pid' | 'none';
   release(): void;
 }
 

@@ -16,14 +16,17 @@ export function internalTopicWriteRefusal(name: string): string | null {
 }
 
 /** Topics auto-created so far by each request in flight (keyed by its context). */
-const autoCreatedByRequest = new WeakMap<RequestContext, number>();
+const autoCreatedByRequest = new WeakMap<RequestScope, number>();
+
+/** What identifies one request for the auto-create bound: its context (Kafka) or any object per call (HTTP). */
+export type RequestScope = Pick<RequestContext, 'log'>;
 
 /**
  * The topic, auto-created when the broker and the request allow it; else the Kafka error code to answer.
  * One request creates at most autoCreatedTopicsPerRequestMax topics: past that, unknown topics answer
  * UNKNOWN_TOPIC_OR_PARTITION (retriable: the client's next Metadata creates the next ones).
  */
-export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAutoCreate: boolean, request: RequestContext): Topic | number {
+export function lookupOrCreateTopic(broker: BrokerState, name: string, allowAutoCreate: boolean, request: RequestScope): Topic | number {
   const topic = broker.store.topic(name);
   if (topic !== undefined) return topic;
   if (!allowAutoCreate || !broker.config.bool('auto.create.topics.enable') || INTERNAL_TOPICS.has(name)) {

@@ -20,6 +20,7 @@ Usage:
   minikafka consume TOPIC             print messages (--group, --from-beginning, --format)
   minikafka groups list|describe|delete
   minikafka offsets reset --group G --topic T (--to-earliest|--to-latest|--to-offset N)
+  minikafka run [--set name=value ...] -- COMMAND   run COMMAND beside a temporary broker (tests)
 
 Every command but 'start' takes --bootstrap HOST:PORT (default localhost:9092) and --json.
 Exit codes: 0 ok, 1 run-time or Kafka error (its name on stderr), 2 usage error.
@@ -29,6 +30,7 @@ Run 'minikafka <command> --help' for a command's options.
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'start') return (await import('./start.js')).startCommand(rest);
+  if (command === 'run') return (await import('./run.js')).runCommandWithBroker(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? process.stderr : process.stdout).write(usage);
     return command === undefined ? 2 : 0;

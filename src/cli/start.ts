@@ -12,10 +12,13 @@ Options:
   --config FILE      a Kafka-style .properties file
   --set name=value   set one config, repeatable (e.g. --set num.partitions=4)
   --log-level L      debug, info, warn, error or silent (default info)
+  --http-port P      HTTP port (REST proxy, /metrics, health; default 8082, or any free port with --port 0)
+  --no-http          no HTTP listener
+  --trace FILE       append every request and response, decoded, to FILE (JSON lines)
 `;
 
 export async function startCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['help']);
+  const args = parseArgs(argv, ['help', 'no-http']);
   if (args.flags.has('help')) {
     process.stdout.write(help);
     return 0;
@@ -34,12 +37,20 @@ export async function startCommand(argv: string[]): Promise<number> {
   const host = option(args, 'host');
   const port = option(args, 'port');
   const dataDir = option(args, 'data-dir');
+  const httpPort = option(args, 'http-port');
+  // The command serves HTTP unless told not to (embedded brokers only when configured).
+  if (args.flags.has('no-http')) config['minikafka.http.listeners'] = '';
+  else if (httpPort !== undefined) config['minikafka.http.listeners'] = `http://${host ?? 'localhost'}:${Number(httpPort)}`;
+  // With --port 0 (any free port) HTTP takes any free port too, so brokers started that way never clash.
+  else config['minikafka.http.listeners'] ??= `http://${host ?? 'localhost'}:${port === '0' ? 0 : 8082}`;
   const broker = await startBroker({
     host,
     port: port === undefined ? undefined : Number(port),
     dataDir: dataDir ?? config['log.dirs'] ?? './data',
     config,
   });
+  const traceFile = option(args, 'trace');
+  const tracing = traceFile === undefined ? undefined : (await import('../broker/protocol-trace.js')).traceToFile(broker, traceFile);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -48,7 +59,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     }
     stopping = true;
     broker.log.info({ signal }, 'shutting down');
-    broker.close().then(
+    broker.close().then(() => tracing?.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         broker.log.error({ err }, 'shutdown failed');

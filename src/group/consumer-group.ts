@@ -346,6 +346,13 @@ export class ConsumerGroup {
     return out;
   }
 
+  /** A new group epoch with the same target (a forced rebalance): members reconcile to it. */
+  forceNewEpoch(reason: string): void {
+    this.bumpGroupEpoch(reason);
+    this.refreshTarget();
+    this.env.persist(this);
+  }
+
   private bumpGroupEpoch(reason: string): void {
     this.groupEpoch++;
     this.env.log.debug({ groupId: this.groupId, groupEpoch: this.groupEpoch, reason }, 'group epoch bumped');

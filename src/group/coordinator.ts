@@ -376,6 +376,23 @@ export class GroupCoordinator {
 
   // ------------------------------------------------------------------ admin
 
+  /**
+   * Starts a rebalance of a group now (tests: minikafka/testing's Faults.forceRebalance). A classic group
+   * with members prepares a rebalance, so members learn it at their next heartbeat and rejoin; a KIP-848
+   * group gets a new group epoch, which members reconcile to. False when the group has no members.
+   */
+  forceRebalance(groupId: string): boolean {
+    const g = this.groups.get(groupId);
+    if (g === undefined || g.members.size === 0) return false;
+    if (g.kind === 'classic') {
+      if (g.state === 'PreparingRebalance') return true;
+      g.prepareRebalance('forced');
+      return true;
+    }
+    g.forceNewEpoch('forced');
+    return true;
+  }
+
   describeGroups(ids: string[]): DescribedClassicGroup[] {
     return ids.map((groupId) => {
       const g = this.groups.get(groupId);

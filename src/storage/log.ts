@@ -69,7 +69,7 @@ export class PartitionLog {
   private readonly ctx: object;
   config: LogConfig;
   /** Called after every successful append (the broker wakes parked fetches from here). */
-  onAppend: ((log: PartitionLog, appendedBytes: number) => void) | undefined;
+  onAppend: ((log: PartitionLog, appendedBytes: number, appendedRecords: number) => void) | undefined;
 
   private constructor(readonly dir: string, options: PartitionLogOptions) {
     this.fs = options.fs ?? realFs;
@@ -286,7 +286,7 @@ export class PartitionLog {
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
-    this.onAppend?.(this, batches.length);
+    this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }
 

@@ -80,7 +80,7 @@ export interface TopicStoreOptions {
   clock?: () => number;
 }
 
-export type AppendListener = (topic: string, partition: number, appendedBytes: number) => void;
+export type AppendListener = (topic: string, partition: number, appendedBytes: number, appendedRecords: number) => void;
 
 interface TopicState {
   topic: Topic;
@@ -391,7 +391,7 @@ export class TopicStore {
         // A flush is durable only if the topic is: wait for topic.json's background fsync.
         beforeFlush: () => state.durable,
       });
-      log.onAppend = (_log, bytes) => this.emitAppend(topic, index, bytes);
+      log.onAppend = (_log, bytes, records) => this.emitAppend(topic, index, bytes, records);
       state.logs.set(index, log);
     }
     return log;
@@ -414,10 +414,10 @@ export class TopicStore {
     };
   }
 
-  private emitAppend(topic: string, partition: number, bytes: number): void {
+  private emitAppend(topic: string, partition: number, bytes: number, records: number): void {
     for (const listener of this.listeners) {
       try {
-        listener(topic, partition, bytes);
+        listener(topic, partition, bytes, records);
       } catch (err) {
         this.logger.error({ topic, partition, err }, 'append listener failed');
       }

@@ -208,3 +208,19 @@ test('a huge client id is answered normally and logged truncated', async () => {
     after.close();
   });
 });
+
+// DescribeGroups, ConsumerGroupDescribe and OffsetFetch v8+ answered a group named N times N times, in full.
+test('group APIs answer a group named many times once', async () => {
+  await withBroker({}, async (_broker, client) => {
+    await client.request(8, 9, {
+      groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: 'gt', partitions: [{ partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    const described = await client.request(15, 5, { groups: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
+    assert.equal(described.groups.length, 1);
+    const kip848 = await client.request(69, 0, { groupIds: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
+    assert.equal(kip848.groups.length, 1);
+    const fetched = await client.request(9, 9, { groups: Array.from({ length: 500 }, () => ({ groupId: 'g', memberId: null, memberEpoch: -1, topics: null })), requireStable: false });
+    assert.equal(fetched.groups.length, 1);
+  });
+});

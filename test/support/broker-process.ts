@@ -26,15 +26,17 @@ export interface SpawnBrokerOptions {
   config?: Record<string, string | number | boolean>;
   port?: number;
   startTimeoutMs?: number;
+  /** More `minikafka start` arguments; with any, the default `--no-http` is left out. */
+  args?: string[];
 }
 
 /**
  * Runs `minikafka start` as a child process (for restart and crash tests) and waits for its
  * `"msg":"listening"` log line. Rejects, with the broker's output, if it exits or is slow.
  */
-export async function spawnBroker({ dataDir, config = {}, port = 0, startTimeoutMs = 15_000 }: SpawnBrokerOptions): Promise<BrokerProcess> {
+export async function spawnBroker({ dataDir, config = {}, port = 0, startTimeoutMs = 15_000, args: extra }: SpawnBrokerOptions): Promise<BrokerProcess> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} not built: run npm run build`);
-  const args = [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir];
+  const args = [cliPath, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, ...(extra ?? ['--no-http'])];
   for (const [name, value] of Object.entries(config)) args.push('--set', `${name}=${value}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);

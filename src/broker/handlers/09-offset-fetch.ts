@@ -28,7 +28,8 @@ export const offsetFetchHandler: ApiHandler = {
     }
     return {
       throttleTimeMs: 0,
-      groups: req.groups.map((g) => {
+      // A group named twice is answered once: its offsets are not repeated per mention.
+      groups: [...new Map(req.groups.map((g) => [g.groupId, g])).values()].map((g) => {
         const r = groups.fetchOffsets(g.groupId, toTopics(g.topics), ctx.version >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
         return {
           groupId: g.groupId,

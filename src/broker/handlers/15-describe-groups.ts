@@ -15,7 +15,8 @@ export const describeGroupsHandler: ApiHandler = {
   handle(req: DescribeGroupsRequest, ctx: RequestContext): DescribeGroupsResponseInput {
     return {
       throttleTimeMs: 0,
-      groups: ctx.broker.groups.describeGroups(req.groups).map((g) => ({
+      // A group named twice is described once: the answer grows with the groups, not with repetition.
+      groups: ctx.broker.groups.describeGroups([...new Set(req.groups)]).map((g) => ({
         errorCode: code(g.error),
         groupId: g.groupId,
         groupState: g.state,

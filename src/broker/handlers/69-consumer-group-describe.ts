@@ -22,7 +22,8 @@ export const consumerGroupDescribeHandler: ApiHandler = {
     });
     return {
       throttleTimeMs: 0,
-      groups: req.groupIds.map((groupId) => {
+      // A group named twice is described once (no amplification by repetition).
+      groups: [...new Set(req.groupIds)].map((groupId) => {
         const g = groups.groups.get(groupId);
         if (g === undefined || g.kind !== 'consumer') {
           return {

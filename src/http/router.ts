@@ -1,0 +1,51 @@
+/** A small path router: patterns like `/v3/clusters/:cluster/topics/:topic`, matched segment by segment. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: RouteHandler;
+}
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: RouteHandler): this {
+    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** The handler and path parameters for a request, `'method'` when the path exists for other methods only. */
+  match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } | 'method' | undefined {
+    const parts = path.split('/').filter(Boolean);
+    let pathMatched = false;
+    for (const r of this.routes) {
+      if (r.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (let i = 0; i < parts.length && ok; i++) {
+        const seg = r.segments[i]!;
+        if (seg.startsWith(':')) {
+          try {
+            params[seg.slice(1)] = decodeURIComponent(parts[i]!);
+          } catch {
+            ok = false;
+          }
+        } else ok = seg === parts[i];
+      }
+      if (!ok) continue;
+      if (r.method === method) return { handler: r.handler, params };
+      pathMatched = true;
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
