@@ -53,7 +53,7 @@ export function referenceCheck(buf: Buffer): BatchErrorCode | undefined {
     if ((crc32c(buf.subarray(pos + OFFSET_ATTRIBUTES, pos + size)) >>> 0) !== buf.readUInt32BE(pos + OFFSET_CRC)) return 'CORRUPT_MESSAGE';
     if ((buf.readInt16BE(pos + OFFSET_ATTRIBUTES) & 7) > 4) return 'UNSUPPORTED_COMPRESSION_TYPE';
     const count = buf.readInt32BE(pos + OFFSET_RECORD_COUNT);
-    if (count < 1 || buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) !== count - 1) return 'INVALID_RECORD';
+    if (count < 1 || buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) !== count - 1) return 'CORRUPT_MESSAGE';
     const unsafe = (at: number) => { const v = buf.readBigInt64BE(pos + at); return v > 2n ** 53n - 1n || v < -(2n ** 53n); };
     if (unsafe(OFFSET_BASE_TIMESTAMP) || unsafe(OFFSET_MAX_TIMESTAMP)) return 'INVALID_TIMESTAMP';
     if (unsafe(OFFSET_PRODUCER_ID)) return 'INVALID_RECORD';
@@ -232,7 +232,7 @@ export async function batchSeeds(): Promise<Buffer[]> {
 
 export const batchTarget: FuzzTarget = {
   name: 'record-batch',
-  includeScript: (url) => /\/dist\/src\/(protocol\/record-batch|storage\/(log|segment|record-codec))\.js$/.test(url),
+  includeScript: (url) => /\/dist\/src\/(protocol\/record-batch|protocol\/records(-check|-codecs)?|storage\/(log|segment))\.js$/.test(url),
   seeds: await batchSeeds(),
   maxInputBytes: 4096,
   mutators: [headerField, headerField, setMode],
