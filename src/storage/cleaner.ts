@@ -40,7 +40,7 @@ import {
   ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, readBatchHeader, rebuildBatch,
   type BatchHeader,
 } from '../protocol/record-batch.js';
-import { RECORDS_PER_SLICE, RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
+import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
 import { decompressBounded } from '../protocol/records-codecs.js';
 import { compress } from '../protocol/compression.js';
 
@@ -49,6 +49,8 @@ export const SWAP_SUFFIX = '.swap';
 const INT32_MAX = 0x7fffffff;
 /** Work between two yields to the event loop. */
 const SLICE_MS = 2;
+/** Records between two looks at the clock (a few hundred microseconds of work). */
+const RECORDS_PER_CHECK = 1024;
 
 /** What the cleaner needs from its PartitionLog. */
 export interface CleanerHost {
@@ -180,7 +182,7 @@ class BatchReader {
       const section = codec === 'none' ? body : await decompressBounded(codec, body, decompressedBytesLimit(header.recordCount, { requireKeys: false, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax }));
       // Walk it once to check it, in slices; users walk it again.
       this.walker.reset(section, header.recordCount, header.lastOffsetDelta);
-      for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_SLICE === 0) await this.slicer.maybeYield();
+      for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
       return { header, section };
     } catch (err) {
       if (!(err instanceof RecordsError)) throw err;
@@ -196,7 +198,7 @@ class BatchReader {
     const w = this.walker.reset(b.section, b.header.recordCount, b.header.lastOffsetDelta);
     for (let n = 1; w.next(); n++) {
       fn(w);
-      if (n % RECORDS_PER_SLICE === 0) await this.slicer.maybeYield();
+      if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
     }
   }
 }
@@ -281,7 +283,10 @@ class GroupCleaner {
           }
           if (writer === undefined) {
             writer = this.createCleaned(group[0]!.baseOffset);
-            for (const u of unchanged) write(u.seg.read(u.loc.position, u.loc.sizeBytes));
+            for (const u of unchanged) {
+              write(u.seg.read(u.loc.position, u.loc.sizeBytes));
+              await this.reader.slicer.maybeYield();
+            }
             unchanged = [];
           }
           if (kept !== undefined) write(kept);
