@@ -5,10 +5,12 @@
 //  gzip   - zlib with maxOutputLength: the inflater stops (and frees its chunks) at the limit.
 //  snappy - a raw block starts with its uncompressed length (a uvarint); xerial framing is a series
 //           of such blocks. The sum is checked before decompressing.
-//  lz4    - frames of blocks; a block yields at most the frame's block maximum (64 KiB..4 MiB), an
-//           uncompressed block exactly its size; an optional content size must fit too.
-//  zstd   - frames of blocks; a raw or RLE block yields exactly its declared size, a compressed one at
-//           most 128 KiB (the format's block maximum); an optional frame content size must fit too.
+//  lz4    - frames of blocks; a compressed block yields at most min(the frame's block maximum,
+//           255 x its size + 64), an uncompressed block exactly its size; an optional content size
+//           must fit too.
+//  zstd   - a frame's declared content size (zstd checks its output against it), or, without one,
+//           its blocks: a raw or RLE block yields exactly its size, a compressed one at most
+//           min(window, 128 KiB) (the format's block maximum).
 // A bound above the limit is RECORD_LIST_TOO_LARGE; a frame that does not parse, or a codec that
 // fails, is CORRUPT_MESSAGE. Output of the codec is checked against the limit again.
 import { gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
@@ -203,7 +205,8 @@ export function lz4OutputBound(data: Buffer): number {
       if (size > blockMax) throw corrupt('lz4', `block of ${size} bytes above the frame's maximum ${blockMax}`);
       need(size + (blockChecksum ? 4 : 0));
       pos += size + (blockChecksum ? 4 : 0);
-      frameBound += uncompressed ? size : blockMax;
+      // LZ4 makes at most 255 bytes of output per byte of input (match-length bytes), plus a little per sequence.
+      frameBound += uncompressed ? size : Math.min(blockMax, size * 255 + 64);
     }
     if (contentChecksum) {
       need(4);
@@ -242,7 +245,13 @@ export function zstdOutputBound(data: Buffer): number {
     const checksum = (fhd & 0x04) !== 0;
     const dictIdBytes = [0, 1, 2, 4][fhd & 0x03]!;
     const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag]!;
-    if (!singleSegment) pos += 1; // window descriptor
+    let windowBytes = Infinity;
+    if (!singleSegment) {
+      need(1);
+      const descriptor = data[pos++]!;
+      const base = 2 ** (10 + (descriptor >> 3));
+      windowBytes = base + (base / 8) * (descriptor & 7);
+    }
     pos += dictIdBytes;
     need(fcsBytes);
     let declared: number | undefined;
@@ -251,6 +260,9 @@ export function zstdOutputBound(data: Buffer): number {
     else if (fcsBytes === 4) declared = data.readUInt32LE(pos);
     else if (fcsBytes === 8) declared = data.readUInt32LE(pos) + data.readUInt32LE(pos + 4) * 0x1_0000_0000;
     pos += fcsBytes;
+    if (singleSegment) windowBytes = declared!;
+    // A compressed block makes at most Block_Maximum_Size = min(window, 128 KiB).
+    const blockMax = Math.min(windowBytes, ZSTD_BLOCK_BYTES_MAX);
     let frameBound = 0;
     for (let last = false; !last; ) {
       need(3);
@@ -264,14 +276,14 @@ export function zstdOutputBound(data: Buffer): number {
       const stored = type === 1 ? 1 : size; // RLE: one byte repeated `size` times
       need(stored);
       pos += stored;
-      frameBound += type === 2 ? ZSTD_BLOCK_BYTES_MAX : size;
+      frameBound += type === 2 ? blockMax : size;
     }
     if (checksum) {
       need(4);
       pos += 4;
     }
-    // The codec may size its output by the declared content size: that must fit as well.
-    bound += declared === undefined ? frameBound : Math.max(declared, frameBound);
+    // A declared content size is what the codec allocates, and zstd checks the output against it.
+    bound += declared ?? frameBound;
   }
   return bound;
 }

@@ -193,16 +193,20 @@ export interface RecordsPolicy {
 
 /**
  * Most bytes the records of a batch declaring `recordCount` records may decompress to: each record
- * is at most max.message.bytes (what producers enforce before compressing), and no batch passes the
- * broker-wide cap. Throws RECORD_LIST_TOO_LARGE when even the smallest records could not fit.
+ * is at most max.message.bytes (what producers enforce before compressing; 1 MiB at least for the
+ * whole batch), and no batch passes the broker-wide cap. Throws RECORD_LIST_TOO_LARGE when even the smallest records could not fit.
  */
 export function decompressedBytesLimit(recordCount: number, policy: RecordsPolicy): number {
-  const limit = Math.min(policy.decompressedBytesMax, recordCount * policy.recordBytesMax);
+  // The floor leaves codecs their framing slack (a zstd block header may claim 128 KiB) on topics with a small max.message.bytes.
+  const limit = Math.min(policy.decompressedBytesMax, Math.max(recordCount * policy.recordBytesMax, DECOMPRESSED_BYTES_FLOOR));
   if (recordCount * RECORD_BYTES_MIN > limit) {
     throw new RecordsError('RECORD_LIST_TOO_LARGE', `${recordCount} records cannot fit in ${limit} decompressed bytes (minikafka.decompressed.bytes.max ${policy.decompressedBytesMax})`);
   }
   return limit;
 }
+
+/** Every batch may decompress to this much, whatever its record count and max.message.bytes say (within decompressedBytesMax). */
+export const DECOMPRESSED_BYTES_FLOOR = 1024 * 1024;
 
 /** Records walked between yields to the event loop (~1 ms of work). */
 export const RECORDS_PER_SLICE = 16_384;
