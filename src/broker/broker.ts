@@ -153,11 +153,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     }
   });
   const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
-    try {
-      store.runCompaction(clock.now());
-    } catch (err) {
-      log.error({ err }, 'compaction failed');
-    }
+    store.runCompaction(clock.now()).catch((err: unknown) => log.error({ err }, 'compaction failed'));
   });
 
   // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
@@ -216,6 +212,7 @@ function storeDefaults(config: BrokerConfig) {
     deleteRetentionMs: config.int('log.cleaner.delete.retention.ms'),
     minCleanableDirtyRatio: Number(config.string('log.cleaner.min.cleanable.ratio')),
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
+    decompressedBytesMax: config.int('minikafka.decompressed.bytes.max'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
     openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),
