@@ -33,8 +33,8 @@ export function createTopicChecked(b: BrokerState, name: string, partitions: unk
 }
 
 export function deleteTopicChecked(b: BrokerState, name: string, via: string): void {
-  if (b.store.topic(name) === undefined) throw topicNotFound(name);
   if (INTERNAL_TOPICS.has(name)) throw new HttpError(403, `Topic ${name} is internal.`, 40301);
+  if (b.store.topic(name) === undefined) throw topicNotFound(name);
   if (!b.config.bool('delete.topic.enable')) throw new HttpError(403, 'Topic deletion is disabled (delete.topic.enable=false).', 40301);
   try {
     b.store.deleteTopic(name);
