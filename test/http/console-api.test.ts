@@ -151,7 +151,7 @@ test('keys, values and headers: UTF-8 as text cut on a character boundary, other
     const page = await call(`${api(url)}/topics/bytes/partitions/0/records?field_bytes=5`, 'GET');
     assert.equal(page.headers.get('content-type'), 'application/json');
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
-    const [bin, text] = page.json.records;
+    const [bin] = page.json.records;
     assert.deepEqual(bin.key, { encoding: 'base64', data: binary.toString('base64'), size: 4, truncated: false });
     // 'é' is two bytes: 5 bytes cut to 4, two whole characters.
     assert.deepEqual(bin.value, { encoding: 'utf8', data: 'éé', size: 20, truncated: true });
