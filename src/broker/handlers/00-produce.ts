@@ -2,7 +2,10 @@
  * Produce (key 0), v3-12. Batches are validated by header only (invariant 1), appended as they came
  * with dense offsets, and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
  * -1 = after fsync (group commit across partitions and requests), unless minikafka.flush.on.acks.all=false.
- * Not implemented: transactions; idempotent sequence checks (batches with a producer id are accepted as they come).
+ * Batches with a producer id go through the partition's producer state (src/storage/producer-state.ts):
+ * a retry of one of the producer's last 5 batches is answered with its first offsets and not stored
+ * again; a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
+ * Not implemented: transactions.
  */
 import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
