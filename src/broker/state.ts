@@ -7,6 +7,7 @@ import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ProducerIdManager } from '../txn/producer-ids.js';
+import type { TransactionCoordinator } from '../txn/coordinator.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -19,6 +20,8 @@ export interface BrokerState {
   groups: GroupCoordinator;
   /** Producer ids for idempotent and transactional producers, never repeated. */
   producerIds: ProducerIdManager;
+  /** The transaction coordinator (transactional ids, markers, timeouts). */
+  txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
   /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */

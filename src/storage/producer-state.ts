@@ -129,7 +129,7 @@ export class ProducerStateManager {
             : undefined;
           if (dup !== undefined) return { duplicate: true, firstOffset: dup.firstOffset, lastOffset: dup.lastOffset };
         }
-        checkBatch(plan, current);
+        checkBatch(plan, current, origin);
         staged.set(h.producerId, {
           epoch: plan.epoch,
           lastSeq: control ? (plan.epoch === current?.epoch ? current.lastSeq : undefined) : lastSeq,
@@ -167,8 +167,10 @@ export class ProducerStateManager {
       this.completeTxn(entry, plan.control === CONTROL_ABORT, first);
       return;
     }
-    entry.batches.push({ firstSeq: plan.firstSeq, lastSeq: plan.lastSeq, firstOffset: first, lastOffset: last, timestampMs: nowMs });
-    if (entry.batches.length > PRODUCER_BATCHES_KEPT) entry.batches.shift();
+    if (plan.firstSeq >= 0) {
+      entry.batches.push({ firstSeq: plan.firstSeq, lastSeq: plan.lastSeq, firstOffset: first, lastOffset: last, timestampMs: nowMs });
+      if (entry.batches.length > PRODUCER_BATCHES_KEPT) entry.batches.shift();
+    }
     if (plan.transactional && entry.currentTxnFirstOffset < 0) {
       entry.currentTxnFirstOffset = first;
       this.ongoing.set(plan.producerId, first);
@@ -261,11 +263,12 @@ export class ProducerStateManager {
 
 type Current = { epoch: number; lastSeq: number | undefined; inTxn: boolean } | undefined;
 
-function checkBatch(plan: BatchPlan, current: Current): void {
+function checkBatch(plan: BatchPlan, current: Current, origin: AppendOrigin): void {
   if (current !== undefined && plan.epoch < current.epoch) {
     throw new StorageError('INVALID_PRODUCER_EPOCH', `producer ${plan.producerId}: epoch ${plan.epoch} is older than the current ${current.epoch}`);
   }
-  if (plan.control !== undefined) return;
+  // Markers, and the coordinators' own transactional writes (TxnOffsetCommit), carry no sequence numbers.
+  if (plan.control !== undefined || origin === 'coordinator') return;
   if (current !== undefined && current.inTxn && !plan.transactional && plan.epoch === current.epoch) {
     throw new StorageError('INVALID_TXN_STATE', `producer ${plan.producerId}: a non-transactional batch inside an open transaction`);
   }

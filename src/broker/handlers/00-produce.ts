@@ -5,7 +5,7 @@
  * Batches with a producer id go through the partition's producer state (src/storage/producer-state.ts):
  * a retry of one of the producer's last 5 batches is answered with its first offsets and not stored
  * again; a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
- * Not implemented: transactions.
+ * Transactional batches must go to partitions of the producer's ongoing transaction (INVALID_TXN_STATE).
  */
 import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -14,6 +14,7 @@ import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
 import { StorageError } from '../../storage/errors.js';
+import { transactionalProduceProblem } from '../../txn/produce-check.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
@@ -63,6 +64,8 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
       return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
     }
   }
+  const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
+  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
   const log = broker.store.partition(topicName, partition);
   const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
   try {
