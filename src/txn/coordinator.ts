@@ -142,6 +142,8 @@ export class TransactionCoordinator {
       const current = reqProducerId === meta.producerId && reqEpoch === meta.producerEpoch;
       const previous = (reqProducerId === meta.producerId || reqProducerId === meta.lastProducerId) && reqEpoch === meta.lastProducerEpoch;
       if (!current && !previous) return fail('PRODUCER_FENCED');
+      // A retry of the bump that made the current epoch: answered again, not bumped twice.
+      if (previous && !current && meta.state !== TxnStatus.Ongoing) return { error: 'NONE' as const, producerId: meta.producerId, producerEpoch: meta.producerEpoch };
     }
     return this.exclusive(meta, fail, async () => {
       if (meta.state === TxnStatus.Ongoing) await this.abortFencing(meta);
