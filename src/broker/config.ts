@@ -63,7 +63,6 @@ export const configDefs = {
   'transaction.max.timeout.ms': { kind: 'int', default: '900000', doc: 'Largest transaction.timeout.ms a transactional producer may ask for' },
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': { kind: 'int', default: '10000', doc: 'How often transactions past their timeout are aborted' },
   'transaction.state.log.num.partitions': { kind: 'int', default: '4', doc: 'Partitions of __transaction_state when it is created (Kafka: 50)' },
-  'transactional.id.expiration.ms': { kind: 'int', default: '604800000', doc: 'A transactional id with no transaction this long is forgotten' },
   'group.max.size': { kind: 'int', default: '2147483647', doc: 'Members a group may have at most' },
   'group.consumer.session.timeout.ms': { kind: 'int', default: '45000', doc: 'KIP-848 groups: a member silent this long is removed' },
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
