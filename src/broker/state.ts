@@ -6,6 +6,7 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { Security } from '../security/security.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -18,8 +19,10 @@ export interface BrokerState {
   groups: GroupCoordinator;
   nodeId: number;
   clusterId: string;
-  /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */
+  /** Host and port of the first listener, given to clients that did not come through a listener (HTTP). */
   advertised: { host: string; port: number };
+  /** SASL mechanisms, SCRAM credentials, the authorizer (when ACLs are on). */
+  security: Security;
   /** Set once shutdown begins: connections finish what is in flight and accept nothing new. */
   stopping: boolean;
 }

@@ -73,7 +73,7 @@ function answer(req: MetadataRequest, ctx: RequestContext): MetadataResponseInpu
     }
   }
   return {
-    brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+    brokers: [{ nodeId: broker.nodeId, host: ctx.session.listener.advertised.host, port: ctx.session.listener.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     topics,

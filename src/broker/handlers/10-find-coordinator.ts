@@ -12,7 +12,8 @@ export const findCoordinatorHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 6,
   handle(req: FindCoordinatorRequest, ctx: RequestContext): FindCoordinatorResponseInput {
-    const { nodeId, advertised } = ctx.broker;
+    const { nodeId } = ctx.broker;
+    const { advertised } = ctx.session.listener;
     const answer = (key: string) => {
       if (req.keyType !== 0) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };

@@ -9,7 +9,8 @@ export const describeClusterHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 1,
   handle(req: DescribeClusterRequest, ctx: RequestContext): DescribeClusterResponseInput {
-    const { nodeId, clusterId, advertised } = ctx.broker;
+    const { nodeId, clusterId } = ctx.broker;
+    const { advertised } = ctx.session.listener;
     // endpointType 1 = brokers; 2 = controllers (KIP-919). We are both, so both see this node.
     return {
       errorCode: ErrorCode.NONE,
