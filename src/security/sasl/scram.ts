@@ -47,7 +47,8 @@ export class ScramServer implements SaslServer {
     this.user = name;
     const cred = this.credentials.get(name, this.mechanism);
     if (cred === undefined) return this.fail('unknown user');
-    this.nonce = cnonce + randomBytes(18).toString('base64');
+    // The server's part: 32 fresh random characters, alphanumeric as Kafka's.
+    this.nonce = cnonce + randomBytes(24).toString('base64url').replace(/[-_]/g, 'A');
     this.serverFirst = `r=${this.nonce},s=${cred.salt.toString('base64')},i=${cred.iterations}`;
     this.state = 'final';
     return { response: Buffer.from(this.serverFirst, 'utf8') };
@@ -60,7 +61,11 @@ export class ScramServer implements SaslServer {
     const withoutProof = msg.slice(0, proofAt);
     const attrs = parseAttributes(withoutProof);
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) return this.fail('channel binding attribute mismatch');
-    if (attrs.get('r') !== this.nonce) return this.fail('nonce mismatch');
+    // RFC 5802 wants the nonce equal. librdkafka before 2.6.1 (Debian's 2.0.2 among them) sends its own
+    // nonce once more in front (confluentinc/librdkafka#4895); Kafka 3.8.1-3.9 accepts a nonce that ends
+    // with the server's, and so do we, or those clients could not log in.
+    const nonce = attrs.get('r');
+    if (nonce === undefined || !nonce.endsWith(this.nonce)) return this.fail('nonce mismatch');
     const proof = Buffer.from(msg.slice(proofAt + 3), 'base64');
     const cred = this.credentials.get(this.user, this.mechanism);
     if (cred === undefined) return this.fail('user removed during authentication');
