@@ -112,7 +112,7 @@ function* batchesOf(seg: Segment): Generator<{ loc: BatchLocation; raw: Buffer }
 const keyOf = (key: Buffer): string => key.toString('latin1');
 
 /** Pass 1: key → offset of its latest record in the range. */
-function latestOffsets(host: CleanerHost, range: Segment[], result: CompactionResult): Map<string, number> {
+function latestOffsets(host: CleanerHost, range: Segment[], _result: CompactionResult): Map<string, number> {
   const latest = new Map<string, number>();
   for (const seg of range) {
     for (const { raw } of batchesOf(seg)) {
