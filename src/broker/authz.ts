@@ -3,6 +3,7 @@
  * authorizer configured everything is allowed and the check costs one comparison.
  */
 import type { RequestContext } from './handler.js';
+import { ErrorCode } from '../protocol/errors.js';
 import { AclOperation, ResourceType, SUPPORTED_OPERATIONS, CLUSTER_NAME, type OperationName, type ResourceTypeName } from '../security/acl.js';
 import { AUTHORIZED_OPERATIONS_OMITTED } from '../security/authorizer.js';
 
@@ -30,4 +31,13 @@ export function allowedIdempotentWrite(ctx: RequestContext): boolean {
   if (authorizer === undefined) return true;
   return allowed(ctx, 'IDEMPOTENT_WRITE', 'CLUSTER')
     || authorizer.authorizeAnyOfType(ctx.session.principal, ctx.session.clientHost, AclOperation.WRITE, ResourceType.TOPIC);
+}
+
+/**
+ * Config resources (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs): a topic (2) needs the
+ * operation on the topic, a broker (4) on the cluster. Returns the error code to answer, or 0.
+ */
+export function configResourceDenied(ctx: RequestContext, operation: 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS', resourceType: number, name: string): number {
+  if (resourceType === 2) return allowed(ctx, operation, 'TOPIC', name) ? 0 : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  return allowed(ctx, operation, 'CLUSTER') ? 0 : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
 }

@@ -7,6 +7,7 @@
 import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
@@ -40,6 +41,7 @@ export const produceHandler: ApiHandler = {
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   const { broker } = ctx;
+  if (!allowed(ctx, 'WRITE', 'TOPIC', topicName)) return failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
   const refusal = internalTopicWriteRefusal(topicName);
   if (refusal !== null) {
     ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');

@@ -6,6 +6,7 @@
  * No message either, so a duplicate's answer is about the size of its mention in the request.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
+import { configResourceDenied } from '../authz.js';
 import { isSensitiveConfig } from '../../security/config-defs.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -43,6 +44,8 @@ export const describeConfigsHandler: ApiHandler = {
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+  const denied = configResourceDenied(ctx, 'DESCRIBE_CONFIGS', r.resourceType, r.resourceName);
+  if (denied !== 0) return { ...base, errorCode: denied, errorMessage: 'Authorization failed.', configs: [] };
   const wanted = r.configurationKeys === null ? null : new Set(r.configurationKeys); // not includes(): keys × configs
   const keep = (name: string): boolean => wanted === null || wanted.has(name);
   if (r.resourceType === RESOURCE_TOPIC) {
