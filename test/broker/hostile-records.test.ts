@@ -157,3 +157,21 @@ test('a stored bomb in a topic switched to compact is left as it is by the clean
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Records of compressed batches are checked off the event loop: a later produce to the same partition must not overtake.
+test('a partition keeps the order of its produces while compressed batches are checked asynchronously', async () => {
+  await withBroker({}, async (broker, client) => {
+    await createTopic(client, 'ordered', { 'cleanup.policy': 'compact' });
+    const codecs: Compression[] = ['zstd', 'none', 'gzip', 'none', 'lz4', 'snappy', 'none'];
+    const batches = await Promise.all(codecs.map((codec, i) => batch(codec, [{ key: Buffer.from(`k${i}`), value: Buffer.alloc(64 * 1024, i) }])));
+    // All in flight at once on one connection; answers come back in request order.
+    const results = await Promise.all(batches.map((b) => produce(client, 'ordered', b)));
+    assert.deepEqual(results.map((r) => r.errorCode), codecs.map(() => ErrorCode.NONE));
+    assert.deepEqual(results.map((r) => r.baseOffset), codecs.map((_, i) => BigInt(i)), 'offsets in the order sent');
+    const log = broker.state.store.partition('ordered', 0);
+    for (let i = 0; i < codecs.length; i++) {
+      const read = log.read(i, 1, { minOneBatch: true });
+      assert.ok(read.ok && (read.records.readInt16BE(OFFSET_ATTRIBUTES) & 7) === ['none', 'gzip', 'snappy', 'lz4', 'zstd'].indexOf(codecs[i]!), `offset ${i} holds the ${codecs[i]} batch`);
+    }
+  });
+});
