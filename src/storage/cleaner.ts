@@ -42,7 +42,7 @@ import {
 } from '../protocol/record-batch.js';
 import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
 import { decompressBounded } from '../protocol/records-codecs.js';
-import { compress } from '../protocol/compression.js';
+import { compress, compressXerialSnappy, isXerialSnappy } from '../protocol/compression.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
@@ -151,6 +151,9 @@ function worthCleaning(host: CleanerHost, state: CleanerState, range: Segment[],
 /** A stored batch and its records, ready to walk (walker reset on the decompressed section). */
 interface OpenBatch {
   header: BatchHeader;
+  /** The whole batch as stored. */
+  raw: Buffer;
+  /** Its records, decompressed. */
   section: Buffer;
 }
 
@@ -183,7 +186,7 @@ class BatchReader {
       // Walk it once to check it, in slices; users walk it again.
       this.walker.reset(section, header.recordCount, header.lastOffsetDelta);
       for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
-      return { header, section };
+      return { header, raw, section };
     } catch (err) {
       if (!(err instanceof RecordsError)) throw err;
       if (countUnreadable) this.result.undecodableBatches += 1;
@@ -360,7 +363,9 @@ class GroupCleaner {
     });
     let section: Buffer = out.subarray(0, at);
     const codec = compression(h.attributes)!;
-    if (codec !== 'none') section = await compress(codec, section);
+    // Snappy keeps its framing: Java producers write xerial blocks, others raw snappy.
+    if (codec === 'snappy' && isXerialSnappy(b.raw.subarray(BATCH_HEADER_BYTES))) section = await compressXerialSnappy(section);
+    else if (codec !== 'none') section = await compress(codec, section);
     const attributes = horizonMs === undefined ? h.attributes : h.attributes | ATTR_DELETE_HORIZON;
     return rebuildBatch(h, { attributes, baseTimestamp, maxTimestamp: isLogAppendTime(h.attributes) ? h.maxTimestamp : maxTimestamp, recordCount: kept, section });
   }
