@@ -49,6 +49,8 @@ export const SWAP_SUFFIX = '.swap';
 const INT32_MAX = 0x7fffffff;
 /** Work between two yields to the event loop. */
 const SLICE_MS = 2;
+/** Segment bytes read at once. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 /** Records between two looks at the clock (a few hundred microseconds of work). */
 const RECORDS_PER_CHECK = 1024;
 
@@ -164,9 +166,16 @@ class BatchReader {
 
   constructor(private readonly host: CleanerHost, private readonly result: CompactionResult, readonly slicer: Slicer) {}
 
+  /** The batches of `seg`, read in chunks of up to READ_CHUNK_BYTES (few buffers for the GC to track); each `raw` is a view. */
   async *batches(seg: Segment): AsyncGenerator<{ loc: BatchLocation; raw: Buffer }> {
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = 0;
     for (let loc = seg.batchAt(0); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
-      yield { loc, raw: seg.read(loc.position, loc.sizeBytes) };
+      if (loc.position < chunkStart || loc.position + loc.sizeBytes > chunkStart + chunk.length) {
+        chunkStart = loc.position;
+        chunk = seg.read(loc.position, Math.max(loc.sizeBytes, Math.min(READ_CHUNK_BYTES, seg.sizeBytes() - loc.position)));
+      }
+      yield { loc, raw: chunk.subarray(loc.position - chunkStart, loc.position - chunkStart + loc.sizeBytes) };
       await this.slicer.maybeYield();
     }
   }
