@@ -125,7 +125,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
-  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
+  const store = TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });

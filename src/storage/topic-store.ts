@@ -282,7 +282,7 @@ export class TopicStore {
   /** Resolves once every topic created before the call is durable (CreateTopics answers after it). */
   async topicsDurable(names?: readonly string[]): Promise<void> {
     const states = names === undefined ? [...this.byName.values()] : names.map((n) => this.byName.get(n));
-    await Promise.all(states.map((st) => st?.durable));
+    await Promise.all(states.map((st) => st?.durable ?? Promise.resolve()));
   }
 
   private logConfig(configs: Readonly<Record<string, string>>): LogConfig {

@@ -91,8 +91,8 @@ function openLogs(): { plain: PartitionLog; compacted: PartitionLog } {
 /** A fresh pair of logs every few thousand appends keeps memory flat. */
 function nextLog(compacted: boolean): PartitionLog {
   if (++appends > 5000) {
-    logs.plain.close();
-    logs.compacted.close();
+    void logs.plain.close();
+    void logs.compacted.close();
     logs = openLogs();
     appends = 0;
   }
