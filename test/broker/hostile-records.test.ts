@@ -92,6 +92,9 @@ test('decompression bombs get RECORD_LIST_TOO_LARGE on compacted and other topic
     await createTopic(client, 'bombed-compacted', { 'cleanup.policy': 'compact' });
     const probe = await WireClient.connect(broker.bootstrap);
     let worstProbeMs = 0;
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 5);
     try {
       // A batch of one record whose value is 16 MiB of zeros: far above max.message.bytes once decompressed.
       const bombs = await Promise.all(CODECS.filter((c) => c !== 'none').map(async (codec) => [codec, await batch(codec, [{ key: Buffer.from('k'), value: Buffer.alloc(16 * 1024 * 1024) }])] as const));
@@ -109,12 +112,13 @@ test('decompression bombs get RECORD_LIST_TOO_LARGE on compacted and other topic
         }
         assert.equal(broker.state.store.partition(topic, 0).logEndOffset, 0);
       }
-      t.diagnostic(`worst ApiVersions latency on another connection while a bomb was handled: ${worstProbeMs.toFixed(1)} ms`);
+      t.diagnostic(`worst ApiVersions latency on another connection while a bomb was handled: ${worstProbeMs.toFixed(1)} ms; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB (bombs built in this process included)`);
       // A large honest compressed record still goes in.
       const big = await batch('zstd', [{ key: Buffer.from('k'), value: Buffer.alloc(512 * 1024, 1) }]);
       assert.equal((await produce(client, 'bombed-compacted', big)).errorCode, ErrorCode.NONE);
       assert.ok(broker.logs.some((l) => l.msg === 'rejected produce batch' && l.error === 'RECORD_LIST_TOO_LARGE'));
     } finally {
+      clearInterval(sampler);
       probe.close();
     }
   });
