@@ -311,7 +311,7 @@ class GroupCleaner {
       await writer.sync(true);
       if (!this.host.usable) throw new CleanerAbortedError();
     } catch (err) {
-      writer?.delete();
+      if (writer !== undefined) this.discard(writer);
       throw err;
     }
     this.swapIn(group, writer);
@@ -377,6 +377,15 @@ class GroupCleaner {
     else if (codec !== 'none') section = await compress(codec, section);
     const attributes = horizonMs === undefined ? h.attributes : h.attributes | ATTR_DELETE_HORIZON;
     return rebuildBatch(h, { attributes, baseTimestamp, maxTimestamp: isLogAppendTime(h.attributes) ? h.maxTimestamp : maxTimestamp, recordCount: kept, section });
+  }
+
+  /** Removes an unfinished '.cleaned' segment; if that fails (a deleted topic's dir was renamed), the next open removes it. */
+  private discard(writer: Segment): void {
+    try {
+      writer.delete();
+    } catch (err) {
+      this.host.logger.warn({ ...this.host.ctx, err }, 'could not remove an unfinished cleaned segment; it goes at the next open');
+    }
   }
 
   private createCleaned(base: number): Segment {
