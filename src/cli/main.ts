@@ -5,10 +5,10 @@ import type { CommandGroup, CommandSpec } from './command.js';
 
 // Commands load on demand: `start` (a long-running broker) never loads the client or its native codecs.
 async function toolCommands(): Promise<{ groups: CommandGroup[]; commands: CommandSpec[] }> {
-  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }] = await Promise.all([
-    import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'),
+  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }, { transactionsGroup }] = await Promise.all([
+    import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'), import('./transactions.js'),
   ]);
-  return { groups: [topicsGroup, groupsGroup, offsetsGroup], commands: [produceCommand, consumeCommand] };
+  return { groups: [topicsGroup, groupsGroup, offsetsGroup, transactionsGroup], commands: [produceCommand, consumeCommand] };
 }
 
 const usage = `minikafka: a single-node Kafka-compatible broker, and tools for any Kafka cluster
@@ -17,9 +17,10 @@ Usage:
   minikafka start [--host H] [--port P] [--data-dir DIR] [--config FILE] [--set name=value ...] [--log-level L]
   minikafka topics list|create|describe|delete
   minikafka produce TOPIC             values from stdin lines or --file
-  minikafka consume TOPIC             print messages (--group, --from-beginning, --format)
+  minikafka consume TOPIC             print messages (--group, --from-beginning, --format, --isolation-level)
   minikafka groups list|describe|delete
   minikafka offsets reset --group G --topic T (--to-earliest|--to-latest|--to-offset N)
+  minikafka transactions list|describe
   minikafka run [--set name=value ...] -- COMMAND   run COMMAND beside a temporary broker (tests)
 
 Every command but 'start' takes --bootstrap HOST:PORT (default localhost:9092) and --json.

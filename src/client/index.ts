@@ -20,5 +20,5 @@ export type {
   NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, ConfigChange,
   ConfigChanges, DeleteRecordsPartition, DeletedRecords, OffsetSpec,
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
-  GroupDescription, ClusterDescription,
+  GroupDescription, ClusterDescription, TransactionListing, TransactionDescription,
 } from './admin-types.js';

@@ -37,7 +37,7 @@ import type { StorageFs } from './fs.js';
 import type { CompactionResult, LogConfig, Logger } from './log-types.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, Segment, TIME_INDEX_SUFFIX, parseSegmentFileName, segmentFileName, type BatchLocation } from './segment.js';
 import {
-  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, readBatchHeader, rebuildBatch,
+  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, isTransactionalBatch, readBatchHeader, rebuildBatch,
   type BatchHeader,
 } from '../protocol/record-batch.js';
 import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
@@ -223,7 +223,8 @@ async function latestOffsets(range: Segment[], reader: BatchReader): Promise<Map
   for (const seg of range) {
     for await (const { raw } of reader.batches(seg)) {
       const b = await reader.open(raw, false);
-      if (b === undefined) continue;
+      // Transactional records never supersede others: an aborted one must not replace a committed value.
+      if (b === undefined || isTransactionalBatch(b.header.attributes)) continue;
       const base = b.header.baseOffset;
       await reader.forEachRecord(b, (w) => {
         if (w.keyLength >= 0) latest.set(keyOf(w), base + w.offsetDelta);
@@ -323,7 +324,8 @@ class GroupCleaner {
   /** The batch to keep: `raw` itself when unchanged, a rewrite, or undefined when nothing is left. */
   private async cleanBatch(raw: Buffer): Promise<Buffer | undefined> {
     const b = await this.reader.open(raw, true);
-    if (b === undefined) return raw;
+    // Transactional batches are kept whole (Kafka drops aborted ones; read_committed readers skip them here).
+    if (b === undefined || isTransactionalBatch(b.header.attributes)) return raw;
     const h = b.header;
     const horizon = deleteHorizonMs(h);
     const expired = horizon !== undefined && this.nowMs >= horizon;
