@@ -90,7 +90,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
     const timestamp = intParam(q, 'timestamp', 0, Number.MAX_SAFE_INTEGER);
     const position = q.get('position');
     if (position !== null && position !== 'earliest' && position !== 'latest') throw badRequest('position must be earliest or latest.');
-    if ([offset, timestamp, position ?? undefined].filter((v) => v !== undefined).length > 1) throw badRequest('Give one of offset, timestamp and position.');
+    // Where a page starts: offset, else timestamp, else position (several given: the first of these wins).
     const start: PageStart = offset !== undefined ? { offset } : timestamp !== undefined ? { timestampMs: timestamp } : (position as 'earliest' | 'latest' | null) ?? 'earliest';
     const limit = intParam(q, 'limit', 1, recordPageBounds.limitMax, recordPageBounds.limitDefault)!;
     const maxBytes = intParam(q, 'max_bytes', 1, recordPageBounds.maxBytesMax, recordPageBounds.maxBytesDefault)!;

@@ -53,7 +53,7 @@ export class ProduceService {
     const byPartition = new Map<number, number[]>();
     records.forEach((r, i) => {
       const p = r.partition ?? this.sticky.partition(topic.name, r.key, topic.partitions);
-      if (r.partition !== undefined && p >= topic.partitions) {
+      if (r.partition !== undefined && (!Number.isSafeInteger(p) || p < 0 || p >= topic.partitions)) {
         const e = partitionNotFound(topic.name, p);
         outcomes[i] = { ok: false, status: e.status, errorCode: e.errorCode, message: e.message };
         return;
