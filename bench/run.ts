@@ -6,7 +6,7 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing).
+ * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing, http).
  * BENCH_PROFILE=1: only the CPU-profile runs (bench/profile.ts), see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,7 @@ import { clientRun, type OwnClientFigures } from './client.js';
 import type { ClientFigures } from './tracker.js';
 import { failoverPhase } from './failover.js';
 import { testingPhase } from './testing.js';
+import { httpPhase } from './http.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 
@@ -414,6 +415,7 @@ async function main(): Promise<void> {
     await phase('startup', () => startupPhase(scratch, loadgenProblem === undefined));
     await phase('failover', () => failoverPhase(scratch, rows, extra));
     await phase('testing', () => testingPhase(rows));
+    await phase('http', () => httpPhase(scratch, rows, manyPartitions));
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });
     await new Promise((r) => setTimeout(r, 1000));

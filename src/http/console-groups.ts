@@ -1,6 +1,7 @@
 // The console's consumer groups: list, one group (members and their assignment, committed offsets and
 // lag per partition), and resetting a group's committed offsets, which only an empty group allows
-// (Kafka's kafka-consumer-groups --reset-offsets has the same rule): a group with members answers 409.
+// (Kafka's kafka-consumer-groups --reset-offsets has the same rule): a group with members answers 409; a
+// group that does not exist yet is created with the offsets.
 import { decodeConsumerAssignment } from '../group/consumer-protocol.js';
 import { HttpError, clip, notFound, topicNotFound, unprocessable } from './errors.js';
 import type { ConsoleDeps } from './console-api.js';
@@ -10,6 +11,7 @@ import { lags } from './v3.js';
 
 /** Groups listed per request (each computes its lag). */
 export const GROUPS_LISTED_MAX = 1000;
+const GROUP_ID_CHARS_MAX = 255;
 /** Partitions one reset may name. */
 const RESET_PARTITIONS_MAX = 10_000;
 
@@ -70,7 +72,9 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
   router.add('POST', '/console/api/groups/:group/offsets', async (ctx) => {
     const groupId = ctx.params['group']!;
     const body = await jsonBody(ctx, d.bodyBytesMax);
-    if (listed(groupId) === undefined) throw notFound(`Consumer group ${clip(groupId)}`);
+    // A group that does not exist yet gets the offsets and exists from then on (kafka-consumer-groups
+    // --reset-offsets does the same): offsets can be staged before the consumers first start.
+    if (groupId === '' || groupId.length > GROUP_ID_CHARS_MAX) throw unprocessable(`A group id is 1 to ${GROUP_ID_CHARS_MAX} characters.`);
     const topicName = body['topic'];
     if (typeof topicName !== 'string') throw unprocessable('topic must be a string.');
     const topic = b.store.topic(topicName);

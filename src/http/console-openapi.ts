@@ -95,7 +95,7 @@ export function consoleApiPaths(limits: { partitionsMax: number }): Record<strin
     },
     '/console/api/groups/{group}/offsets': {
       post: {
-        summary: 'Reset an empty group\'s committed offsets of a topic (409 while the group has members)', parameters: [group],
+        summary: 'Reset an empty group\'s committed offsets of a topic (409 while the group has members; a new group id is created)', parameters: [{ ...group, schema: { type: 'string', minLength: 1, maxLength: 255 } }],
         requestBody: jsonRequest(obj({
           topic: str, to: { type: 'string', enum: ['earliest', 'latest', 'offset', 'timestamp'] }, offset: nat, timestamp: nat, partitions: arrayOf(nat),
         }, ['topic', 'to'])),

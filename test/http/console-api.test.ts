@@ -283,7 +283,10 @@ test('groups: members, assignment and lag of a KafkaJS group; reset is 409 while
     await again.disconnect();
     assert.deepEqual(offsets.sort(), ['0:4', '1:4']);
 
-    assertClientError(await call(`${api(url)}/groups/nobody/offsets`, 'POST', { topic: 'work', to: 'earliest' }), 404, 'an unknown group');
+    // A group that does not exist yet is created with the offsets (as kafka-consumer-groups does).
+    const staged = await call(`${api(url)}/groups/later/offsets`, 'POST', { topic: 'work', to: 'offset', offset: 2 });
+    assert.equal(staged.status, 200, staged.text);
+    assert.deepEqual((await call(`${api(url)}/groups/later`, 'GET')).json.offsets.map((o: any) => [o.partition, o.committed_offset, o.lag]), [[0, 2, 3], [1, 2, 3]]);
     assertClientError(await call(`${api(url)}/groups/workers/offsets`, 'POST', { topic: 'work', to: 'soon' }), 422, 'an unknown target');
     assertClientError(await call(`${api(url)}/groups/workers/offsets`, 'POST', { topic: 'work', to: 'offset' }), 422, 'an offset missing');
     assertClientError(await call(`${api(url)}/groups/workers/offsets`, 'POST', { topic: 'work', to: 'earliest', partitions: [2] }), 422, 'a partition past the last');

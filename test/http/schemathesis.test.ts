@@ -33,7 +33,7 @@ test('schemathesis finds no failure in /openapi.json: no 5xx, documented statuse
   const broker = await startBroker({ host: '127.0.0.1', port: 0, httpPort: 0, logger, config: { 'auto.create.topics.enable': false, 'minikafka.http.max.body.bytes': 65536 } });
   const cwd = mkdtempSync(path.join(tmpdir(), 'minikafka-schemathesis-'));
   try {
-    const args = ['run', `${broker.httpUrl}/openapi.json`, '--checks', 'all', '--max-examples', examples, '--seed', seed,
+    const args = ['--config-file', path.join(root, 'test', 'http', 'schemathesis.toml'), 'run', `${broker.httpUrl}/openapi.json`, '--checks', 'all', '--max-examples', examples, '--seed', seed,
       '--workers', '1', '--request-timeout', '10', '--phases', 'examples,coverage,fuzzing', '--no-shrink', '--max-failures', '20'];
     process.stdout.write(`# schemathesis ${args.join(' ')}\n`);
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
