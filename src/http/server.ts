@@ -44,8 +44,8 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
   registerV3(router, { broker, produce, bodyBytesMax: options.bodyBytesMax, baseUrl });
   registerV2Produce(router, { broker, produce, bodyBytesMax: options.bodyBytesMax });
   const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, bodyBytesMax: options.bodyBytesMax, baseUrl });
-  router.add('GET', '/metrics', (ctx) => {
-    const text = metrics.render();
+  router.add('GET', '/metrics', async (ctx) => {
+    const text = await metrics.render();
     ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
   });
   router.add('GET', '/livez', (ctx) => sendJson(ctx.res, 200, { status: 'ok' }));
