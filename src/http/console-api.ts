@@ -12,7 +12,7 @@ import { HttpError, badRequest, topicNotFound, unprocessable } from './errors.js
 import type { BrokerMetrics } from './metrics.js';
 import type { ProduceService } from './produce-service.js';
 import type { HttpRecord } from './record-json.js';
-import type { RouteContext, Router } from './router.js';
+import type { Router } from './router.js';
 import { intParam, jsonBody, mapChunked, partitionParam, sendApi } from './console-params.js';
 import { createTopicChecked, deleteTopicChecked } from './topic-admin.js';
 
