@@ -1,5 +1,7 @@
 /**
  * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0), batched keys from v4.
+ * Looking up a group's coordinator creates `__consumer_offsets` if it does not exist, as in Kafka
+ * (clients and tests wait for it in Metadata after a FindCoordinator).
  * Not implemented: transaction coordinators (keyType 1) and share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
@@ -14,6 +16,14 @@ export const findCoordinatorHandler: ApiHandler = {
   handle(req: FindCoordinatorRequest, ctx: RequestContext): FindCoordinatorResponseInput {
     const { nodeId, advertised } = ctx.broker;
     const answer = (key: string) => {
+      if (req.keyType === 0) {
+        try {
+          ctx.broker.groups.ensureOffsetsTopic();
+        } catch (err) {
+          ctx.log.error({ err: String(err) }, 'could not create __consumer_offsets');
+          return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the offsets topic could not be created' };
+        }
+      }
       if (req.keyType !== 0) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }
