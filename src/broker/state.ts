@@ -6,6 +6,8 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { ProducerIdManager } from '../txn/producer-ids.js';
+import type { TransactionCoordinator } from '../txn/coordinator.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -16,6 +18,10 @@ export interface BrokerState {
   purgatory: FetchPurgatory;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
+  /** Producer ids for idempotent and transactional producers, never repeated. */
+  producerIds: ProducerIdManager;
+  /** The transaction coordinator (transactional ids, markers, timeouts). */
+  txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
   /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */

@@ -1,8 +1,9 @@
 /**
- * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0), batched keys from v4.
+ * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0) and every transactional
+ * id (keyType 1), batched keys from v4.
  * Looking up a group's coordinator creates `__consumer_offsets` if it does not exist, as in Kafka
  * (clients and tests wait for it in Metadata after a FindCoordinator).
- * Not implemented: transaction coordinators (keyType 1) and share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
+ * Not implemented: share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -24,7 +25,7 @@ export const findCoordinatorHandler: ApiHandler = {
           return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the offsets topic could not be created' };
         }
       }
-      if (req.keyType !== 0) {
+      if (req.keyType !== 0 && req.keyType !== 1) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }
       // Kafka's success message: "NONE" in v1-3, "" per key from v4 (FINDINGS.md F6).

@@ -26,6 +26,11 @@ import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '.
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+import {
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeTransactionsRequest,
+  DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
 
 function api(name: string, fileName: string, request: ApiSchema['request'], response: ApiSchema['response']): ApiSchema {
@@ -61,4 +66,11 @@ export const apis: readonly ApiSchema[] = [
   api('OffsetDelete', 'offset-delete', OffsetDeleteRequest, OffsetDeleteResponse),
   api('ConsumerGroupHeartbeat', 'consumer-group-heartbeat', ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
   api('ConsumerGroupDescribe', 'consumer-group-describe', ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse),
+  // Transactions (src/txn).
+  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
+  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
 ];
