@@ -4,8 +4,11 @@
  * test/interop/franz-go (whose go.mod pins the version); the tests named in tests.allow run in one
  * process, four at a time, and each must PASS (a skip counts as a failure). FINDINGS.md says why the others cannot yet.
  *
- * Suite knobs: KGO_SEEDS names the broker, KGO_TEST_RF=1 (one node), KGO_TEST_RECORDS=5000 bounds the
- * ETL tests (default 500,000), KGO_LOG_LEVEL=none keeps the output to test results.
+ * Suite knobs: KGO_SEEDS names the broker's PLAINTEXT listener, KGO_TEST_SCRAM_SEEDS and
+ * KGO_TEST_OAUTH_SEEDS its SASL_PLAINTEXT listener (SCRAM-SHA-256 user added through
+ * AlterUserScramCredentials, KGO_TEST_SCRAM; OAUTHBEARER with Kafka's unsecured validator),
+ * KGO_TEST_RF=1 (one node), KGO_TEST_RECORDS=5000 bounds the ETL tests (default 500,000),
+ * KGO_LOG_LEVEL=none keeps the output to test results.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +19,7 @@ import { promisify } from 'node:util';
 import { startTestBroker } from '../../broker/harness.js';
 import { track } from '../../support/children.js';
 import { goSkip } from '../../interop/modern-clients/go-build.js';
+import { addScramUser } from '../../interop/security/users.js';
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('../../../../test/compat/franz-go/', import.meta.url));
@@ -25,11 +29,12 @@ const suiteTimeoutS = 240;
 
 const allowed = readFileSync(`${here}tests.allow`, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 
-function runSuite(binary: string, seeds: string): Promise<{ code: number | null; output: string }> {
+function runSuite(binary: string, seeds: string, saslSeeds: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(binary, ['-test.run', `^(${allowed.join('|')})$`, '-test.v', '-test.count=1', '-test.parallel=4', `-test.timeout=${suiteTimeoutS}s`], {
       cwd: binDir,
-      env: { ...process.env, KGO_SEEDS: seeds, KGO_TEST_RF: '1', KGO_TEST_RECORDS: '5000', KGO_LOG_LEVEL: 'none' },
+      env: {
+        ...process.env, KGO_SEEDS: seeds, KGO_TEST_SCRAM_SEEDS: saslSeeds, KGO_TEST_SCRAM: 'kgo:kgo-secret', KGO_TEST_OAUTH_SEEDS: saslSeeds, KGO_TEST_RF: '1', KGO_TEST_RECORDS: '5000', KGO_LOG_LEVEL: 'none' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     track(child);
@@ -52,10 +57,18 @@ test(`franz-go pkg/kgo integration suite: the ${allowed.length} tests of tests.a
     timeout: 600_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const broker = await startTestBroker({ 'minikafka.log.level': 'warn', 'minikafka.fetch.max.wait.ms': 250 });
+  const broker = await startTestBroker({
+    'minikafka.log.level': 'warn',
+    'minikafka.fetch.max.wait.ms': 250,
+    'listeners': 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-256,OAUTHBEARER',
+    'connection.failed.authentication.delay.ms': 10,
+  });
   let result: { code: number | null; output: string };
   try {
-    result = await runSuite(binary, broker.bootstrap);
+    await addScramUser(broker.bootstrap, 'kgo', 'kgo-secret');
+    const sasl = broker.listeners.find((l) => l.name === 'SASL_PLAINTEXT')!.bootstrap;
+    result = await runSuite(binary, broker.bootstrap, sasl);
   } finally {
     await broker.close();
   }
