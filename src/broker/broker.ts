@@ -235,6 +235,7 @@ function groupConfig(config: BrokerConfig) {
     offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
     offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
     offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
+    classicSharedPartitions: config.bool('minikafka.group.classic.shared.partitions.enable'),
   };
 }
 

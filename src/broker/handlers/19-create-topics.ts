@@ -12,10 +12,6 @@ import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topi
 type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
 type Wanted = CreateTopicsRequest['topics'][number];
 
-/** Config sources, as DescribeConfigs numbers them. */
-const SOURCE_TOPIC = 1;
-const SOURCE_DEFAULT = 5;
-
 export const createTopicsHandler: ApiHandler = {
   apiKey: 19,
   name: 'CreateTopics',
@@ -86,7 +82,7 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
     numPartitions: partitions, replicationFactor: 1,
     configs: effectiveTopicConfigs(configs, broker.config).map((c) => ({
       name: c.name, value: c.value, readOnly: false, isSensitive: false,
-      configSource: c.isTopicOverride ? SOURCE_TOPIC : SOURCE_DEFAULT,
+      configSource: c.source,
     })),
   };
 }
