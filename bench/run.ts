@@ -6,7 +6,7 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, connections, partitions).
+ * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing).
  * BENCH_PROFILE=1: only the CPU-profile runs (bench/profile.ts), see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +27,7 @@ import { platformaticRun } from './platformatic.js';
 import { clientRun, type OwnClientFigures } from './client.js';
 import type { ClientFigures } from './tracker.js';
 import { failoverPhase } from './failover.js';
+import { testingPhase } from './testing.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 
@@ -412,6 +413,7 @@ async function main(): Promise<void> {
     }
     await phase('startup', () => startupPhase(scratch, loadgenProblem === undefined));
     await phase('failover', () => failoverPhase(scratch, rows, extra));
+    await phase('testing', () => testingPhase(rows));
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });
     await new Promise((r) => setTimeout(r, 1000));

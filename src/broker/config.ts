@@ -64,6 +64,7 @@ export const configDefs = {
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
   'minikafka.log.level': { kind: 'string', default: 'info', doc: 'debug, info, warn, error or silent' },
+  'minikafka.fetch.max.wait.ms': { kind: 'int', default: '30000', doc: 'Longest a Fetch waits for MinBytes, whatever its MaxWaitMs asks (an empty answer earlier is allowed by the protocol). Test brokers use 250, so a client that waits for its in-flight fetch before closing (KafkaJS: consumer.disconnect) stops in well under a second instead of 5 s' },
   'minikafka.http.listeners': { kind: 'string', default: '', doc: 'HTTP listener (REST proxy, /metrics, health) as http://host:port; empty: none. `minikafka start` defaults to http://localhost:8082' },
   'minikafka.http.consumer.instance.timeout.ms': { kind: 'int', default: '300000', doc: 'REST consumer instances idle this long are closed (Confluent REST Proxy: consumer.instance.timeout.ms)' },
   'minikafka.http.max.body.bytes': { kind: 'int', default: '8388608', doc: 'Largest HTTP request body (for a streamed produce: largest record)' },

@@ -28,6 +28,6 @@ export function limitsFrom(config: BrokerConfig): Limits {
     partitionsMax: config.int('max.partitions'),
     fetchBytesMax: config.int('fetch.max.bytes'),
     autoCreatedTopicsPerRequestMax: config.int('minikafka.auto.create.topics.per.request.max'),
-    fetchWaitMsMax: 30_000,
+    fetchWaitMsMax: config.int('minikafka.fetch.max.wait.ms'),
   };
 }
