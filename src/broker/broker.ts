@@ -12,7 +12,8 @@ import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
-import { MemoryFs, type StorageFs } from '../storage/fs.js';
+import { MemoryFs, realFs, type StorageFs } from '../storage/fs.js';
+import { ClientQuotaStore, QUOTA_FILE } from './client-quotas.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
@@ -124,13 +125,15 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
 async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http }: Setup): Promise<RunningBroker> {
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
+  // Read before anything opens: a file that does not parse stops the start-up with its reason.
+  const quotas = new ClientQuotaStore(fs ?? realFs, `${dataDir}/${QUOTA_FILE}`);
   const purgatory = new FetchPurgatory();
   const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, nodeId, clusterId,
     advertised: { host, port }, stopping: false,
   };
   registerHandlers(registry);

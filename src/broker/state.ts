@@ -6,6 +6,7 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { ClientQuotaStore } from './client-quotas.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -16,6 +17,8 @@ export interface BrokerState {
   purgatory: FetchPurgatory;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
+  /** Client quotas (AlterClientQuotas): stored and described, not enforced. */
+  quotas: ClientQuotaStore;
   nodeId: number;
   clusterId: string;
   /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */
