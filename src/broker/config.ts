@@ -44,6 +44,7 @@ export const configDefs = {
   'log.index.interval.bytes': { kind: 'int', default: '4096', doc: 'Bytes of log between sparse index entries' },
   'log.message.timestamp.type': { kind: 'string', default: 'CreateTime', doc: 'CreateTime or LogAppendTime' },
   'message.max.bytes': { kind: 'int', default: '1048588', doc: 'Largest record batch accepted' },
+  'minikafka.decompressed.bytes.max': { kind: 'int', default: '67108864', doc: 'Most bytes the records of one compressed batch may decompress to (produce validation and the log cleaner); a batch above it, or above its record count times max.message.bytes, gets RECORD_LIST_TOO_LARGE' },
   'socket.request.max.bytes': { kind: 'int', default: '104857600', doc: 'Largest request frame accepted' },
   'max.connections': { kind: 'int', default: '10000', doc: 'Open client connections at most' },
   'max.partitions': { kind: 'int', default: '100000', doc: 'Partitions on this broker at most, all topics together (the name KIP-578 proposed; Kafka has no such bound). CreateTopics/CreatePartitions past it get INVALID_PARTITIONS' },

@@ -1,7 +1,7 @@
 // The REST proxy's v3 API, in Confluent REST Proxy v3 shapes: the cluster, brokers, topics (list,
 // create, delete, configs), partitions (with their offsets), consumer groups with lag, and produce (one
 // record, a stream of records on one request, or records:batch).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { BrokerState } from '../broker/state.js';
 import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../broker/topic-configs.js';
 import { INTERNAL_TOPICS, partitionsOverLimit, storageErrorCode } from '../broker/topic-access.js';
