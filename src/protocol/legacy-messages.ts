@@ -11,6 +11,7 @@
 import { type Compression, buildRecordBatch, readBatchHeader, isControlBatch, isLogAppendTime, compression as batchCompression, BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES } from './record-batch.js';
 import { buildCompressedBatch, compress, compressXerialSnappy, decodeRecordBatches } from './compression.js';
 import { ErrorCode, MinikafkaError } from './errors.js';
+import { RecordsError } from './records.js';
 
 export type LegacyMagic = 0 | 1;
 
@@ -179,6 +180,7 @@ export async function readMessageSet(buf: Buffer, opts: { decompress: Decompress
       inner = await opts.decompress(m.codec, m.value, opts.outputBytesMax);
     } catch (err) {
       if (err instanceof LegacyMessageError) throw err;
+      if (err instanceof RecordsError) throw new LegacyMessageError(err.errorCode, `wrapper message: ${err.message}`);
       throw corrupt(`wrapper message: ${m.codec} data does not decompress (${(err as Error).message.slice(0, 200)})`);
     }
     const inners = readEntries(inner, false);
@@ -226,9 +228,9 @@ export async function upConvert(messageSet: Buffer, opts: { decompress: Decompre
  * batch becomes one wrapper with the same codec; zstd cannot be expressed (UNSUPPORTED_COMPRESSION_TYPE,
  * as Kafka answers a Fetch older than v10). Conversion stops once `bytesMax` is reached: `atLeastOne`
  * (Fetch v3, KIP-74) keeps the first converted batch whole, else the set is cut at `bytesMax` and may
- * end in a partial message, which old consumers expect.
+ * end in a partial message, which old consumers expect. Records before `firstOffset` are left out.
  */
-export async function downConvert(records: Buffer, magic: LegacyMagic, bytesMax: number, atLeastOne: boolean): Promise<Buffer> {
+export async function downConvert(records: Buffer, magic: LegacyMagic, bytesMax: number, atLeastOne: boolean, firstOffset = 0n): Promise<Buffer> {
   const parts: Buffer[] = [];
   let total = 0;
   let pos = 0;
@@ -241,16 +243,20 @@ export async function downConvert(records: Buffer, magic: LegacyMagic, bytesMax:
     if (isControlBatch(h.attributes)) continue;
     const codec = batchCompression(h.attributes) ?? 'none';
     if (codec === 'zstd') throw new LegacyMessageError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd batches cannot be down-converted to message format v0/v1');
-    const [decoded] = await decodeRecordBatches(one);
+    const [batch] = await decodeRecordBatches(one);
+    // Records before the fetch offset (a read starts at the batch holding it) are left out, as Kafka does.
+    const kept = batch!.records.filter((r) => r.offset >= firstOffset);
+    if (kept.length === 0) continue;
+    const decoded = { records: kept };
     const logAppendTime = isLogAppendTime(h.attributes);
     const at = (timestamp: number): number => (magic === 0 ? NO_TIMESTAMP : logAppendTime ? h.maxTimestamp : timestamp);
     let converted: Buffer;
     if (codec === 'none') {
-      converted = Buffer.concat(decoded!.records.map((r) => encodeMessage(r.offset, magic, { timestamp: at(r.timestamp), key: r.key, value: r.value, logAppendTime })));
+      converted = Buffer.concat(decoded.records.map((r) => encodeMessage(r.offset, magic, { timestamp: at(r.timestamp), key: r.key, value: r.value, logAppendTime })));
     } else {
-      const first = decoded!.records[0]!.offset;
-      const last = decoded!.records[decoded!.records.length - 1]!.offset;
-      const inner = Buffer.concat(decoded!.records.map((r) => encodeMessage(magic === 1 ? r.offset - first : r.offset, magic, { timestamp: at(r.timestamp), key: r.key, value: r.value })));
+      const first = decoded.records[0]!.offset;
+      const last = decoded.records[decoded.records.length - 1]!.offset;
+      const inner = Buffer.concat(decoded.records.map((r) => encodeMessage(magic === 1 ? r.offset - first : r.offset, magic, { timestamp: at(r.timestamp), key: r.key, value: r.value })));
       converted = await encodeWrapper(last, magic, codec, inner, magic === 0 ? NO_TIMESTAMP : h.maxTimestamp, logAppendTime);
     }
     parts.push(converted);
