@@ -1,7 +1,8 @@
 // Sarama (Debian golang-github-shopify-sarama-dev) at config.Version 0.10.0 against minikafka: the protocol
 // versions Kafka 4.0 dropped. CreateTopics v0 and DeleteTopics v0 (ClusterAdmin), ListOffsets v0
-// (Client.GetOffset), OffsetCommit v1 (OffsetManager), then OffsetFetch v1 (ListConsumerGroupOffsets).
-// Records are produced at 1.0 (record batches). Prints one JSON line for the Node test.
+// (Client.GetOffset), OffsetCommit v1 (OffsetManager), then OffsetFetch v1 (ListConsumerGroupOffsets);
+// records in message format v1: a gzip producer (Produce v2) and a partition consumer (Fetch v2).
+// Prints one JSON line for the Node test.
 package main
 
 import (
@@ -45,7 +46,9 @@ func main() {
 	out["createExisting"] = fmt.Sprint(err)
 	must(admin.Close(), "admin close")
 
-	producer, err := sarama.NewSyncProducer(addrs, config(sarama.V1_0_0_0))
+	pc := config(sarama.V0_10_0_0)
+	pc.Producer.Compression = sarama.CompressionGZIP
+	producer, err := sarama.NewSyncProducer(addrs, pc)
 	must(err, "producer")
 	for i := 0; i < 4; i++ {
 		_, _, err := producer.SendMessage(&sarama.ProducerMessage{Topic: topic, Partition: 1, Value: sarama.StringEncoder(fmt.Sprintf("v%d", i))})
@@ -60,6 +63,24 @@ func main() {
 	oldest, err := client.GetOffset(topic, 1, sarama.OffsetOldest)
 	must(err, "oldest (ListOffsets v0)")
 	out["newest"], out["oldest"] = newest, oldest
+
+	consumer, err := sarama.NewConsumerFromClient(client)
+	must(err, "consumer")
+	part, err := consumer.ConsumePartition(topic, 1, sarama.OffsetOldest)
+	must(err, "consume partition (Fetch v2)")
+	var values []string
+	for len(values) < 4 {
+		select {
+		case m := <-part.Messages():
+			values = append(values, fmt.Sprintf("%d:%s", m.Offset, m.Value))
+		case e := <-part.Errors():
+			must(e, "consume")
+		case <-time.After(15 * time.Second):
+			must(fmt.Errorf("only %d of 4 messages", len(values)), "consume")
+		}
+	}
+	must(part.Close(), "partition consumer close")
+	out["consumed"] = values
 
 	om, err := sarama.NewOffsetManagerFromClient("sarama-legacy-group", client)
 	must(err, "offset manager")

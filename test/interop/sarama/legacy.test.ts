@@ -1,4 +1,4 @@
-/** Sarama at config.Version 0.10.x (protocol versions Kafka 4.0 dropped): CreateTopics v0, DeleteTopics v0, ListOffsets v0, OffsetCommit v1. */
+/** Sarama at config.Version 0.10.x (protocol versions Kafka 4.0 dropped): CreateTopics v0, DeleteTopics v0, ListOffsets v0, OffsetCommit v1, gzip Produce v2 and Fetch v2 (message format v1). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const source = fileURLToPath(new URL('../../../../test/interop/sarama/legacy.go', import.meta.url));
 const binDir = fileURLToPath(new URL('./bin/', import.meta.url));
 
-test('sarama at 0.10.0: admin creates and deletes topics (v0), GetOffset (ListOffsets v0), OffsetManager commits (v1)', { timeout: 240_000 }, async () => {
+test('sarama at 0.10.0: admin creates and deletes topics (v0), produces and consumes message format v1, GetOffset (ListOffsets v0), OffsetManager commits (v1)', { timeout: 240_000 }, async () => {
   mkdirSync(binDir, { recursive: true });
   const binary = `${binDir}sarama-legacy`;
   await run('go', ['build', '-o', binary, source], {
@@ -24,9 +24,9 @@ test('sarama at 0.10.0: admin creates and deletes topics (v0), GetOffset (ListOf
   try {
     const { stdout } = await run(binary, [broker.bootstrap, 'sarama-legacy'], { timeout: 60_000 });
     const seen = JSON.parse(stdout.trim().split('\n').pop()!);
-    assert.deepEqual(seen, { committed: 3, metadata: 'meta', newest: 4, oldest: 0, createExisting: 'kafka server: Topic with this name already exists.' });
+    assert.deepEqual(seen, { committed: 3, metadata: 'meta', newest: 4, oldest: 0, createExisting: 'kafka server: Topic with this name already exists.', consumed: ['0:v0', '1:v1', '2:v2', '3:v3'] });
     const used = new Set(trace.requests({}).map((t) => `${t.api} v${t.version}`));
-    for (const v of ['CreateTopics v0', 'DeleteTopics v0', 'ListOffsets v0', 'OffsetCommit v1']) assert.ok(used.has(v), `${v} was used (${[...used].join(', ')})`);
+    for (const v of ['CreateTopics v0', 'DeleteTopics v0', 'ListOffsets v0', 'OffsetCommit v1', 'Produce v2', 'Fetch v2']) assert.ok(used.has(v), `${v} was used (${[...used].join(', ')})`);
     assert.equal(broker.state.store.topic('sarama-legacy-gone'), undefined, 'deleted');
   } finally {
     trace.stop();
