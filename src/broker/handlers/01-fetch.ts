@@ -111,7 +111,8 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
         const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0 });
         if (!read.ok) {
           hasError = true;
-          return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), highWatermark: BigInt(read.highWatermark), logStartOffset: BigInt(read.logStartOffset) };
+          // Kafka answers -1 for both here (FINDINGS.md F4); the consumer asks ListOffsets for its reset.
+          return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), abortedTransactions: null };
         }
         bytes += read.records.length;
         bytesLeft = Math.max(0, bytesLeft - read.records.length);
@@ -133,9 +134,10 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
   return { responses, bytes, hasError, keys };
 }
 
+/** A partition answered with an error: -1 offsets and, as Kafka's error answers, abortedTransactions [] (FINDINGS.md F5). */
 function empty(partitionIndex: number, errorCode: number): PartitionOut {
   return {
     partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
-    abortedTransactions: null, preferredReadReplica: -1, records: NO_RECORDS,
+    abortedTransactions: [], preferredReadReplica: -1, records: NO_RECORDS,
   };
 }

@@ -97,5 +97,6 @@ function oldStyle(out: PartitionOut, topic: string, timestamp: bigint, maxNumOff
 }
 
 function answer(partitionIndex: number, errorCode: number, timestamp = -1, offset = -1): PartitionOut {
-  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE ? 0 : -1 };
+  // No offset found (offset -1) has no epoch either, as Kafka answers (FINDINGS.md F3).
+  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE && offset >= 0 ? 0 : -1 };
 }

@@ -17,7 +17,8 @@ export const findCoordinatorHandler: ApiHandler = {
       if (req.keyType !== 0) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }
-      return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
+      // Kafka's success message: "NONE" in v1-3, "" per key from v4 (FINDINGS.md F6).
+      return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: ctx.version >= 4 ? '' : 'NONE' };
     };
     if (ctx.version >= 4) return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(answer) };
     const a = answer(req.key);

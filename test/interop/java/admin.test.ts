@@ -16,14 +16,14 @@ import { ProtocolTrace } from '../../../src/broker/protocol-trace.js';
 const run = promisify(execFile);
 const dir = fileURLToPath(new URL('../../../../test/interop/java/', import.meta.url));
 const work = fileURLToPath(new URL('./work/', import.meta.url));
-const skip = spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0 ? 'no java on this machine'
-  : spawnSync('mvn', ['-v'], { stdio: 'ignore' }).status !== 0 ? 'no mvn on this machine' : false;
+const skip = ['java', 'mvn'].every((c) => spawnSync(c, ['-version'], { stdio: 'ignore' }).status === 0) ? false : 'java or mvn not installed (apt-get install openjdk-17-jdk-headless maven)';
 
-/** The classpath of kafka-clients and its dependencies, resolved by Maven (from its local repository when cached). */
+/** The classpath of kafka-clients and its dependencies (pom.xml, shared with core.test.ts), resolved by Maven: offline first. */
 async function classpath(): Promise<string> {
   mkdirSync(work, { recursive: true });
   const file = `${work}classpath.txt`;
-  await run('mvn', ['-q', '-B', '-f', `${dir}pom.xml`, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`], { timeout: 300_000 });
+  const mvn = (offline: boolean) => run('mvn', ['-q', '-B', ...(offline ? ['-o'] : []), '-f', `${dir}pom.xml`, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`, '-Dmdep.includeScope=runtime'], { timeout: 300_000 });
+  await mvn(true).catch(() => mvn(false));
   return readFileSync(file, 'utf8').trim();
 }
 
