@@ -159,13 +159,19 @@ export async function encodeWrapper(offset: bigint, magic: LegacyMagic, codec: C
 }
 
 export type Decompress = (codec: Compression, data: Buffer, outputBytesMax: number) => Promise<Buffer>;
+export type DecompressSync = (codec: Compression, data: Buffer, outputBytesMax: number) => Buffer;
+
+interface ReadOptions {
+  outputBytesMax: number;
+  partialTail?: boolean;
+}
 
 /**
  * Every message of a message set with compressed wrappers opened: inner messages get absolute offsets
  * (v1: wrapper offset - last relative + relative) and, under a LogAppendTime wrapper, the wrapper's timestamp.
  * `outputBytesMax` bounds each wrapper's decompressed size.
  */
-export async function readMessageSet(buf: Buffer, opts: { decompress: Decompress; outputBytesMax: number; partialTail?: boolean }): Promise<{ messages: LegacyMessage[]; codec: Compression }> {
+export async function readMessageSet(buf: Buffer, opts: ReadOptions & { decompress: Decompress }): Promise<{ messages: LegacyMessage[]; codec: Compression }> {
   const messages: LegacyMessage[] = [];
   let codec: Compression = 'none';
   for (const m of readEntries(buf, opts.partialTail ?? false)) {
@@ -173,27 +179,60 @@ export async function readMessageSet(buf: Buffer, opts: { decompress: Decompress
       messages.push(strip(m));
       continue;
     }
-    if (m.value === null) throw corrupt('a compressed wrapper message without a value');
     codec = m.codec;
     let inner: Buffer;
     try {
-      inner = await opts.decompress(m.codec, m.value, opts.outputBytesMax);
+      inner = await opts.decompress(m.codec, wrapperValue(m), opts.outputBytesMax);
     } catch (err) {
-      if (err instanceof LegacyMessageError) throw err;
-      if (err instanceof RecordsError) throw new LegacyMessageError(err.errorCode, `wrapper message: ${err.message}`);
-      throw corrupt(`wrapper message: ${m.codec} data does not decompress (${(err as Error).message.slice(0, 200)})`);
+      throw decompressionError(err, m.codec);
     }
-    const inners = readEntries(inner, false);
-    if (inners.length === 0) throw corrupt('an empty compressed wrapper message');
-    // v1: the wrapper carries the last inner message's absolute offset (KIP-31), so gaps survive.
-    const base = m.magic === 1 ? m.offset - inners[inners.length - 1]!.offset : 0n;
-    for (const i of inners) {
-      if (i.codec !== 'none') throw corrupt('a compressed message inside a compressed message');
-      const timestamp = m.logAppendTime ? m.timestamp : i.timestamp;
-      messages.push({ ...strip(i), offset: m.magic === 1 ? base + i.offset : i.offset, timestamp, logAppendTime: m.logAppendTime });
-    }
+    messages.push(...innerMessages(m, inner));
   }
   return { messages, codec };
+}
+
+/** readMessageSet with a synchronous decompressor (the fuzz target; small inputs). */
+export function readMessageSetSync(buf: Buffer, opts: ReadOptions & { decompress: DecompressSync }): { messages: LegacyMessage[]; codec: Compression } {
+  const messages: LegacyMessage[] = [];
+  let codec: Compression = 'none';
+  for (const m of readEntries(buf, opts.partialTail ?? false)) {
+    if (m.codec === 'none') {
+      messages.push(strip(m));
+      continue;
+    }
+    codec = m.codec;
+    let inner: Buffer;
+    try {
+      inner = opts.decompress(m.codec, wrapperValue(m), opts.outputBytesMax);
+    } catch (err) {
+      throw decompressionError(err, m.codec);
+    }
+    messages.push(...innerMessages(m, inner));
+  }
+  return { messages, codec };
+}
+
+function wrapperValue(m: RawMessage): Buffer {
+  if (m.value === null) throw corrupt('a compressed wrapper message without a value');
+  return m.value;
+}
+
+function decompressionError(err: unknown, codec: Compression): LegacyMessageError {
+  if (err instanceof LegacyMessageError) return err;
+  if (err instanceof RecordsError) return new LegacyMessageError(err.errorCode, `wrapper message: ${err.message}`);
+  return corrupt(`wrapper message: ${codec} data does not decompress (${(err as Error).message.slice(0, 200)})`);
+}
+
+function innerMessages(wrapper: RawMessage, inner: Buffer): LegacyMessage[] {
+  const inners = readEntries(inner, false);
+  if (inners.length === 0) throw corrupt('an empty compressed wrapper message');
+  // v1: the wrapper carries the last inner message's absolute offset (KIP-31), so gaps survive.
+  const base = wrapper.magic === 1 ? wrapper.offset - inners[inners.length - 1]!.offset : 0n;
+  return inners.map((i) => {
+    if (i.codec !== 'none') throw corrupt('a compressed message inside a compressed message');
+    const timestamp = wrapper.logAppendTime ? wrapper.timestamp : i.timestamp;
+    return { ...strip(i), offset: wrapper.magic === 1 ? base + i.offset : i.offset, timestamp, logAppendTime: wrapper.logAppendTime };
+  });
 }
 
 function strip(m: RawMessage): LegacyMessage {
@@ -207,7 +246,7 @@ function strip(m: RawMessage): LegacyMessage {
  * producer used (Kafka 3.x keeps the producer's codec), offsets from 0 (the log assigns them), CreateTime
  * timestamps as sent (v0: none, -1); the produce path then checks it as any batch.
  */
-export async function upConvert(messageSet: Buffer, opts: { decompress: Decompress; outputBytesMax: number }): Promise<{ batch: Buffer; records: number; magic: LegacyMagic }> {
+export async function upConvert(messageSet: Buffer, opts: ReadOptions & { decompress: Decompress }): Promise<{ batch: Buffer; records: number; magic: LegacyMagic }> {
   const { messages, codec } = await readMessageSet(messageSet, opts);
   if (messages.length === 0) throw corrupt('an empty message set');
   const magic = messages[0]!.magic;
