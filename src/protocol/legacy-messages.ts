@@ -23,6 +23,8 @@ const TIMESTAMP_BYTES = 8;
 const CODEC_MASK = 0x07;
 const LOG_APPEND_TIME_FLAG = 0x08;
 export const NO_TIMESTAMP = -1;
+/** Records down-converted between two yields to the event loop (~7 us each: a few ms). */
+const RECORDS_PER_YIELD = 500;
 const CODECS: ReadonlyArray<Compression | undefined> = ['none', 'gzip', 'snappy', 'lz4', undefined];
 
 export interface LegacyMessage {
@@ -273,7 +275,13 @@ export async function downConvert(records: Buffer, magic: LegacyMagic, bytesMax:
   const parts: Buffer[] = [];
   let total = 0;
   let pos = 0;
+  let sinceYield = 0;
   while (records.length - pos >= BATCH_HEADER_BYTES && total < bytesMax) {
+    // A fetch may convert megabytes: give the event loop its turn every few milliseconds of work (DESIGN invariant 8).
+    if (sinceYield >= RECORDS_PER_YIELD) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const size = records.readInt32BE(pos + 8) + BATCH_LOG_OVERHEAD_BYTES;
     if (size > records.length - pos) break; // a partial batch at the end of a read
     const one = records.subarray(pos, pos + size);
@@ -286,6 +294,7 @@ export async function downConvert(records: Buffer, magic: LegacyMagic, bytesMax:
     // Records before the fetch offset (a read starts at the batch holding it) are left out, as Kafka does.
     const kept = batch!.records.filter((r) => r.offset >= firstOffset);
     if (kept.length === 0) continue;
+    sinceYield += kept.length;
     const decoded = { records: kept };
     const logAppendTime = isLogAppendTime(h.attributes);
     const at = (timestamp: number): number => (magic === 0 ? NO_TIMESTAMP : logAppendTime ? h.maxTimestamp : timestamp);
