@@ -14,6 +14,8 @@ import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
 import { MemoryFs, realFs, type StorageFs } from '../storage/fs.js';
 import { ClientQuotaStore, QUOTA_FILE } from './client-quotas.js';
+import { PRODUCER_IDS_FILE, ProducerIdManager } from '../txn/producer-ids.js';
+import { TransactionCoordinator } from '../txn/coordinator.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
@@ -132,8 +134,16 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
+  // A new data dir starts its ids at the time in microseconds: ids of an older broker version (which
+  // used that) found in its logs are not handed out again.
+  const producerIds = new ProducerIdManager(fs ?? realFs, join(dataDir, PRODUCER_IDS_FILE), Date.now() * 1000);
+  const txn = await TransactionCoordinator.open(store, groups, producerIds, log.child({ component: 'transactions' }), {
+    maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+    abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    logPartitions: config.int('transaction.state.log.num.partitions'),
+  }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, producerIds, txn, nodeId, clusterId,
     advertised: { host, port }, stopping: false,
   };
   registerHandlers(registry);
@@ -142,6 +152,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   try {
     bound = await server.listen(host, port);
   } catch (err) {
+    txn.close();
     groups.close();
     await store.close();
     throw err;
@@ -151,6 +162,8 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   const retentionTimer = every(clock, config.int('log.retention.check.interval.ms'), () => {
     try {
       store.runRetention(clock.now());
+      const expirationMs = config.int('producer.id.expiration.ms');
+      for (const p of store.openPartitions()) p.log.producers.expire(clock.now(), expirationMs);
     } catch (err) {
       log.error({ err }, 'retention failed');
     }
@@ -169,6 +182,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       retentionTimer.cancel();
       cleanerTimer.cancel();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       throw err;
@@ -188,6 +202,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       cleanerTimer.cancel();
       purgatory.wakeAll();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       lock.release();

@@ -7,6 +7,8 @@ import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientQuotaStore } from './client-quotas.js';
+import type { ProducerIdManager } from '../txn/producer-ids.js';
+import type { TransactionCoordinator } from '../txn/coordinator.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -19,6 +21,10 @@ export interface BrokerState {
   groups: GroupCoordinator;
   /** Client quotas (AlterClientQuotas): stored and described, not enforced. */
   quotas: ClientQuotaStore;
+  /** Producer ids for idempotent and transactional producers, never repeated. */
+  producerIds: ProducerIdManager;
+  /** The transaction coordinator (transactional ids, markers, timeouts). */
+  txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
   /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */

@@ -39,6 +39,12 @@ import { describeQuorumHandler } from './55-describe-quorum.js';
 import { updateFeaturesHandler } from './57-update-features.js';
 import { getTelemetrySubscriptionsHandler } from './71-get-telemetry-subscriptions.js';
 import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
+import { endTxnHandler } from './26-end-txn.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
+import { describeTransactionsHandler } from './65-describe-transactions.js';
+import { listTransactionsHandler } from './66-list-transactions.js';
 
 export function registerHandlers(registry: ApiRegistry): void {
   for (const h of [
@@ -62,6 +68,10 @@ export function registerHandlers(registry: ApiRegistry): void {
     listPartitionReassignmentsHandler, describeClientQuotasHandler, alterClientQuotasHandler, describeQuorumHandler,
     updateFeaturesHandler, getTelemetrySubscriptionsHandler, describeTopicPartitionsHandler,
   ]) {
+    registry.register(h);
+  }
+  // Transactions (src/txn).
+  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
     registry.register(h);
   }
 }

@@ -40,6 +40,12 @@ import { decodeDescribeQuorumRequest, encodeDescribeQuorumRequest, decodeDescrib
 import { decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest, decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from './update-features.js';
 import { decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions.js';
 import { decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from './describe-topic-partitions.js';
+import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
+import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
+import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
 
 export * from './api-versions.js';
 export * from './metadata.js';
@@ -79,7 +85,14 @@ export * from './describe-quorum.js';
 export * from './update-features.js';
 export * from './get-telemetry-subscriptions.js';
 export * from './describe-topic-partitions.js';
+export * from './add-partitions-to-txn.js';
+export * from './add-offsets-to-txn.js';
+export * from './end-txn.js';
+export * from './txn-offset-commit.js';
+export * from './describe-transactions.js';
+export * from './list-transactions.js';
 export * from './headers.js';
+export * from './txn-records.js';
 
 export interface ApiMessage {
   apiKey: number;
@@ -512,5 +525,71 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeDescribeTopicPartitionsRequest,
     decodeResponse: decodeDescribeTopicPartitionsResponse,
     encodeResponse: encodeDescribeTopicPartitionsResponse,
+  },
+  24: {
+    apiKey: 24,
+    name: 'AddPartitionsToTxn',
+    minVersion: 0,
+    maxVersion: 5,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddPartitionsToTxnRequest,
+    encodeRequest: encodeAddPartitionsToTxnRequest,
+    decodeResponse: decodeAddPartitionsToTxnResponse,
+    encodeResponse: encodeAddPartitionsToTxnResponse,
+  },
+  25: {
+    apiKey: 25,
+    name: 'AddOffsetsToTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddOffsetsToTxnRequest,
+    encodeRequest: encodeAddOffsetsToTxnRequest,
+    decodeResponse: decodeAddOffsetsToTxnResponse,
+    encodeResponse: encodeAddOffsetsToTxnResponse,
+  },
+  26: {
+    apiKey: 26,
+    name: 'EndTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeEndTxnRequest,
+    encodeRequest: encodeEndTxnRequest,
+    decodeResponse: decodeEndTxnResponse,
+    encodeResponse: encodeEndTxnResponse,
+  },
+  28: {
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeTxnOffsetCommitRequest,
+    encodeRequest: encodeTxnOffsetCommitRequest,
+    decodeResponse: decodeTxnOffsetCommitResponse,
+    encodeResponse: encodeTxnOffsetCommitResponse,
+  },
+  65: {
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeTransactionsRequest,
+    encodeRequest: encodeDescribeTransactionsRequest,
+    decodeResponse: decodeDescribeTransactionsResponse,
+    encodeResponse: encodeDescribeTransactionsResponse,
+  },
+  66: {
+    apiKey: 66,
+    name: 'ListTransactions',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeListTransactionsRequest,
+    encodeRequest: encodeListTransactionsRequest,
+    decodeResponse: decodeListTransactionsResponse,
+    encodeResponse: encodeListTransactionsResponse,
   },
 };

@@ -26,6 +26,11 @@ import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '.
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+import {
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeTransactionsRequest,
+  DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
 
 import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
@@ -84,4 +89,11 @@ export const apis: readonly ApiSchema[] = [
   api('UpdateFeatures', 'update-features', UpdateFeaturesRequest, UpdateFeaturesResponse),
   api('GetTelemetrySubscriptions', 'get-telemetry-subscriptions', GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponse),
   api('DescribeTopicPartitions', 'describe-topic-partitions', DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse),
+  // Transactions (src/txn).
+  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
+  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
 ];
