@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { MinikafkaError } from '../protocol/errors.js';
+import { securityConfigDefs, isListenerConfigName } from '../security/config-defs.js';
 
 export class ConfigError extends MinikafkaError {
   constructor(message: string) {
@@ -12,7 +13,7 @@ export class ConfigError extends MinikafkaError {
   }
 }
 
-type Kind = 'int' | 'long' | 'bool' | 'string' | 'list';
+type Kind = 'int' | 'long' | 'bool' | 'string' | 'list' | 'password';
 
 interface Def {
   kind: Kind;
@@ -22,8 +23,9 @@ interface Def {
 
 /** Every property the broker reads. Unknown names are rejected so a typo never goes unnoticed. */
 export const configDefs = {
-  'listeners': { kind: 'string', default: 'PLAINTEXT://localhost:9092', doc: 'Address to bind, as PLAINTEXT://host:port' },
-  'advertised.listeners': { kind: 'string', default: '', doc: 'Address given to clients in Metadata; defaults to the bound one' },
+  'listeners': { kind: 'string', default: 'PLAINTEXT://localhost:9092', doc: 'Listeners to bind, comma-separated NAME://host:port (e.g. PLAINTEXT://localhost:9092,SASL_SSL://localhost:9094)' },
+  'advertised.listeners': { kind: 'string', default: '', doc: 'Per listener, the NAME://host:port given to clients that connect through it; defaults to the bound address' },
+  ...securityConfigDefs,
   'node.id': { kind: 'int', default: '1', doc: 'This broker\'s id in Metadata' },
   'log.dirs': { kind: 'string', default: './data', doc: 'Data directory (one directory: this broker is single-node)' },
   'num.partitions': { kind: 'int', default: '1', doc: 'Partitions of an auto-created topic or one created with -1' },
@@ -90,11 +92,26 @@ export class BrokerConfig {
   }
 
   set(name: string, value: string): void {
+    if (isListenerConfigName(name)) {
+      // listener.name.<listener>.<security config>: read through forListener().
+      this.listenerValues.set(name.toLowerCase().replace(/^listener\.name\.([^.]+)\./, (_m, l: string) => `listener.name.${l}.`), value);
+      return;
+    }
     if (!(name in configDefs)) throw new ConfigError(`unknown config '${name}'`);
     const def = configDefs[name as ConfigName] as Def;
     validate(name, def.kind, value);
     this.values.set(name as ConfigName, value);
     this.explicit.add(name as ConfigName);
+  }
+
+  /** Values set as `listener.name.<listener>.<name>` (Kafka's per-listener security settings). */
+  private readonly listenerValues = new Map<string, string>();
+
+  /** `listener.name.<listener>.<name>` when set, else the broker-wide `name` (undefined if that is not a config). */
+  forListener(listener: string, name: string): string | undefined {
+    const own = this.listenerValues.get(`listener.name.${listener.toLowerCase()}.${name}`);
+    if (own !== undefined) return own;
+    return name in configDefs ? this.values.get(name as ConfigName) : undefined;
   }
 
   string(name: ConfigName): string {

@@ -9,6 +9,7 @@ import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientQuotaStore } from './client-quotas.js';
 import type { ProducerIdManager } from '../txn/producer-ids.js';
 import type { TransactionCoordinator } from '../txn/coordinator.js';
+import type { Security } from '../security/security.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -27,8 +28,10 @@ export interface BrokerState {
   txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
-  /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */
+  /** Host and port of the first listener, given to clients that did not come through a listener (HTTP). */
   advertised: { host: string; port: number };
+  /** SASL mechanisms, SCRAM credentials, the authorizer (when ACLs are on). */
+  security: Security;
   /** Set once shutdown begins: connections finish what is in flight and accept nothing new. */
   stopping: boolean;
 }

@@ -27,6 +27,8 @@ export interface ResolvedClientOptions {
   retries: number;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
+  ssl: ClientOptions['ssl'];
+  sasl: ClientOptions['sasl'];
 }
 
 export function resolveClientOptions(o: ClientOptions): ResolvedClientOptions {
@@ -46,6 +48,8 @@ export function resolveClientOptions(o: ClientOptions): ResolvedClientOptions {
     retries: o.retries ?? 5,
     retryBackoffMs: o.retryBackoffMs ?? 100,
     retryBackoffMaxMs: o.retryBackoffMaxMs ?? 1000,
+    ssl: o.ssl,
+    sasl: o.sasl,
   };
 }
 
@@ -99,7 +103,7 @@ export class Cluster {
       if (this.connections.get(key) === existing) this.connections.delete(key);
       return this.connectTo(host, port);
     }
-    const opening = Connection.open({ host, port, clientId: this.options.clientId, connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs });
+    const opening = Connection.open({ host, port, clientId: this.options.clientId, connectTimeoutMs: this.options.connectTimeoutMs, requestTimeoutMs: this.options.requestTimeoutMs, ssl: this.options.ssl, sasl: this.options.sasl });
     this.connections.set(key, opening);
     opening.catch(() => {
       if (this.connections.get(key) === opening) this.connections.delete(key);

@@ -1,5 +1,9 @@
 // Public option and message types of the client.
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Deserializer, Serializer } from './serde.js';
+import type { SaslOptions } from './sasl.js';
+
+export type { SaslOptions };
 
 /** Options every client (Producer, Consumer, Admin) takes. */
 export interface ClientOptions {
@@ -17,6 +21,10 @@ export interface ClientOptions {
   retryBackoffMs?: number;
   /** Default 1000. */
   retryBackoffMaxMs?: number;
+  /** TLS to every broker: `true` for the system's CAs, or Node's tls options (`ca`, `cert`, `key`, `servername`...). */
+  ssl?: boolean | TlsOptions;
+  /** SASL on every connection (over TLS when `ssl` is set): PLAIN, SCRAM-SHA-256/512 or OAUTHBEARER. */
+  sasl?: SaslOptions;
 }
 
 export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

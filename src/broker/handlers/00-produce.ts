@@ -15,6 +15,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
 import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { produceLegacy } from '../legacy-records.js';
 import type { PartitionLog } from '../../storage/log.js';
@@ -72,6 +73,7 @@ const appendQueues = new WeakMap<PartitionLog, Promise<unknown>>();
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut | Promise<PartitionOut> {
   const { broker } = ctx;
+  if (!allowed(ctx, 'WRITE', 'TOPIC', topicName)) return failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
   const refusal = internalTopicWriteRefusal(topicName);
   if (refusal !== null) {
     ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');

@@ -15,6 +15,7 @@
  */
 import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { fetchLegacy } from '../legacy-records.js';
 import { partitionKey } from '../fetch-purgatory.js';
@@ -99,7 +100,12 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
   const responses = req.topics.map((t): TopicOut => {
     const topic = version >= 13 ? broker.store.topicById(t.topicId) : broker.store.topic(t.topic);
     const unknownCode = version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const denied = !allowed(ctx, 'READ', 'TOPIC', topic?.name ?? t.topic);
     const partitions = t.partitions.map((p): PartitionOut => {
+      if (denied) {
+        hasError = true;
+        return empty(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      }
       if (topic === undefined || p.partition < 0 || p.partition >= topic.partitions) {
         hasError = true;
         return empty(p.partition, unknownCode);

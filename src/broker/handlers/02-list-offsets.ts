@@ -12,6 +12,7 @@
  */
 import type { ListOffsetsRequest, ListOffsetsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { storageErrorCode } from '../topic-access.js';
 
@@ -64,6 +65,7 @@ function duplicatePartitions(req: ListOffsetsRequest): Set<string> {
 }
 
 function lookup(topicName: string, partition: number, timestamp: bigint, leaderEpoch: number, readCommitted: boolean, ctx: RequestContext): PartitionOut {
+  if (!allowed(ctx, 'DESCRIBE', 'TOPIC', topicName)) return answer(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   const topic = ctx.broker.store.topic(topicName);
   if (topic === undefined || partition < 0 || partition >= topic.partitions) return answer(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (leaderEpoch > 0) return answer(partition, ErrorCode.UNKNOWN_LEADER_EPOCH);

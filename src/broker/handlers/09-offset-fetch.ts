@@ -5,9 +5,10 @@
  * committed by a transaction that has not ended answers UNSTABLE_OFFSET_COMMIT (retriable), as in Kafka.
  */
 import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
-import { ErrorCode } from '../../protocol/errors.js';
 
 export const offsetFetchHandler: ApiHandler = {
   apiKey: 9,
@@ -20,6 +21,7 @@ export const offsetFetchHandler: ApiHandler = {
       error === 'NONE' && req.requireStable && groups.hasPendingTxnOffset(groupId, topic, partition) ? ErrorCode.UNSTABLE_OFFSET_COMMIT : code(error);
     const toTopics = (ts: Array<{ name: string; partitionIndexes: number[] }> | null) => (ts === null ? null : ts.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
     if (ctx.version < 8) {
+      if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
       const r = groups.fetchOffsets(req.groupId, toTopics(req.topics));
       return {
         throttleTimeMs: 0,
@@ -34,6 +36,7 @@ export const offsetFetchHandler: ApiHandler = {
       throttleTimeMs: 0,
       // A group named twice is answered once: its offsets are not repeated per mention.
       groups: [...new Map(req.groups.map((g) => [g.groupId, g])).values()].map((g) => {
+        if (!allowed(ctx, 'DESCRIBE', 'GROUP', g.groupId)) return { groupId: g.groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
         const r = groups.fetchOffsets(g.groupId, toTopics(g.topics), ctx.version >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
         return {
           groupId: g.groupId,

@@ -5,6 +5,7 @@
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const findCoordinatorHandler: ApiHandler = {
@@ -13,8 +14,11 @@ export const findCoordinatorHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 6,
   handle(req: FindCoordinatorRequest, ctx: RequestContext): FindCoordinatorResponseInput {
-    const { nodeId, advertised } = ctx.broker;
+    const { nodeId } = ctx.broker;
+    const { advertised } = ctx.session.listener;
     const answer = (key: string) => {
+      if (req.keyType === 0 && !allowed(ctx, 'DESCRIBE', 'GROUP', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
+      if (req.keyType === 1 && !allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
       if (req.keyType !== 0 && req.keyType !== 1) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }

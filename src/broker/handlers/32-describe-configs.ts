@@ -8,6 +8,8 @@
  * No message either, so a duplicate's answer is about the size of its mention in the request.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
+import { configResourceDenied } from '../authz.js';
+import { isSensitiveConfig } from '../../security/config-defs.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
@@ -22,7 +24,7 @@ type Resource = DescribeConfigsRequest['resources'][number];
 
 const RESOURCE_TOPIC = 2;
 const RESOURCE_BROKER = 4;
-const typeCode: Record<string, number> = { bool: ConfigType.BOOLEAN, string: ConfigType.STRING, int: ConfigType.INT, long: ConfigType.LONG, list: ConfigType.LIST };
+const typeCode: Record<string, number> = { bool: ConfigType.BOOLEAN, string: ConfigType.STRING, int: ConfigType.INT, long: ConfigType.LONG, list: ConfigType.LIST, password: ConfigType.PASSWORD };
 
 export const describeConfigsHandler: ApiHandler = {
   apiKey: 32,
@@ -42,6 +44,8 @@ export const describeConfigsHandler: ApiHandler = {
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+  const denied = configResourceDenied(ctx, 'DESCRIBE_CONFIGS', r.resourceType, r.resourceName);
+  if (denied !== 0) return { ...base, errorCode: denied, errorMessage: 'Authorization failed.', configs: [] };
   // null or an empty list: every config (Kafka's ConfigHelper). A set, not includes(): keys × configs.
   const wanted = r.configurationKeys === null || r.configurationKeys.length === 0 ? null : new Set(r.configurationKeys);
   const keep = (name: string): boolean => wanted === null || wanted.has(name);
@@ -66,12 +70,17 @@ function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext)
       const synonyms = [...(explicit ? [{ name, value, source: ConfigSource.STATIC_BROKER }] : []), { name, value: def.default, source: ConfigSource.DEFAULT }];
       const source = synonyms[0]!.source;
       return {
-        name, value, readOnly: true, isDefault: source === ConfigSource.DEFAULT, configSource: source, isSensitive: false,
-        synonyms: req.includeSynonyms ? synonyms : [],
+        // Passwords and JAAS lines are never sent: null and sensitive, as Kafka answers them.
+        ...sensitiveAware(name, value), readOnly: true, isDefault: source === ConfigSource.DEFAULT, configSource: source,
+        synonyms: req.includeSynonyms ? synonyms.map((s) => ({ ...sensitiveAware(s.name, s.value), source: s.source })) : [],
         configType: typeCode[def.kind] ?? 0, documentation: req.includeDocumentation ? def.doc : null,
       };
     });
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
   }
   return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
+}
+
+function sensitiveAware(name: string, value: string): { name: string; value: string | null; isSensitive: boolean } {
+  return isSensitiveConfig(name) ? { name, value: null, isSensitive: true } : { name, value, isSensitive: false };
 }

@@ -46,6 +46,14 @@ import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
 import { describeTransactionsHandler } from './65-describe-transactions.js';
 import { listTransactionsHandler } from './66-list-transactions.js';
 
+import { saslHandshakeHandler } from './17-sasl-handshake.js';
+import { saslAuthenticateHandler } from './36-sasl-authenticate.js';
+import { describeAclsHandler } from './29-describe-acls.js';
+import { createAclsHandler } from './30-create-acls.js';
+import { deleteAclsHandler } from './31-delete-acls.js';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js';
+
 export function registerHandlers(registry: ApiRegistry): void {
   for (const h of [
     produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, apiVersionsHandler, createTopicsHandler,
@@ -72,6 +80,13 @@ export function registerHandlers(registry: ApiRegistry): void {
   }
   // Transactions (src/txn).
   for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
+    registry.register(h);
+  }
+  // Security (src/security): SASL, ACLs, SCRAM credentials.
+  for (const h of [
+    saslHandshakeHandler, saslAuthenticateHandler, describeAclsHandler, createAclsHandler, deleteAclsHandler,
+    describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
+  ]) {
     registry.register(h);
   }
 }

@@ -32,6 +32,10 @@ import {
   TxnOffsetCommitResponse,
 } from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import { SaslHandshakeRequest, SaslHandshakeResponse } from './sasl-handshake.js';
+import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
+import { DescribeAclsRequest, DescribeAclsResponse, CreateAclsRequest, CreateAclsResponse, DeleteAclsRequest, DeleteAclsResponse } from './acls.js';
+import { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse, AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './scram-credentials.js';
 
 import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
 import { DescribeLogDirsRequest, DescribeLogDirsResponse } from './describe-log-dirs.js';
@@ -96,4 +100,12 @@ export const apis: readonly ApiSchema[] = [
   api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
   api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
   api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
+  // Security (src/security): SASL, ACLs, SCRAM credentials.
+  api('SaslHandshake', 'sasl-handshake', SaslHandshakeRequest, SaslHandshakeResponse),
+  api('SaslAuthenticate', 'sasl-authenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
+  api('DescribeAcls', 'describe-acls', DescribeAclsRequest, DescribeAclsResponse),
+  api('CreateAcls', 'create-acls', CreateAclsRequest, CreateAclsResponse),
+  api('DeleteAcls', 'delete-acls', DeleteAclsRequest, DeleteAclsResponse),
+  api('DescribeUserScramCredentials', 'describe-user-scram-credentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
+  api('AlterUserScramCredentials', 'alter-user-scram-credentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 ];
