@@ -13,6 +13,7 @@ import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
 import { MemoryFs, realFs, type StorageFs } from '../storage/fs.js';
+import { ClientQuotaStore, QUOTA_FILE } from './client-quotas.js';
 import { PRODUCER_IDS_FILE, ProducerIdManager } from '../txn/producer-ids.js';
 import { TransactionCoordinator } from '../txn/coordinator.js';
 import { GroupCoordinator } from '../group/coordinator.js';
@@ -145,6 +146,8 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
 async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http, specs, securityOptions }: Setup): Promise<RunningBroker> {
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
+  // Read before anything opens: a file that does not parse stops the start-up with its reason.
+  const quotas = new ClientQuotaStore(fs ?? realFs, `${dataDir}/${QUOTA_FILE}`);
   const purgatory = new FetchPurgatory();
   const store = TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
@@ -166,7 +169,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     logPartitions: config.int('transaction.state.log.num.partitions'),
   }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, producerIds, txn, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, producerIds, txn, nodeId, clusterId,
     advertised: { host, port }, security, stopping: false,
   };
   registerHandlers(registry);
@@ -297,6 +300,7 @@ function groupConfig(config: BrokerConfig) {
     offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
     offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
     offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
+    classicSharedPartitions: config.bool('minikafka.group.classic.shared.partitions.enable'),
   };
 }
 

@@ -7,18 +7,15 @@
 import { ErrorCode, MinikafkaError } from '../protocol/errors.js';
 import { logConfigFrom } from '../storage/topic-store.js';
 import { StorageError } from '../storage/errors.js';
-import { configDefs, topicConfigDefaults } from './config.js';
+import { configDefs } from './config.js';
 import type { BrokerState } from './state.js';
-import { checkTopicConfig, effectiveTopicConfigs } from './topic-configs.js';
+import { checkTopicConfig, effectiveTopicConfig, isTopicConfigName, topicConfigByName } from './topic-configs.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
 
 /** IncrementalAlterConfigs operations, as numbered on the wire. */
 export const ConfigOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
-
-/** Topic configs whose value is a comma-separated list (the only ones APPEND and SUBTRACT apply to). */
-const listConfigs = new Set(['cleanup.policy']);
 
 /** Why one resource's change is refused: the Kafka error code and message it answers with. */
 export class ConfigAlterationError extends MinikafkaError {
@@ -62,7 +59,7 @@ export function incrementalOverrides(current: Readonly<Record<string, string>>, 
   rejectDuplicateNames(changes);
   const next: Record<string, string> = { ...current };
   for (const c of changes) {
-    if (!(c.name in topicConfigDefaults)) throw new ConfigAlterationError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
+    if (!isTopicConfigName(c.name)) throw new ConfigAlterationError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`);
     if (c.op === ConfigOp.DELETE) {
       delete next[c.name];
       continue;
@@ -71,12 +68,12 @@ export function incrementalOverrides(current: Readonly<Record<string, string>>, 
     if (c.op === ConfigOp.SET) {
       next[c.name] = c.value;
     } else if (c.op === ConfigOp.APPEND || c.op === ConfigOp.SUBTRACT) {
-      if (!listConfigs.has(c.name)) {
+      if (topicConfigByName.get(c.name)!.kind !== 'list') {
         const verb = c.op === ConfigOp.APPEND ? 'append' : 'subtract';
         throw new ConfigAlterationError(ErrorCode.INVALID_CONFIG, `Config value ${verb} is not allowed for config key: ${c.name}`);
       }
       // The list starts from the effective value: the override, else the broker default.
-      const base = next[c.name] ?? effectiveTopicConfigs({}, broker.config).find((e) => e.name === c.name)!.value;
+      const base = next[c.name] ?? effectiveTopicConfig({}, c.name, broker.config).value;
       const items = splitList(base);
       const given = splitList(c.value);
       const result = c.op === ConfigOp.APPEND ? [...items, ...given.filter((v) => !items.includes(v))] : items.filter((v) => !given.includes(v));

@@ -66,6 +66,7 @@ export const configDefs = {
   'transaction.abort.timed.out.transaction.cleanup.interval.ms': { kind: 'int', default: '10000', doc: 'How often transactions past their timeout are aborted' },
   'transaction.state.log.num.partitions': { kind: 'int', default: '4', doc: 'Partitions of __transaction_state when it is created (Kafka: 50)' },
   'group.max.size': { kind: 'int', default: '2147483647', doc: 'Members a group may have at most' },
+  'minikafka.group.classic.shared.partitions.enable': { kind: 'bool', default: 'false', doc: 'Classic groups: let the leader give one partition to several members (a broadcast-style assignor), as Kafka does. false: such an assignment is refused with INCONSISTENT_GROUP_PROTOCOL and the group rebalances, so each partition has exactly one owner' },
   'group.consumer.session.timeout.ms': { kind: 'int', default: '45000', doc: 'KIP-848 groups: a member silent this long is removed' },
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
   'minikafka.flush.on.acks.all': { kind: 'bool', default: 'true', doc: 'acks=-1 answers only after fsync (group commit). false: after the write reaches the OS' },
@@ -79,28 +80,6 @@ export const configDefs = {
 } as const satisfies Record<string, Def>;
 
 export type ConfigName = keyof typeof configDefs;
-
-/** Per-topic configs a CreateTopics request may set, mapped to the broker default they override. */
-export const topicConfigDefaults: Record<string, ConfigName | null> = {
-  'segment.bytes': 'log.segment.bytes',
-  'segment.ms': 'log.roll.ms',
-  'retention.ms': 'log.retention.ms',
-  'retention.bytes': 'log.retention.bytes',
-  'message.timestamp.type': 'log.message.timestamp.type',
-  'max.message.bytes': 'message.max.bytes',
-  'index.interval.bytes': 'log.index.interval.bytes',
-  'cleanup.policy': 'log.cleanup.policy',
-  'delete.retention.ms': 'log.cleaner.delete.retention.ms',
-  'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
-  'min.compaction.lag.ms': 'log.cleaner.min.compaction.lag.ms',
-  'min.insync.replicas': null,
-  'compression.type': null,
-};
-
-export const topicConfigStaticDefaults: Record<string, string> = {
-  'min.insync.replicas': '1',
-  'compression.type': 'producer',
-};
 
 export class BrokerConfig {
   private readonly values = new Map<ConfigName, string>();

@@ -6,6 +6,7 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { ClientQuotaStore } from './client-quotas.js';
 import type { ProducerIdManager } from '../txn/producer-ids.js';
 import type { TransactionCoordinator } from '../txn/coordinator.js';
 import type { Security } from '../security/security.js';
@@ -19,6 +20,8 @@ export interface BrokerState {
   purgatory: FetchPurgatory;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
+  /** Client quotas (AlterClientQuotas): stored and described, not enforced. */
+  quotas: ClientQuotaStore;
   /** Producer ids for idempotent and transactional producers, never repeated. */
   producerIds: ProducerIdManager;
   /** The transaction coordinator (transactional ids, markers, timeouts). */

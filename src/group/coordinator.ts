@@ -45,6 +45,8 @@ export interface GroupConfig {
   offsetsRetentionCheckIntervalMs: number;
   offsetMetadataMaxBytes: number;
   offsetsTopicPartitions: number;
+  /** Classic groups: a leader may give one partition to several members (Kafka allows it; off keeps one owner). */
+  classicSharedPartitions: boolean;
 }
 
 export const defaultGroupConfig: GroupConfig = {
@@ -58,6 +60,7 @@ export const defaultGroupConfig: GroupConfig = {
   offsetsRetentionCheckIntervalMs: 600_000,
   offsetMetadataMaxBytes: 4096,
   offsetsTopicPartitions: 4,
+  classicSharedPartitions: false,
 };
 
 export type Group = ClassicGroup | ConsumerGroup;
@@ -128,7 +131,8 @@ export class GroupCoordinator {
     this.log = options.log;
     this.topics = options.store;
     this.offsetsTopic = OffsetsTopic.open(options.store, this.config.offsetsTopicPartitions, this.log, () => this.scheduler.now());
-    const onChange = (g: Group): void => assertSinglePartitionOwner(g);
+    const shared = this.config.classicSharedPartitions;
+    const onChange = (g: Group): void => assertSinglePartitionOwner(g, shared);
     this.classicEnv = {
       scheduler: this.scheduler,
       log: this.log,
@@ -136,7 +140,7 @@ export class GroupCoordinator {
       maxSize: this.config.maxSize,
       newMemberId: (clientId) => `${clientId}-${randomUUID()}`,
       persist: (g) => this.persistClassic(g),
-      checkAssignment: classicAssignmentProblem,
+      checkAssignment: (g, a) => classicAssignmentProblem(g, a, shared),
       onChange,
     };
     this.consumerEnv = {
@@ -565,12 +569,12 @@ export class GroupCoordinator {
 
   /** Replays `__consumer_offsets` (validated: see offsets-load.ts) and rebuilds every group from it. */
   private load(): void {
-    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize }, this.log, this.pendingTxnOffsets);
+    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize, sharedPartitions: this.config.classicSharedPartitions }, this.log, this.pendingTxnOffsets);
     for (const [groupId, meta] of loaded.groups) {
       if (meta.kind === 'classic') {
         const g = this.newClassicGroup(groupId);
         g.restore(meta.value);
-        assertSinglePartitionOwner(g); // validated at load: a failure here is a bug
+        assertSinglePartitionOwner(g, this.config.classicSharedPartitions); // validated at load: a failure here is a bug
       } else {
         const g = new ConsumerGroup(groupId, this.consumerEnv);
         g.restore(meta.epoch);

@@ -20,8 +20,13 @@ export interface ClassicAssignmentView {
   readonly members: ReadonlyMap<string, { readonly memberId: string; readonly protocols: ReadonlyArray<{ readonly name: string; readonly metadata: Buffer }> }>;
 }
 
-/** The problem with a classic assignment (memberId → ConsumerProtocolAssignment bytes), or undefined. */
-export function classicAssignmentProblem(group: ClassicAssignmentView, assignments: ReadonlyMap<string, Buffer>): string | undefined {
+/**
+ * The problem with a classic assignment (memberId → ConsumerProtocolAssignment bytes), or undefined.
+ * `sharedPartitions` (broker config minikafka.group.classic.shared.partitions.enable) lets a leader give
+ * one partition to several members, as Kafka does (it treats assignments as opaque): then only that
+ * every assignment decodes is checked.
+ */
+export function classicAssignmentProblem(group: ClassicAssignmentView, assignments: ReadonlyMap<string, Buffer>, sharedPartitions = false): string | undefined {
   if (group.protocolType !== 'consumer') return undefined; // opaque protocols (connect, streams...) cannot be checked
   const owner = new Map<string, string>();
   for (const [memberId, bytes] of assignments) {
@@ -35,12 +40,12 @@ export function classicAssignmentProblem(group: ClassicAssignmentView, assignmen
       for (const p of parts) {
         const k = tpKey(topic, p);
         const other = owner.get(k);
-        if (other !== undefined) return `${topic}-${p} assigned to both ${other} and ${memberId} in generation ${group.generationId}`;
+        if (other !== undefined && !sharedPartitions) return `${topic}-${p} assigned to both ${other} and ${memberId} in generation ${group.generationId}`;
         owner.set(k, memberId);
       }
     }
   }
-  if (group.protocolName === 'cooperative-sticky') {
+  if (group.protocolName === 'cooperative-sticky' && !sharedPartitions) {
     for (const m of group.members.values()) {
       const metadata = m.protocols.find((p) => p.name === group.protocolName)?.metadata;
       if (metadata === undefined) continue;
@@ -61,12 +66,12 @@ export function classicAssignmentProblem(group: ClassicAssignmentView, assignmen
   return undefined;
 }
 
-export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup): void {
+export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup, classicSharedPartitions = false): void {
   if (group.kind === 'classic') {
     if (group.state !== 'Stable') return;
     const assignments = new Map<string, Buffer>();
     for (const m of group.members.values()) assignments.set(m.memberId, m.assignment);
-    const problem = classicAssignmentProblem(group, assignments);
+    const problem = classicAssignmentProblem(group, assignments, classicSharedPartitions);
     if (problem !== undefined) throw new GroupInvariantError(`group ${group.groupId}: ${problem}`);
     return;
   }

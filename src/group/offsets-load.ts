@@ -23,6 +23,8 @@ export type LoadedGroup = { kind: 'classic'; value: GroupMetadataValue } | { kin
 export interface LoadLimits {
   /** group.max.size: a stored group with more members is not ours. */
   maxSize: number;
+  /** minikafka.group.classic.shared.partitions.enable: a partition may have several owners. */
+  sharedPartitions?: boolean;
 }
 
 export interface LoadResult {
@@ -173,7 +175,7 @@ export function groupMetadataProblem(v: GroupMetadataValue, limits: LoadLimits):
   // The golden rule, as the coordinator asserts it for a Stable group (which is what this restores).
   const members = new Map(v.members.map((m) => [m.memberId, { memberId: m.memberId, protocols: [{ name: v.protocol!, metadata: m.subscription }] }]));
   const view = { protocolType: v.protocolType, protocolName: v.protocol, generationId: v.generation, members };
-  return classicAssignmentProblem(view, new Map(v.members.map((m) => [m.memberId, m.assignment])));
+  return classicAssignmentProblem(view, new Map(v.members.map((m) => [m.memberId, m.assignment])), limits.sharedPartitions ?? false);
 }
 
 /** An empty group has no leader or protocol; v0 members had no rebalance timeout (Kafka uses the session timeout). */

@@ -1,4 +1,5 @@
 /** Building blocks of /openapi.json: object schemas, JSON bodies and answers, the error body. */
+import { topicConfigDefs, type TopicConfigDef } from '../broker/topic-config-defs.js';
 export type Schema = Record<string, unknown>;
 
 export const str: Schema = { type: 'string' };
@@ -24,10 +25,10 @@ export const topicName: Schema = {
 
 const digits = (n: number): string => `[0-9]{0,${n}}`;
 /**
- * The values each topic config accepts (checkTopicConfig's rules and the log's bounds), as patterns: a
- * generator that follows the document produces configs the broker takes.
+ * Hand-written value schemas where the broker's rule is narrower than a plain integer pattern; every
+ * other topic config's schema is derived from its definition (type, minimum, choices) below.
  */
-export const topicConfigValues: Record<string, Schema> = {
+const preciseConfigValues: Record<string, Schema> = {
   'segment.bytes': { type: 'string', pattern: '^(104857[6-9]|10485[89][0-9]|1048[6-9][0-9]{2}|1049[0-9]{3}|10[5-9][0-9]{4}|1[1-9][0-9]{5}|[2-9][0-9]{6}|[1-9][0-9]{7,8}|1[0-9]{9}|20[0-3][0-9]{7}|204[0-6][0-9]{6})$', description: '1 MiB to about 2 GiB' },
   'segment.ms': { type: 'string', pattern: `^[1-9]${digits(12)}$` },
   'retention.ms': { type: 'string', pattern: `^(-1|0|[1-9]${digits(12)})$`, description: '-1: keep' },
@@ -41,7 +42,37 @@ export const topicConfigValues: Record<string, Schema> = {
   'min.compaction.lag.ms': { type: 'string', pattern: `^(0|[1-9]${digits(12)})$` },
   'min.insync.replicas': { type: 'string', pattern: `^[1-9]${digits(5)}$` },
   'compression.type': { type: 'string', enum: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] },
+  'segment.index.bytes': { type: 'string', pattern: `^([4-9]|[1-9]${digits(1)}[0-9]${digits(7)})$` },
+  'compression.gzip.level': { type: 'string', enum: ['-1', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+  'compression.lz4.level': { type: 'string', enum: Array.from({ length: 17 }, (_, i) => String(i + 1)) },
+  'compression.zstd.level': { type: 'string', enum: Array.from({ length: 28 }, (_, i) => String(i - 5)) },
+  'message.format.version': { type: 'string', enum: ['2.8', '3.0-IV1'] },
+  'leader.replication.throttled.replicas': { type: 'string', enum: ['', '*', '0:1'] },
+  'follower.replication.throttled.replicas': { type: 'string', enum: ['', '*', '0:1'] },
 };
+
+/** A non-negative integer pattern from `min` up (min is -2..1 for every topic config without a precise schema). */
+function integerFrom(min: number, long: boolean): Schema {
+  // int: up to 9 digits; long: up to 18 digits, and Long.MAX_VALUE itself (Kafka's "no limit" default).
+  const positive = long ? `[1-9]${digits(17)}|9223372036854775807` : `[1-9]${digits(8)}`;
+  const lows = ['-2', '-1', '0'].filter((v) => Number(v) >= min);
+  return { type: 'string', pattern: `^(${[...lows, positive].join('|')})$` };
+}
+
+function derivedValue(d: TopicConfigDef): Schema {
+  if (d.kind === 'boolean') return { type: 'string', enum: ['true', 'false'] };
+  if (d.choices !== undefined) return { type: 'string', enum: [...d.choices] };
+  if (d.kind === 'int' || d.kind === 'long') return integerFrom(d.min === undefined ? -1 : Number(d.min), d.kind === 'long');
+  return { type: 'string', maxLength: 255 };
+}
+
+/**
+ * The values each topic config accepts (checkTopicConfig's rules and the log's bounds), as patterns: a
+ * generator that follows the document produces configs the broker takes.
+ */
+export const topicConfigValues: Record<string, Schema> = Object.fromEntries(
+  topicConfigDefs.filter((d) => d.legacy !== true).map((d) => [d.name, preciseConfigValues[d.name] ?? { ...derivedValue(d), description: d.doc }]),
+);
 
 /** Configs as an object of name → value (the console). */
 export const topicConfigObject: Schema = { type: 'object', properties: topicConfigValues, additionalProperties: false };

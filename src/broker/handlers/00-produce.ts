@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), v3-12. Batch headers are validated (invariant 1) and their records walked
+ * Produce (key 0), v0-12 (v0-2: message formats v0/v1, up-converted to v2 first, as Kafka 3.x does). Batch headers are validated (invariant 1) and their records walked
  * (records-check.ts: count and offset deltas against the header, keys on compacted topics; compressed
  * batches decompressed bounded, off the event loop), then appended as they came with dense offsets,
  * and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
@@ -17,6 +17,7 @@ import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
 import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { produceLegacy } from '../legacy-records.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
 import { StorageError } from '../../storage/errors.js';
@@ -28,29 +29,34 @@ type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
 export const produceHandler: ApiHandler = {
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 12,
   handle(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
-    const acks = req.acks;
-    const validAcks = acks === -1 || acks === 0 || acks === 1;
-    const touched = new Map<PartitionLog, PartitionOut[]>();
-    const pending: Promise<unknown>[] = [];
-    const responses: TopicOut[] = req.topicData.map((t) => ({
-      name: t.name,
-      partitionResponses: t.partitionData.map((p): PartitionOut => {
-        if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
-        const out = produceOne(t.name, p.index, p.records, touched, ctx);
-        if (!(out instanceof Promise)) return out;
-        // Filled in once the partition's records are checked and appended.
-        const slot = failed(p.index, ErrorCode.NONE, null);
-        pending.push(out.then((o) => Object.assign(slot, o)));
-        return slot;
-      }),
-    }));
-    if (pending.length === 0) return respond(acks, touched, responses, ctx);
-    return Promise.all(pending).then(() => respond(acks, touched, responses, ctx));
+    // v0-2 carry message formats v0/v1: converted to v2 batches first (legacy-records.ts).
+    return ctx.version < 3 ? produceLegacy(req, ctx, (converted) => produceBatches(converted, ctx)) : produceBatches(req, ctx);
   },
 };
+
+function produceBatches(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
+  const acks = req.acks;
+  const validAcks = acks === -1 || acks === 0 || acks === 1;
+  const touched = new Map<PartitionLog, PartitionOut[]>();
+  const pending: Promise<unknown>[] = [];
+  const responses: TopicOut[] = req.topicData.map((t) => ({
+    name: t.name,
+    partitionResponses: t.partitionData.map((p): PartitionOut => {
+      if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
+      const out = produceOne(t.name, p.index, p.records, touched, ctx);
+      if (!(out instanceof Promise)) return out;
+      // Filled in once the partition's records are checked and appended.
+      const slot = failed(p.index, ErrorCode.NONE, null);
+      pending.push(out.then((o) => Object.assign(slot, o)));
+      return slot;
+    }),
+  }));
+  if (pending.length === 0) return respond(acks, touched, responses, ctx);
+  return Promise.all(pending).then(() => respond(acks, touched, responses, ctx));
+}
 
 function respond(acks: number, touched: Map<PartitionLog, PartitionOut[]>, responses: TopicOut[], ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput> {
   if (acks === 0) return null;

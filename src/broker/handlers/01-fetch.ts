@@ -1,5 +1,5 @@
 /**
- * Fetch (key 1), v4-17; v13+ names topics by id. Reads return stored batches as they are (invariant 1).
+ * Fetch (key 1), v0-17 (v0-3: stored batches down-converted to message format v0/v1); v13+ names topics by id. Reads return stored batches as they are (invariant 1).
  * MaxWaitMs/MinBytes: a fetch with too little data parks in the purgatory until appends bring enough
  * bytes or the wait ends; nothing polls. KIP-74: the first partition with data returns at least one
  * whole batch even past MaxBytes/PartitionMaxBytes.
@@ -17,6 +17,7 @@ import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
+import { fetchLegacy } from '../legacy-records.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { storageErrorCode } from '../topic-access.js';
 import type { PartitionLog } from '../../storage/log.js';
@@ -32,30 +33,36 @@ const NO_RECORDS = Buffer.alloc(0);
 export const fetchHandler: ApiHandler = {
   apiKey: 1,
   name: 'Fetch',
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 17,
   handle(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
-    if (req.sessionId !== 0 || req.sessionEpoch > 0) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
-    }
-    req = { ...req, topics: distinctPartitions(req.topics, ctx.version) };
-    const first = readAll(req, ctx);
-    const waitMs = Math.min(req.maxWaitMs, ctx.broker.limits.fetchWaitMsMax);
-    if (first.bytes >= req.minBytes || waitMs <= 0 || first.hasError || first.keys.length === 0 || ctx.broker.stopping) {
-      return respond(first.responses);
-    }
-    return new Promise((resolve) => {
-      ctx.broker.purgatory.park(first.keys, req.minBytes - first.bytes, waitMs, () => {
-        try {
-          resolve(respond(readAll(req, ctx).responses));
-        } catch (err) {
-          ctx.log.error({ err }, 'fetch after wait failed');
-          resolve(respond(first.responses.map((t) => ({ ...t, partitions: t.partitions!.map((p) => ({ ...p, records: NO_RECORDS, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })) }))));
-        }
-      });
-    });
+    if (ctx.version >= 4) return fetchBatches(req, ctx);
+    // v0-3 know message formats v0/v1 only: the stored batches are down-converted (legacy-records.ts).
+    return Promise.resolve(fetchBatches(req, ctx)).then((res) => fetchLegacy(req, res, ctx));
   },
 };
+
+function fetchBatches(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
+  if (req.sessionId !== 0 || req.sessionEpoch > 0) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+  }
+  req = { ...req, topics: distinctPartitions(req.topics, ctx.version) };
+  const first = readAll(req, ctx);
+  const waitMs = Math.min(req.maxWaitMs, ctx.broker.limits.fetchWaitMsMax);
+  if (first.bytes >= req.minBytes || waitMs <= 0 || first.hasError || first.keys.length === 0 || ctx.broker.stopping) {
+    return respond(first.responses);
+  }
+  return new Promise((resolve) => {
+    ctx.broker.purgatory.park(first.keys, req.minBytes - first.bytes, waitMs, () => {
+      try {
+        resolve(respond(readAll(req, ctx).responses));
+      } catch (err) {
+        ctx.log.error({ err }, 'fetch after wait failed');
+        resolve(respond(first.responses.map((t) => ({ ...t, partitions: t.partitions!.map((p) => ({ ...p, records: NO_RECORDS, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })) }))));
+      }
+    });
+  });
+}
 
 function distinctPartitions(topics: FetchRequest['topics'], version: number): FetchRequest['topics'] {
   type Wanted = FetchRequest['topics'][number];

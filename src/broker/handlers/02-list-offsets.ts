@@ -1,5 +1,6 @@
 /**
- * ListOffsets (key 2), v1-10. Timestamps: -1 latest (high watermark), -2 earliest (log start),
+ * ListOffsets (key 2), v0-10 (v0: Kafka 3.9's, with its list of offsets; see oldStyle).
+ * Timestamps: -1 latest (high watermark), -2 earliest (log start),
  * -3 max timestamp (v7+), -4 earliest local (= earliest: no tiered storage), -5 latest tiered (none: -1),
  * >= 0: the first offset whose batch holds a timestamp at or after it.
  * Timestamp lookups find the exact record inside uncompressed batches (storage walks that one batch's
@@ -27,7 +28,7 @@ const LATEST_TIERED = -5n;
 export const listOffsetsHandler: ApiHandler = {
   apiKey: 2,
   name: 'ListOffsets',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 10,
   handle(req: ListOffsetsRequest, ctx: RequestContext): ListOffsetsResponseInput {
     const duplicates = duplicatePartitions(req);
@@ -35,9 +36,12 @@ export const listOffsetsHandler: ApiHandler = {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => duplicates.has(partitionKey(t.name, p.partitionIndex))
-          ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
-          : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, req.isolationLevel === 1, ctx)),
+        partitions: t.partitions.map((p) => {
+          const out = duplicates.has(partitionKey(t.name, p.partitionIndex))
+            ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
+            : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, req.isolationLevel === 1, ctx);
+          return ctx.version === 0 ? oldStyle(out, t.name, p.timestamp, p.maxNumOffsets, ctx) : out;
+        }),
       })),
     };
   },
@@ -81,6 +85,18 @@ function lookup(topicName: string, partition: number, timestamp: bigint, leaderE
     ctx.log.error({ topic: topicName, partition, err }, 'list offsets failed');
     return answer(partition, storageErrorCode(err));
   }
+}
+
+/**
+ * v0 answers a list of offsets, newest first, at most maxNumOffsets. Kafka 3.x listed segment base
+ * offsets chosen by file modification time; here the list holds the one offset the lookup found, and a
+ * timestamp after every record answers the high watermark (as Kafka's list then starts with it).
+ */
+function oldStyle(out: PartitionOut, topic: string, timestamp: bigint, maxNumOffsets: number, ctx: RequestContext): PartitionOut {
+  const partition = out.partitionIndex ?? -1;
+  let offset = out.offset ?? -1n;
+  if (out.errorCode === ErrorCode.NONE && offset < 0n && timestamp >= 0n) offset = BigInt(ctx.broker.store.partition(topic, partition).highWatermark);
+  return { ...out, oldStyleOffsets: out.errorCode === ErrorCode.NONE && offset >= 0n && maxNumOffsets > 0 ? [offset] : [] };
 }
 
 function answer(partitionIndex: number, errorCode: number, timestamp = -1, offset = -1): PartitionOut {

@@ -1,5 +1,7 @@
 /**
- * OffsetCommit (key 8), v2-9: answered after the commit records are fsynced in __consumer_offsets.
+ * OffsetCommit (key 8), v0-9: answered after the commit records are fsynced in __consumer_offsets.
+ * v0 (no generation: a simple commit) goes to the same store: Kafka 3.x kept v0 commits in ZooKeeper apart,
+ * and refused them in KRaft mode. v1's per-partition commit timestamp is ignored, as Kafka ignores it.
  * Any int64 offset is stored as it came (Kafka does no range check; a client may commit 2^63-1).
  * Generation (classic) or member epoch (KIP-848, v9+) is checked as Kafka does. retentionTimeMs (v2-4)
  * is ignored (Kafka ignores it since 2.1: offsets.retention.minutes applies).
@@ -13,7 +15,7 @@ import { code } from './group-common.js';
 export const offsetCommitHandler: ApiHandler = {
   apiKey: 8,
   name: 'OffsetCommit',
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 9,
   async handle(req: OffsetCommitRequest, ctx: RequestContext): Promise<OffsetCommitResponseInput> {
     // ACLs: READ on the group, then READ on each topic (denied topics are answered, not committed).

@@ -1,5 +1,6 @@
 /**
- * OffsetFetch (key 9), v1-9: committed offsets, one group (v1-7; null topics = all, v2+) or many (v8+).
+ * OffsetFetch (key 9), v0-9: committed offsets, one group (v0-7; null topics = all, v2+) or many (v8+).
+ * v0 reads the same store as v1 (Kafka 3.x read v0 offsets from ZooKeeper).
  * v9 member id/epoch are checked for KIP-848 groups. requireStable (v7+): a partition whose offset was
  * committed by a transaction that has not ended answers UNSTABLE_OFFSET_COMMIT (retriable), as in Kafka.
  */
@@ -12,7 +13,7 @@ import { code } from './group-common.js';
 export const offsetFetchHandler: ApiHandler = {
   apiKey: 9,
   name: 'OffsetFetch',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 9,
   handle(req: OffsetFetchRequest, ctx: RequestContext): OffsetFetchResponseInput {
     const groups = ctx.broker.groups;

@@ -1,5 +1,5 @@
 /**
- * CreateTopics (key 19), v2-7. Replication factor must be 1 (or -1 = default): this is one broker.
+ * CreateTopics (key 19), v0-7 (v0-1: Kafka 3.9's, for older clients). Replication factor must be 1 (or -1 = default): this is one broker.
  * Manual replica assignments are accepted when every replica is this broker. validateOnly checks without creating.
  * Answers once the created topics' metadata is fsynced (the store syncs new topics in the background, in batches).
  */
@@ -13,14 +13,10 @@ import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topi
 type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
 type Wanted = CreateTopicsRequest['topics'][number];
 
-/** Config sources, as DescribeConfigs numbers them. */
-const SOURCE_TOPIC = 1;
-const SOURCE_DEFAULT = 5;
-
 export const createTopicsHandler: ApiHandler = {
   apiKey: 19,
   name: 'CreateTopics',
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 7,
   async handle(req: CreateTopicsRequest, ctx: RequestContext): Promise<CreateTopicsResponseInput> {
     const seen = new Map<string, number>();
@@ -88,7 +84,7 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
     numPartitions: partitions, replicationFactor: 1,
     configs: effectiveTopicConfigs(configs, broker.config).map((c) => ({
       name: c.name, value: c.value, readOnly: false, isSensitive: false,
-      configSource: c.isTopicOverride ? SOURCE_TOPIC : SOURCE_DEFAULT,
+      configSource: c.source,
     })),
   };
 }

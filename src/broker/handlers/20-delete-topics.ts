@@ -1,4 +1,4 @@
-/** DeleteTopics (key 20), v1-6: by name, and by topic id from v6. Parked fetches on a deleted topic are woken. */
+/** DeleteTopics (key 20), v0-6: by name, and by topic id from v6. Parked fetches on a deleted topic are woken. */
 import type { DeleteTopicsRequest, DeleteTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
@@ -12,7 +12,7 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 export const deleteTopicsHandler: ApiHandler = {
   apiKey: 20,
   name: 'DeleteTopics',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 6,
   handle(req: DeleteTopicsRequest, ctx: RequestContext): DeleteTopicsResponseInput {
     const wanted = ctx.version >= 6

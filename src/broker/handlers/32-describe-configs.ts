@@ -1,6 +1,8 @@
 /**
- * DescribeConfigs (key 32), v1-4, for TOPIC (2) and BROKER (4) resources.
- * Topic values are the topic's override or the broker default; broker values are ours, from config.ts.
+ * DescribeConfigs (key 32), v0-4 (v0: Kafka 3.9's, for older clients), for TOPIC (2) and BROKER (4) resources.
+ * Topic configs are Kafka's whole set (topic-config-defs.ts) with Kafka's types, synonyms (the topic
+ * override, then the broker's `log.*` config), sources, our documentation, and Kafka's order; an empty
+ * or null key list means every config. Broker values are ours, from config.ts.
  * A resource named more than once answers INVALID_REQUEST with no configs at each mention (as AlterConfigs
  * does; Kafka answers each copy in full): 2,000 copies of the broker resource with documentation were ~30 MB.
  * No message either, so a duplicate's answer is about the size of its mention in the request.
@@ -12,7 +14,8 @@ import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../..
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { configDefs, type ConfigName } from '../config.js';
-import { effectiveTopicConfigs } from '../topic-configs.js';
+import { ConfigSource, effectiveTopicConfigs } from '../topic-configs.js';
+import { ConfigType } from '../topic-config-defs.js';
 import { duplicateResources } from '../config-alteration.js';
 
 type Result = NonNullable<DescribeConfigsResponseInput['results']>[number];
@@ -21,15 +24,12 @@ type Resource = DescribeConfigsRequest['resources'][number];
 
 const RESOURCE_TOPIC = 2;
 const RESOURCE_BROKER = 4;
-const SOURCE_DYNAMIC_TOPIC = 1;
-const SOURCE_STATIC_BROKER = 4;
-const SOURCE_DEFAULT = 5;
-const typeCode: Record<string, number> = { bool: 1, string: 2, int: 3, long: 5, list: 7, password: 9 };
+const typeCode: Record<string, number> = { bool: ConfigType.BOOLEAN, string: ConfigType.STRING, int: ConfigType.INT, long: ConfigType.LONG, list: ConfigType.LIST, password: ConfigType.PASSWORD };
 
 export const describeConfigsHandler: ApiHandler = {
   apiKey: 32,
   name: 'DescribeConfigs',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 4,
   handle(req: DescribeConfigsRequest, ctx: RequestContext): DescribeConfigsResponseInput {
     const duplicates = duplicateResources(req.resources);
@@ -46,19 +46,16 @@ function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext)
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
   const denied = configResourceDenied(ctx, 'DESCRIBE_CONFIGS', r.resourceType, r.resourceName);
   if (denied !== 0) return { ...base, errorCode: denied, errorMessage: 'Authorization failed.', configs: [] };
-  const wanted = r.configurationKeys === null ? null : new Set(r.configurationKeys); // not includes(): keys × configs
+  // null or an empty list: every config (Kafka's ConfigHelper). A set, not includes(): keys × configs.
+  const wanted = r.configurationKeys === null || r.configurationKeys.length === 0 ? null : new Set(r.configurationKeys);
   const keep = (name: string): boolean => wanted === null || wanted.has(name);
   if (r.resourceType === RESOURCE_TOPIC) {
     const topic = ctx.broker.store.topic(r.resourceName);
     if (topic === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist`, configs: [] };
-    const configs = effectiveTopicConfigs(topic.configs, ctx.broker.config).filter((c) => keep(c.name)).map((c): ConfigOut => {
-      const source = c.isTopicOverride ? SOURCE_DYNAMIC_TOPIC : SOURCE_DEFAULT;
-      return {
-        name: c.name, value: c.value, readOnly: false, isDefault: !c.isTopicOverride, configSource: source, isSensitive: false,
-        synonyms: req.includeSynonyms ? [{ name: c.name, value: c.value, source }] : [],
-        configType: /^-?\d+$/.test(c.value) ? typeCode.long : typeCode.string, documentation: null,
-      };
-    });
+    const configs = effectiveTopicConfigs(topic.configs, ctx.broker.config).filter((c) => keep(c.name)).map((c): ConfigOut => ({
+      name: c.name, value: c.value, readOnly: false, isDefault: c.source === ConfigSource.DEFAULT, configSource: c.source, isSensitive: false,
+      synonyms: req.includeSynonyms ? c.synonyms : [], configType: c.configType, documentation: req.includeDocumentation ? c.documentation : null,
+    }));
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
   }
   if (r.resourceType === RESOURCE_BROKER) {
@@ -68,11 +65,14 @@ function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext)
     const config = ctx.broker.config;
     const configs = config.entries().filter(([name]) => keep(name)).map(([name, value]): ConfigOut => {
       const def = configDefs[name as ConfigName];
-      const source = config.explicit.has(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
+      const explicit = config.explicit.has(name);
+      // As Kafka: the static setting, then the default it replaces.
+      const synonyms = [...(explicit ? [{ name, value, source: ConfigSource.STATIC_BROKER }] : []), { name, value: def.default, source: ConfigSource.DEFAULT }];
+      const source = synonyms[0]!.source;
       return {
         // Passwords and JAAS lines are never sent: null and sensitive, as Kafka answers them.
-        ...sensitiveAware(name, value), readOnly: true, isDefault: source === SOURCE_DEFAULT, configSource: source,
-        synonyms: req.includeSynonyms ? [{ ...sensitiveAware(name, value), source }] : [],
+        ...sensitiveAware(name, value), readOnly: true, isDefault: source === ConfigSource.DEFAULT, configSource: source,
+        synonyms: req.includeSynonyms ? synonyms.map((s) => ({ ...sensitiveAware(s.name, s.value), source: s.source })) : [],
         configType: typeCode[def.kind] ?? 0, documentation: req.includeDocumentation ? def.doc : null,
       };
     });

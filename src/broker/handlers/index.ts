@@ -28,6 +28,17 @@ import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import { electLeadersHandler } from './43-elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
+import { describeClientQuotasHandler } from './48-describe-client-quotas.js';
+import { alterClientQuotasHandler } from './49-alter-client-quotas.js';
+import { describeQuorumHandler } from './55-describe-quorum.js';
+import { updateFeaturesHandler } from './57-update-features.js';
+import { getTelemetrySubscriptionsHandler } from './71-get-telemetry-subscriptions.js';
+import { describeTopicPartitionsHandler } from './75-describe-topic-partitions.js';
 import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
 import { endTxnHandler } from './26-end-txn.js';
@@ -56,6 +67,14 @@ export function registerHandlers(registry: ApiRegistry): void {
     offsetCommitHandler, offsetFetchHandler, findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler,
     syncGroupHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler, offsetDeleteHandler,
     consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  ]) {
+    registry.register(h);
+  }
+  // Admin and tool APIs, each answered as a single Kafka node.
+  for (const h of [
+    offsetForLeaderEpochHandler, describeLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler,
+    listPartitionReassignmentsHandler, describeClientQuotasHandler, alterClientQuotasHandler, describeQuorumHandler,
+    updateFeaturesHandler, getTelemetrySubscriptionsHandler, describeTopicPartitionsHandler,
   ]) {
     registry.register(h);
   }

@@ -29,6 +29,17 @@ import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest, decodeDeleteGroup
 import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from './offset-delete.js';
 import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
 import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import { decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
+import { decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest, decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from './describe-log-dirs.js';
+import { decodeElectLeadersRequest, encodeElectLeadersRequest, decodeElectLeadersResponse, encodeElectLeadersResponse } from './elect-leaders.js';
+import { decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from './alter-partition-reassignments.js';
+import { decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest, decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from './list-partition-reassignments.js';
+import { decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest, decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from './describe-client-quotas.js';
+import { decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest, decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from './alter-client-quotas.js';
+import { decodeDescribeQuorumRequest, encodeDescribeQuorumRequest, decodeDescribeQuorumResponse, encodeDescribeQuorumResponse } from './describe-quorum.js';
+import { decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest, decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from './update-features.js';
+import { decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions.js';
+import { decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from './describe-topic-partitions.js';
 import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
 import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
 import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
@@ -70,6 +81,17 @@ export * from './delete-groups.js';
 export * from './offset-delete.js';
 export * from './consumer-group-heartbeat.js';
 export * from './consumer-group-describe.js';
+export * from './offset-for-leader-epoch.js';
+export * from './describe-log-dirs.js';
+export * from './elect-leaders.js';
+export * from './alter-partition-reassignments.js';
+export * from './list-partition-reassignments.js';
+export * from './describe-client-quotas.js';
+export * from './alter-client-quotas.js';
+export * from './describe-quorum.js';
+export * from './update-features.js';
+export * from './get-telemetry-subscriptions.js';
+export * from './describe-topic-partitions.js';
 export * from './add-partitions-to-txn.js';
 export * from './add-offsets-to-txn.js';
 export * from './end-txn.js';
@@ -396,6 +418,127 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeConsumerGroupDescribeRequest,
     decodeResponse: decodeConsumerGroupDescribeResponse,
     encodeResponse: encodeConsumerGroupDescribeResponse,
+  },
+  23: {
+    apiKey: 23,
+    name: 'OffsetForLeaderEpoch',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 4,
+    decodeRequest: decodeOffsetForLeaderEpochRequest,
+    encodeRequest: encodeOffsetForLeaderEpochRequest,
+    decodeResponse: decodeOffsetForLeaderEpochResponse,
+    encodeResponse: encodeOffsetForLeaderEpochResponse,
+  },
+  35: {
+    apiKey: 35,
+    name: 'DescribeLogDirs',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeDescribeLogDirsRequest,
+    encodeRequest: encodeDescribeLogDirsRequest,
+    decodeResponse: decodeDescribeLogDirsResponse,
+    encodeResponse: encodeDescribeLogDirsResponse,
+  },
+  43: {
+    apiKey: 43,
+    name: 'ElectLeaders',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeElectLeadersRequest,
+    encodeRequest: encodeElectLeadersRequest,
+    decodeResponse: decodeElectLeadersResponse,
+    encodeResponse: encodeElectLeadersResponse,
+  },
+  45: {
+    apiKey: 45,
+    name: 'AlterPartitionReassignments',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeAlterPartitionReassignmentsRequest,
+    encodeRequest: encodeAlterPartitionReassignmentsRequest,
+    decodeResponse: decodeAlterPartitionReassignmentsResponse,
+    encodeResponse: encodeAlterPartitionReassignmentsResponse,
+  },
+  46: {
+    apiKey: 46,
+    name: 'ListPartitionReassignments',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeListPartitionReassignmentsRequest,
+    encodeRequest: encodeListPartitionReassignmentsRequest,
+    decodeResponse: decodeListPartitionReassignmentsResponse,
+    encodeResponse: encodeListPartitionReassignmentsResponse,
+  },
+  48: {
+    apiKey: 48,
+    name: 'DescribeClientQuotas',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 1,
+    decodeRequest: decodeDescribeClientQuotasRequest,
+    encodeRequest: encodeDescribeClientQuotasRequest,
+    decodeResponse: decodeDescribeClientQuotasResponse,
+    encodeResponse: encodeDescribeClientQuotasResponse,
+  },
+  49: {
+    apiKey: 49,
+    name: 'AlterClientQuotas',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 1,
+    decodeRequest: decodeAlterClientQuotasRequest,
+    encodeRequest: encodeAlterClientQuotasRequest,
+    decodeResponse: decodeAlterClientQuotasResponse,
+    encodeResponse: encodeAlterClientQuotasResponse,
+  },
+  55: {
+    apiKey: 55,
+    name: 'DescribeQuorum',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeQuorumRequest,
+    encodeRequest: encodeDescribeQuorumRequest,
+    decodeResponse: decodeDescribeQuorumResponse,
+    encodeResponse: encodeDescribeQuorumResponse,
+  },
+  57: {
+    apiKey: 57,
+    name: 'UpdateFeatures',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeUpdateFeaturesRequest,
+    encodeRequest: encodeUpdateFeaturesRequest,
+    decodeResponse: decodeUpdateFeaturesResponse,
+    encodeResponse: encodeUpdateFeaturesResponse,
+  },
+  71: {
+    apiKey: 71,
+    name: 'GetTelemetrySubscriptions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeGetTelemetrySubscriptionsRequest,
+    encodeRequest: encodeGetTelemetrySubscriptionsRequest,
+    decodeResponse: decodeGetTelemetrySubscriptionsResponse,
+    encodeResponse: encodeGetTelemetrySubscriptionsResponse,
+  },
+  75: {
+    apiKey: 75,
+    name: 'DescribeTopicPartitions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeTopicPartitionsRequest,
+    encodeRequest: encodeDescribeTopicPartitionsRequest,
+    decodeResponse: decodeDescribeTopicPartitionsResponse,
+    encodeResponse: encodeDescribeTopicPartitionsResponse,
   },
   24: {
     apiKey: 24,

@@ -37,6 +37,17 @@ import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authen
 import { DescribeAclsRequest, DescribeAclsResponse, CreateAclsRequest, CreateAclsResponse, DeleteAclsRequest, DeleteAclsResponse } from './acls.js';
 import { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse, AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './scram-credentials.js';
 
+import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
+import { DescribeLogDirsRequest, DescribeLogDirsResponse } from './describe-log-dirs.js';
+import { ElectLeadersRequest, ElectLeadersResponse } from './elect-leaders.js';
+import {
+  AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
+} from './partition-reassignments.js';
+import { AlterClientQuotasRequest, AlterClientQuotasResponse, DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './client-quotas.js';
+import { DescribeQuorumRequest, DescribeQuorumResponse } from './describe-quorum.js';
+import { UpdateFeaturesRequest, UpdateFeaturesResponse } from './update-features.js';
+import { GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions.js';
+import { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './describe-topic-partitions.js';
 function api(name: string, fileName: string, request: ApiSchema['request'], response: ApiSchema['response']): ApiSchema {
   if (request.apiKey !== response.apiKey) throw new Error(`${name}: request and response api keys differ`);
   return { apiKey: request.apiKey, name, fileName, request, response };
@@ -70,6 +81,18 @@ export const apis: readonly ApiSchema[] = [
   api('OffsetDelete', 'offset-delete', OffsetDeleteRequest, OffsetDeleteResponse),
   api('ConsumerGroupHeartbeat', 'consumer-group-heartbeat', ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
   api('ConsumerGroupDescribe', 'consumer-group-describe', ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse),
+  // Admin and tool APIs answered as a single Kafka node (issue 13).
+  api('OffsetForLeaderEpoch', 'offset-for-leader-epoch', OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
+  api('DescribeLogDirs', 'describe-log-dirs', DescribeLogDirsRequest, DescribeLogDirsResponse),
+  api('ElectLeaders', 'elect-leaders', ElectLeadersRequest, ElectLeadersResponse),
+  api('AlterPartitionReassignments', 'alter-partition-reassignments', AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse),
+  api('ListPartitionReassignments', 'list-partition-reassignments', ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse),
+  api('DescribeClientQuotas', 'describe-client-quotas', DescribeClientQuotasRequest, DescribeClientQuotasResponse),
+  api('AlterClientQuotas', 'alter-client-quotas', AlterClientQuotasRequest, AlterClientQuotasResponse),
+  api('DescribeQuorum', 'describe-quorum', DescribeQuorumRequest, DescribeQuorumResponse),
+  api('UpdateFeatures', 'update-features', UpdateFeaturesRequest, UpdateFeaturesResponse),
+  api('GetTelemetrySubscriptions', 'get-telemetry-subscriptions', GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponse),
+  api('DescribeTopicPartitions', 'describe-topic-partitions', DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse),
   // Transactions (src/txn).
   api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
   api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),

@@ -1,0 +1,17 @@
+/**
+ * ListPartitionReassignments (key 46), v0. Reassignments complete at once on one node (see key 45), so
+ * none is ever in progress: the answer lists no topic, whatever was asked (Kafka leaves out unknown topics).
+ */
+import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler } from '../handler.js';
+
+export const listPartitionReassignmentsHandler: ApiHandler = {
+  apiKey: 46,
+  name: 'ListPartitionReassignments',
+  minVersion: 0,
+  maxVersion: 0,
+  handle(_req: ListPartitionReassignmentsRequest): ListPartitionReassignmentsResponseInput {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, topics: [] };
+  },
+};
