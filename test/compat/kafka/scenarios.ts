@@ -17,6 +17,8 @@ export interface Ctx {
 export interface Scenario {
   name: string;
   run(c: Ctx): Promise<unknown>;
+  /** Not compared: repeated (bounded) until it returns true on each broker, e.g. until metadata has settled. */
+  until?: (response: any) => boolean;
 }
 
 const T = 'compat-a'; // 3 partitions, the records below in partition 0
@@ -52,6 +54,13 @@ export const scenarios: Scenario[] = [
   { name: 'CreateTopics: replication factor 3 on one broker (INVALID_REPLICATION_FACTOR)', run: (c) => createTopic(c, 'compat-rf3', 1, { replicationFactor: 3 }) },
   { name: 'CreateTopics: an unknown config (INVALID_CONFIG)', run: (c) => createTopic(c, 'compat-badcfg', 1, { configs: [{ name: 'no.such.config', value: '1' }] }) },
   { name: 'CreateTopics: validateOnly', run: (c) => c.request(19, c.v(19), { topics: [{ name: 'compat-validate', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 10_000, validateOnly: true }) },
+  {
+    // Kafka answers CreateTopics before every partition has a leader in its Metadata; minikafka at once.
+    name: 'wait until every partition of the topic has a leader',
+    run: (c) => c.request(3, c.v(3), { topics: [{ topicId: zeroUuid, name: T }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+    until: (r: { topics: { errorCode: number; partitions: { errorCode: number; leaderId: number }[] }[] }) =>
+      r.topics[0]!.errorCode === 0 && r.topics[0]!.partitions.length === 3 && r.topics[0]!.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0),
+  },
   {
     name: 'Metadata: the topic and an unknown one, no auto-creation',
     run: (c) => c.request(3, c.v(3), { topics: [{ topicId: zeroUuid, name: T }, { topicId: zeroUuid, name: 'compat-missing' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
