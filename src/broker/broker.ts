@@ -125,7 +125,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
-  const store = await TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
+  const store = TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
@@ -153,11 +153,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     }
   });
   const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
-    try {
-      store.runCompaction(clock.now());
-    } catch (err) {
-      log.error({ err }, 'compaction failed');
-    }
+    store.runCompaction(clock.now()).catch((err: unknown) => log.error({ err }, 'compaction failed'));
   });
 
   // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
@@ -216,6 +212,7 @@ function storeDefaults(config: BrokerConfig) {
     deleteRetentionMs: config.int('log.cleaner.delete.retention.ms'),
     minCleanableDirtyRatio: Number(config.string('log.cleaner.min.cleanable.ratio')),
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
+    decompressedBytesMax: config.int('minikafka.decompressed.bytes.max'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
     openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),

@@ -81,7 +81,7 @@ export const produceCommand: CommandSpec = {
       }
       if (chunk.length > 0 && failure === undefined) await send(chunk);
       await Promise.all(inFlight);
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
     } finally {
       progress.finish(bytesRead(input), tally.total);
       await producer.close().catch(() => undefined);

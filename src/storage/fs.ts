@@ -272,7 +272,7 @@ export class MemoryFs implements StorageFs {
           this.syncNow(fd);
           resolve();
         } catch (err) {
-          reject(err);
+          reject(err as Error);
         }
       });
     });

@@ -14,7 +14,7 @@
 // Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
 // at a segment's end: each cleaned segment still ends where the next one starts).
 import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
-import { CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
+import { CleanerAbortedError, CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import {
@@ -29,7 +29,8 @@ import {
   type ReadOptions,
   type ReadResult,
 } from './log-types.js';
-import { keylessRecordProblem } from './record-codec.js';
+import { checkRecordsSync } from '../protocol/records-check.js';
+import { RecordsError, type RecordsPolicy } from '../protocol/records.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
 
@@ -63,6 +64,9 @@ export class PartitionLog {
   private readonly fdPool: SegmentFdPool | undefined;
   private readonly beforeFlush: (() => Promise<void> | undefined) | undefined;
   private readonly cleaner = new CleanerState();
+  /** The cleaner pass in progress: retention waits, close and retire stop it and wait for it. */
+  private compacting: Promise<CompactionResult> | undefined;
+  private stopCleaner = false;
   private readonly fs: StorageFs;
   private readonly logger: Logger;
   private readonly clock: () => number;
@@ -274,15 +278,11 @@ export class PartitionLog {
   append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
     this.ensureWritable();
     const offsetCount = this.checkBatches(batches, opts.validated === true);
+    if (opts.recordsChecked !== true) this.checkRecords(batches);
     const now = this.clock();
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
-    // Offsets first: the producer's baseOffset is any int64, not ours to read (the record decoder does).
     const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
-    if (this.config.cleanupPolicy.compact) {
-      const problem = keylessRecordProblem(batches);
-      if (problem !== undefined) throw new StorageError('INVALID_RECORD', problem);
-    }
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
@@ -309,6 +309,22 @@ export class PartitionLog {
     }
     if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
     return count;
+  }
+
+  /** What every batch's records must satisfy here: keys on compacted logs, bounded decompression. */
+  get recordsPolicy(): RecordsPolicy {
+    const bytesMax = this.config.decompressedBytesMax;
+    return { requireKeys: this.config.cleanupPolicy.compact, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax };
+  }
+
+  /** Walks the records of batches no one checked (internal writers): the produce path checks them off the loop first. */
+  private checkRecords(batches: Buffer): void {
+    try {
+      checkRecordsSync(batches, this.recordsPolicy);
+    } catch (err) {
+      if (err instanceof RecordsError) throw new StorageError(err.code, err.message);
+      throw err;
+    }
   }
 
   private assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, lat: number | undefined): number {
@@ -519,6 +535,7 @@ export class PartitionLog {
    * of segments deleted.
    */
   applyRetention(nowMs: number, limits: { retentionMs?: number; retentionBytes?: number } = {}): number {
+    if (this.compacting !== undefined) return 0; // the cleaner holds segments; the next round deletes them
     const byPolicy = this.config.cleanupPolicy.delete;
     const retentionMs = limits.retentionMs ?? (byPolicy ? this.config.retentionMs : -1);
     const retentionBytes = limits.retentionBytes ?? (byPolicy ? this.config.retentionBytes : -1);
@@ -574,13 +591,16 @@ export class PartitionLog {
 
   /**
    * One log-cleaner pass (see cleaner.ts) if cleanup.policy includes 'compact' and the log is dirty
-   * enough (or `force`). Synchronous; never touches the active segment.
+   * enough (or `force`). Asynchronous, yielding to the event loop; appends carry on meanwhile (the
+   * pass never touches the active segment), retention waits. One pass at a time: a second call while
+   * one runs returns without running. A pass stopped by close or deletion returns ran = false.
    */
-  compact(nowMs = this.clock(), opts: { force?: boolean } = {}): CompactionResult {
+  async compact(nowMs = this.clock(), opts: { force?: boolean } = {}): Promise<CompactionResult> {
     this.ensureWritable();
-    if (!this.config.cleanupPolicy.compact) {
-      return { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
-    }
+    const idle: CompactionResult = { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
+    if (!this.config.cleanupPolicy.compact || this.compacting !== undefined) return idle;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const log = this;
     const host = {
       fs: this.fs,
       dir: this.dir,
@@ -588,6 +608,9 @@ export class PartitionLog {
       logger: this.logger,
       ctx: this.ctx,
       segments: this.segments,
+      get usable(): boolean {
+        return !log.stopCleaner && !log.closed && !log.retired && log.failure === undefined;
+      },
       replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
         const i = this.segments.indexOf(old[0]!);
         if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
@@ -599,12 +622,23 @@ export class PartitionLog {
         this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
       },
     };
+    const pass = cleanLog(host, this.cleaner, nowMs, opts.force === true);
+    this.compacting = pass;
     try {
-      return cleanLog(host, this.cleaner, nowMs, opts.force === true);
+      return await pass;
     } catch (err) {
+      if (err instanceof CleanerAbortedError) return idle;
       if (err instanceof StorageError) throw err;
       throw new StorageIoError('compact', this.name(), err);
+    } finally {
+      this.compacting = undefined;
     }
+  }
+
+  /** Stops a cleaner pass in progress at its next yield and waits for it. */
+  private async stopCompaction(): Promise<void> {
+    this.stopCleaner = true;
+    await this.compacting?.catch(() => undefined);
   }
 
   // ------------------------------------------------------------------ close
@@ -615,6 +649,7 @@ export class PartitionLog {
    */
   async close(clean = true): Promise<void> {
     if (this.closed) return;
+    await this.stopCompaction();
     try {
       if (clean && this.failure === undefined) await this.shutdownCleanly();
     } finally {
@@ -648,6 +683,7 @@ export class PartitionLog {
     if (this.retired) return;
     this.retired = true;
     this.closed = true;
+    await this.stopCompaction();
     while (this.flushing !== undefined || this.flushQueued !== undefined) {
       await Promise.allSettled([this.flushing, this.flushQueued]);
     }

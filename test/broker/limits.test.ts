@@ -359,3 +359,23 @@ test('max.partitions bounds CreateTopics, CreatePartitions and auto-creation (IN
     await broker.close();
   }
 });
+
+test('minikafka.fetch.max.wait.ms bounds how long a Fetch parks, whatever its MaxWaitMs (test brokers: 250 ms)', { timeout: 30_000 }, async () => {
+  const broker = await startTestBroker({ 'minikafka.fetch.max.wait.ms': 200 });
+  const client = await WireClient.connect(broker.bootstrap);
+  try {
+    assert.equal(await createTopic(client, 'idle', 1), ErrorCode.NONE);
+    const res = await withTimeout('a long-poll Fetch on an empty partition', client.request(1, 12, {
+      maxWaitMs: 60_000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'idle', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    }), 10_000) as { errorCode: number; responses: Array<{ partitions: Array<{ errorCode: number; records: Buffer | null }> }> };
+    assert.equal(res.errorCode, ErrorCode.NONE);
+    assert.equal(res.responses[0]!.partitions[0]!.errorCode, ErrorCode.NONE);
+    assert.equal(res.responses[0]!.partitions[0]!.records?.length ?? 0, 0, 'answered empty, before MinBytes was met');
+    assert.equal(broker.state.purgatory.size, 0);
+  } finally {
+    client.close();
+    await broker.close();
+  }
+});

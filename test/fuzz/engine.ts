@@ -198,7 +198,7 @@ export class Coverage {
       error = err;
       out = res;
     });
-    if (error !== null) throw error;
+    if (error !== null) throw error as Error;
     if (out === undefined) throw new Error(`inspector did not answer ${method} synchronously`);
     return out;
   }

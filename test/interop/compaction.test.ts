@@ -28,7 +28,7 @@ test('cleanup.policy=compact: latest value per key survives compaction, keyless 
     const log = broker.state.store.partition('profiles', 0);
     assert.ok(log.segmentCount > 2, 'tiny segments rolled');
     log.roll();
-    const result = log.compact(Date.now(), { force: true });
+    const result = await log.compact(Date.now(), { force: true });
     assert.ok(result.recordsRemoved > 0, 'the cleaner removed superseded records');
 
     const out = await runKcat(['-b', broker.bootstrap, '-C', '-t', 'profiles', '-p', '0', '-o', 'beginning', '-e', '-f', '%k=%s\n'], { timeoutMs: 20_000 });

@@ -1,5 +1,5 @@
 // Heartbeat (API key 12): our definition of the request and response layouts.
-import { arrayOf, field, message, struct } from './types.js';
+import { field, message } from './types.js';
 
 export const HeartbeatRequest = message(12, 'HeartbeatRequest', 'request', '0-4', '4+', [
   field('groupId', 'string', '0+'),

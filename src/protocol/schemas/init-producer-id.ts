@@ -1,5 +1,5 @@
 // InitProducerId (API key 22): our definition of the request and response layouts.
-import { arrayOf, field, message, struct } from './types.js';
+import { field, message } from './types.js';
 
 export const InitProducerIdRequest = message(22, 'InitProducerIdRequest', 'request', '0-5', '2+', [
   field('transactionalId', 'string', '0+', { nullable: '0+' }),

@@ -1,6 +1,5 @@
 import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../../broker/harness.js';
 import { waitFor, withTimeout } from '../../support/net.js';
