@@ -244,9 +244,13 @@ test('kafkajs: delete topics', { timeout: testTimeoutMs, skip: unsupportedOnMock
       return listed.includes(gone) ? undefined : listed;
     }, { timeoutMs: 5_000 });
     assert.ok(topics.includes(keep));
-    // Re-creating the name starts from offset 0 with the new partition count.
-    await waitFor(`${gone} created again`, () => createTopics(ctx, [{ topic: gone, numPartitions: 1 }]).then(() => true), { timeoutMs: 10_000, intervalMs: 200 });
-    const offsets = await waitFor(`offsets of the new ${gone}`, () => ctx.admin.fetchTopicOffsets(gone), { timeoutMs: 5_000, intervalMs: 100 });
+    // Re-creating the name starts from offset 0 with the new partition count. Kafka refuses the name
+    // (TOPIC_ALREADY_EXISTS) while it still deletes the old topic: retried until the new one answers.
+    const offsets = await waitFor(`${gone} created again`, async () => {
+      await ctx.admin.createTopics({ topics: [{ topic: gone, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true, timeout: 10_000 });
+      const listed = await ctx.admin.fetchTopicOffsets(gone);
+      return listed.length === 1 ? listed : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 200 });
     assert.deepEqual(offsets.map((o) => [o.partition, o.low, o.high]), [[0, '0', '0']]);
   }),
 );
