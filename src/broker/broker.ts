@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { BrokerConfig, ConfigError, parseListener } from './config.js';
+import { BrokerConfig, ConfigError } from './config.js';
 import { limitsFrom } from './limits.js';
 import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
@@ -12,11 +12,16 @@ import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
-import { MemoryFs, type StorageFs } from '../storage/fs.js';
+import { MemoryFs, realFs, type StorageFs } from '../storage/fs.js';
+import { PRODUCER_IDS_FILE, ProducerIdManager } from '../txn/producer-ids.js';
+import { TransactionCoordinator } from '../txn/coordinator.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { listenerSpecs, parseListenerList, SecurityConfigError, type ListenerSpec, type SecurityProtocol } from '../security/listeners.js';
+import { Security, type SecurityOptions } from '../security/security.js';
+import type { BoundListener } from '../security/session.js';
 
 export interface StartBrokerOptions {
   /** Address to bind; default from `listeners` (localhost). */
@@ -44,13 +49,26 @@ export interface StartBrokerOptions {
    * one; default: as `minikafka.http.listeners` says (none unless set).
    */
   httpPort?: number;
+  /** Security hooks that are code, not config (a real OAUTHBEARER token validator). */
+  security?: SecurityOptions;
+}
+
+export interface RunningListener {
+  name: string;
+  protocol: SecurityProtocol;
+  host: string;
+  port: number;
+  /** "host:port" clients of this listener connect to (its advertised address). */
+  bootstrap: string;
 }
 
 export interface RunningBroker {
   host: string;
   port: number;
-  /** "host:port" to give a client as its bootstrap server. */
+  /** "host:port" to give a client as its bootstrap server (the first listener's). */
   bootstrap: string;
+  /** Every listener, in the order of `listeners`. */
+  listeners: RunningListener[];
   dataDir: string;
   log: Logger;
   state: BrokerState;
@@ -73,7 +91,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const dataDir = memory ? MEMORY_DATA_DIR : temporary ? mkdtempSync(join(tmpdir(), 'minikafka-')) : resolve(options.dataDir!);
   if (!memory) mkdirSync(dataDir, { recursive: true });
   const fs = memory ? (options.fs ?? new MemoryFs()) : options.fs;
-  const listener = config.listener();
+  const specs = listenerSpecs(config.string('listeners'), config.string('listener.security.protocol.map'), (l, n) => config.forListener(l, n));
+  const listener = specs[0]!;
   const requestedHost = options.host ?? listener.host;
   // 'localhost' binds IPv4 loopback: every client tries 127.0.0.1 for it, not all try ::1.
   const host = requestedHost === 'localhost' ? '127.0.0.1' : requestedHost;
@@ -82,7 +101,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // An in-memory broker shares no directory with anyone: nothing to lock.
   const lock: DataDirLock = memory ? { kind: 'none', release: () => undefined } : lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort) });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort), specs, securityOptions: options.security ?? {} });
   } catch (err) {
     lock.release();
     throw err;
@@ -105,6 +124,8 @@ interface Setup {
   memory: boolean;
   clock: Scheduler;
   http: { host: string; port: number } | undefined;
+  specs: ListenerSpec[];
+  securityOptions: SecurityOptions;
 }
 
 /** Where an in-memory broker's storage lives inside its MemoryFs. */
@@ -121,33 +142,62 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
   return { host, port: Number(m[2]) };
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http }: Setup): Promise<RunningBroker> {
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http, specs, securityOptions }: Setup): Promise<RunningBroker> {
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   const purgatory = new FetchPurgatory();
   const store = TopicStore.open(dataDir, { logger: log, defaults: storeDefaults(config), clock: () => clock.now(), ...(fs ? { fs } : {}) });
   store.onAppend((topic, partition, bytes) => purgatory.onAppend(partitionKey(topic, partition), bytes));
+  let security: Security;
+  try {
+    security = Security.open(specs, (l, n) => config.forListener(l, n), fs ?? realFs, dataDir, securityOptions);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
+  // A new data dir starts its ids at the time in microseconds: ids of an older broker version (which
+  // used that) found in its logs are not handed out again.
+  const producerIds = new ProducerIdManager(fs ?? realFs, join(dataDir, PRODUCER_IDS_FILE), Date.now() * 1000);
+  const txn = await TransactionCoordinator.open(store, groups, producerIds, log.child({ component: 'transactions' }), {
+    maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+    abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    logPartitions: config.int('transaction.state.log.num.partitions'),
+  }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
-    advertised: { host, port }, stopping: false,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, producerIds, txn, nodeId, clusterId,
+    advertised: { host, port }, security, stopping: false,
   };
   registerHandlers(registry);
   const server = new BrokerServer(state);
-  let bound: { host: string; port: number };
+  const advertised = advertisedByName(config.string('advertised.listeners'), specs);
+  const running: RunningListener[] = [];
+  const bounds: BoundListener[] = [];
   try {
-    bound = await server.listen(host, port);
+    for (const [i, spec] of specs.entries()) {
+      const wantHost = i === 0 ? host : spec.host === 'localhost' ? '127.0.0.1' : spec.host;
+      const wantPort = i === 0 ? port : spec.port;
+      const boundListener: BoundListener = { name: spec.name, protocol: spec.protocol, advertised: { host: wantHost, port: wantPort } };
+      bounds.push(boundListener);
+      const addr = await server.listen(spec, wantHost, wantPort, boundListener);
+      boundListener.advertised = advertised.get(spec.name) ?? { host: advertisedHost(i === 0 ? requestedHost : spec.host, addr.host), port: addr.port };
+      running.push({ name: spec.name, protocol: spec.protocol, host: addr.host, port: addr.port, bootstrap: `${boundListener.advertised.host}:${boundListener.advertised.port}` });
+    }
   } catch (err) {
+    await server.close();
+    txn.close();
     groups.close();
     await store.close();
     throw err;
   }
-  const adv = config.string('advertised.listeners');
-  state.advertised = adv === '' ? { host: advertisedHost(requestedHost, bound.host), port: bound.port } : parseListener(adv);
+  const bound = { host: running[0]!.host, port: running[0]!.port };
+  state.advertised = bounds[0]!.advertised;
   const retentionTimer = every(clock, config.int('log.retention.check.interval.ms'), () => {
     try {
       store.runRetention(clock.now());
+      const expirationMs = config.int('producer.id.expiration.ms');
+      for (const p of store.openPartitions()) p.log.producers.expire(clock.now(), expirationMs);
     } catch (err) {
       log.error({ err }, 'retention failed');
     }
@@ -166,6 +216,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       retentionTimer.cancel();
       cleanerTimer.cancel();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       throw err;
@@ -173,7 +224,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   }
 
   const bootstrap = `${state.advertised.host}:${state.advertised.port}`;
-  log.info({ host: bound.host, port: bound.port, bootstrap, dataDir, nodeId, clusterId }, 'listening');
+  log.info({ host: bound.host, port: bound.port, bootstrap, dataDir, nodeId, clusterId, listeners: running.map((l) => `${l.name}://${l.host}:${l.port}`) }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -185,6 +236,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       cleanerTimer.cancel();
       purgatory.wakeAll();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       lock.release();
@@ -193,7 +245,20 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
+  return { host: bound.host, port: bound.port, bootstrap, listeners: running, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
+}
+
+/** `advertised.listeners` by listener name; an entry without a name (host:port) is the first listener's. */
+function advertisedByName(value: string, specs: readonly ListenerSpec[]): Map<string, { host: string; port: number }> {
+  const out = new Map<string, { host: string; port: number }>();
+  if (value.trim() === '') return out;
+  const unnamed = !value.includes('://');
+  for (const l of parseListenerList(value, 'advertised.listeners')) {
+    const name = unnamed ? specs[0]!.name : l.name;
+    if (!specs.some((s) => s.name === name)) throw new SecurityConfigError(`advertised.listeners: ${name} is not in listeners`);
+    out.set(name, { host: l.host, port: l.port });
+  }
+  return out;
 }
 
 /** Clients must be told a connectable name: binding to 0.0.0.0 or :: advertises localhost. */

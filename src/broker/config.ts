@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { MinikafkaError } from '../protocol/errors.js';
+import { securityConfigDefs, isListenerConfigName } from '../security/config-defs.js';
 
 export class ConfigError extends MinikafkaError {
   constructor(message: string) {
@@ -12,7 +13,7 @@ export class ConfigError extends MinikafkaError {
   }
 }
 
-type Kind = 'int' | 'long' | 'bool' | 'string' | 'list';
+type Kind = 'int' | 'long' | 'bool' | 'string' | 'list' | 'password';
 
 interface Def {
   kind: Kind;
@@ -22,8 +23,9 @@ interface Def {
 
 /** Every property the broker reads. Unknown names are rejected so a typo never goes unnoticed. */
 export const configDefs = {
-  'listeners': { kind: 'string', default: 'PLAINTEXT://localhost:9092', doc: 'Address to bind, as PLAINTEXT://host:port' },
-  'advertised.listeners': { kind: 'string', default: '', doc: 'Address given to clients in Metadata; defaults to the bound one' },
+  'listeners': { kind: 'string', default: 'PLAINTEXT://localhost:9092', doc: 'Listeners to bind, comma-separated NAME://host:port (e.g. PLAINTEXT://localhost:9092,SASL_SSL://localhost:9094)' },
+  'advertised.listeners': { kind: 'string', default: '', doc: 'Per listener, the NAME://host:port given to clients that connect through it; defaults to the bound address' },
+  ...securityConfigDefs,
   'node.id': { kind: 'int', default: '1', doc: 'This broker\'s id in Metadata' },
   'log.dirs': { kind: 'string', default: './data', doc: 'Data directory (one directory: this broker is single-node)' },
   'num.partitions': { kind: 'int', default: '1', doc: 'Partitions of an auto-created topic or one created with -1' },
@@ -59,6 +61,10 @@ export const configDefs = {
   'offsets.retention.check.interval.ms': { kind: 'long', default: '600000', doc: 'How often offsets of empty groups are checked for expiry' },
   'offsets.topic.num.partitions': { kind: 'int', default: '4', doc: 'Partitions of __consumer_offsets when it is created (Kafka: 50; 4 here: one node, fewer files)' },
   'offset.metadata.max.bytes': { kind: 'int', default: '4096', doc: 'Largest metadata string an offset commit may carry' },
+  'producer.id.expiration.ms': { kind: 'int', default: '86400000', doc: 'A producer id idle this long (no open transaction) is forgotten by each partition' },
+  'transaction.max.timeout.ms': { kind: 'int', default: '900000', doc: 'Largest transaction.timeout.ms a transactional producer may ask for' },
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': { kind: 'int', default: '10000', doc: 'How often transactions past their timeout are aborted' },
+  'transaction.state.log.num.partitions': { kind: 'int', default: '4', doc: 'Partitions of __transaction_state when it is created (Kafka: 50)' },
   'group.max.size': { kind: 'int', default: '2147483647', doc: 'Members a group may have at most' },
   'group.consumer.session.timeout.ms': { kind: 'int', default: '45000', doc: 'KIP-848 groups: a member silent this long is removed' },
   'group.consumer.heartbeat.interval.ms': { kind: 'int', default: '5000', doc: 'KIP-848 groups: heartbeat interval given to members' },
@@ -107,11 +113,26 @@ export class BrokerConfig {
   }
 
   set(name: string, value: string): void {
+    if (isListenerConfigName(name)) {
+      // listener.name.<listener>.<security config>: read through forListener().
+      this.listenerValues.set(name.toLowerCase().replace(/^listener\.name\.([^.]+)\./, (_m, l: string) => `listener.name.${l}.`), value);
+      return;
+    }
     if (!(name in configDefs)) throw new ConfigError(`unknown config '${name}'`);
     const def = configDefs[name as ConfigName] as Def;
     validate(name, def.kind, value);
     this.values.set(name as ConfigName, value);
     this.explicit.add(name as ConfigName);
+  }
+
+  /** Values set as `listener.name.<listener>.<name>` (Kafka's per-listener security settings). */
+  private readonly listenerValues = new Map<string, string>();
+
+  /** `listener.name.<listener>.<name>` when set, else the broker-wide `name` (undefined if that is not a config). */
+  forListener(listener: string, name: string): string | undefined {
+    const own = this.listenerValues.get(`listener.name.${listener.toLowerCase()}.${name}`);
+    if (own !== undefined) return own;
+    return name in configDefs ? this.values.get(name as ConfigName) : undefined;
   }
 
   string(name: ConfigName): string {

@@ -14,6 +14,8 @@ import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
 import type { RequestContext } from './handler.js';
 import { requestLogger, type Logger, type RequestLogger } from './logger.js';
+import { SecuritySession } from '../security/session.js';
+import { SaslAuthenticationError } from '../security/sasl/mechanism.js';
 
 const API_VERSIONS_KEY = 18;
 const FETCH_KEY = 1;
@@ -27,6 +29,8 @@ interface Slot {
   fetch: boolean;
   /** The request's logger, finished (its folded warnings summarized) when the request completes. */
   log: RequestLogger | null;
+  /** The connection ends once this response is written (a failed or refused authentication). */
+  closeAfter?: boolean;
 }
 
 export interface ConnectionStats {
@@ -66,11 +70,15 @@ export class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly broker: BrokerState,
+    private readonly session: SecuritySession,
     private readonly onClose: (c: Connection) => void,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.log = broker.log.child({ remote: this.remote });
-    this.decoder = new FrameDecoder({ frameBytesMax: broker.limits.frameBytesMax });
+    // Until a SASL client authenticates, only small frames are read (Kafka's sasl.server.max.receive.size).
+    this.decoder = new FrameDecoder({
+      frameBytesMax: session.authenticated ? broker.limits.frameBytesMax : Math.min(broker.limits.frameBytesMax, broker.security.preAuthFrameBytesMax(session.listener.name)),
+    });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
@@ -204,6 +212,10 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
+    if (this.session.unframedTokens) {
+      this.dispatchUnframedToken(frame);
+      return;
+    }
     const reader = new Reader(frame);
     let header;
     try {
@@ -213,6 +225,15 @@ export class Connection {
       return;
     }
     const { apiKey, apiVersion, correlationId, clientId } = header;
+    if (!this.session.authenticated && !SecuritySession.allowedBeforeAuth(apiKey)) {
+      this.refuse('request before authentication', { apiKey, apiVersion, correlationId, listener: this.session.listener.name });
+      return;
+    }
+    if (this.session.expiresAtMs > 0 && Date.now() > this.session.expiresAtMs && !SecuritySession.allowedBeforeAuth(apiKey)) {
+      // KIP-368: a client that did not re-authenticate in time is disconnected, as Kafka does.
+      this.refuse('SASL session expired', { apiKey, correlationId, principal: this.session.principal });
+      return;
+    }
     const registry = this.broker.registry;
     if (!registry.supports(apiKey, apiVersion)) {
       if (apiKey === API_VERSIONS_KEY) {
@@ -238,7 +259,7 @@ export class Connection {
     // Per request, so a request's repeated warnings fold into one summary line (see requestLogger).
     const log = requestLogger(this.log, { apiKey, correlationId, clientId });
     const ctx: RequestContext = {
-      apiKey, version: apiVersion, correlationId, clientId, remote: this.remote, broker: this.broker, log,
+      apiKey, version: apiVersion, correlationId, clientId, remote: this.remote, broker: this.broker, log, session: this.session,
     };
     const slot: Slot = { done: false, frame: null, fetch: apiKey === FETCH_KEY, log };
     this.slots.push(slot);
@@ -270,8 +291,44 @@ export class Connection {
       this.failRequest(slot, ctx, err);
       return;
     }
+    if (this.session.closeAfterResponse) slot.closeAfter = true;
     slot.done = true;
+    this.afterAuthentication();
     this.flush();
+  }
+
+  /** Once authenticated, frames up to the broker's limit are read. */
+  private afterAuthentication(): void {
+    if (this.session.authenticated) this.decoder.setFrameBytesMax(this.broker.limits.frameBytesMax);
+  }
+
+  /**
+   * After a v0 SaslHandshake the client sends bare tokens and reads bare answers (size + bytes). A
+   * failure has no error field to carry: the connection closes, as Kafka closes it.
+   */
+  private dispatchUnframedToken(token: Buffer): void {
+    const sasl = this.session.sasl;
+    if (sasl === undefined) throw new Error('assertion failed: unframed SASL token without a mechanism');
+    try {
+      const step = sasl.evaluate(token);
+      const w = new Writer();
+      const sizeAt = w.reserveSizePrefix();
+      w.raw(step.response);
+      w.fillSizePrefix(sizeAt);
+      if (step.principal !== undefined) {
+        this.session.principal = step.principal;
+        this.session.authenticated = true;
+        this.session.sasl = undefined;
+        this.session.unframedTokens = false;
+        this.afterAuthentication();
+        this.log.info({ principal: step.principal.slice(0, 256), mechanism: sasl.mechanism, listener: this.session.listener.name }, 'authenticated');
+      }
+      this.enqueueResolved(w.toBuffer());
+    } catch (err) {
+      if (!(err instanceof SaslAuthenticationError)) throw err;
+      this.session.sasl = undefined;
+      this.refuse('SASL authentication failed', { mechanism: sasl.mechanism, detail: err.detail });
+    }
   }
 
   /** An unexpected exception answers nothing we could trust: log it with the request's identity and close. */
@@ -312,6 +369,15 @@ export class Connection {
         wrote = true;
         if (Array.isArray(slot.frame)) for (const piece of slot.frame) this.socket.write(piece);
         else this.socket.write(slot.frame);
+      }
+      if (slot.closeAfter === true) {
+        // Nothing after this response is answered: the client is told why, then the connection ends.
+        this.socket.uncork();
+        this.refuse('authentication failed', { listener: this.session.listener.name });
+        this.slots.length = 0;
+        this.backlog = [];
+        this.endIfRefusedAndDone();
+        return;
       }
     }
     if (wrote) process.nextTick(() => this.socket.uncork());

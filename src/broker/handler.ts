@@ -1,6 +1,7 @@
 /** What every API handler sees and returns. Handlers never touch bytes: they get decoded requests and return response objects. */
 import type { Logger } from './logger.js';
 import type { BrokerState } from './state.js';
+import type { SecuritySession } from '../security/session.js';
 
 export interface RequestContext {
   apiKey: number;
@@ -11,6 +12,8 @@ export interface RequestContext {
   remote: string;
   broker: BrokerState;
   log: Logger;
+  /** The connection's listener, principal and SASL state. */
+  session: SecuritySession;
 }
 
 /**

@@ -1,25 +1,53 @@
-/** The TCP listener: accepts connections up to the limit and tracks them for shutdown. */
+/**
+ * The listeners: one TCP (or TLS) server per entry of `listeners`, accepting connections up to the
+ * broker-wide limits and tracking them for shutdown. Each connection knows the listener it came
+ * through (its security protocol and advertised address) and starts a SecuritySession from it.
+ */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Connection, type ConnectionStats } from './connection.js';
 import type { BrokerState } from './state.js';
+import type { ListenerSpec } from '../security/listeners.js';
+import { SecuritySession, type BoundListener } from '../security/session.js';
+import { rfc2253 } from '../security/principal.js';
+
+/** A TLS handshake must finish within this (Node's default is 120 s: too long for a half-open client to hold a slot). */
+const TLS_HANDSHAKE_MS_MAX = 10_000;
 
 export class BrokerServer {
-  private readonly server: Server;
+  private readonly servers: Server[] = [];
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
 
-  constructor(private readonly broker: BrokerState) {
-    this.server = createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => broker.log.error({ err }, 'listener error'));
-  }
+  constructor(private readonly broker: BrokerState) {}
 
-  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+  /** Binds one listener; `bound` is filled by the caller with the advertised address once known. */
+  listen(spec: ListenerSpec, host: string, port: number, bound: BoundListener): Promise<{ host: string; port: number }> {
+    const log = this.broker.log;
+    let server: Server;
+    if (spec.tls === undefined) {
+      server = createServer((socket) => this.accept(socket, bound));
+    } else {
+      const { secureContext, clientAuth } = spec.tls;
+      server = createTlsServer({
+        ...secureContext,
+        requestCert: clientAuth !== 'none',
+        rejectUnauthorized: clientAuth === 'required',
+        handshakeTimeout: TLS_HANDSHAKE_MS_MAX,
+      }, (socket) => this.accept(socket, bound, socket));
+      // Plaintext on a TLS port, bad certificates, handshake timeouts: one bounded line, the socket is destroyed by Node.
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+        log.warn({ listener: spec.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, err: (err.code ?? err.message).slice(0, 120) }, 'TLS handshake failed');
+      });
+    }
+    server.on('error', (err) => log.error({ err, listener: spec.name }, 'listener error'));
+    this.servers.push(server);
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
-        this.server.off('error', onError);
-        const addr = this.server.address();
+      server.once('error', onError);
+      server.listen({ host, port }, () => {
+        server.off('error', onError);
+        const addr = server.address();
         if (addr === null || typeof addr === 'string') return reject(new Error('listener has no address'));
         resolve({ host: addr.address, port: addr.port });
       });
@@ -30,7 +58,7 @@ export class BrokerServer {
     return this.connections.size;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, listener: BoundListener, tls?: TLSSocket): void {
     if (this.connections.size >= this.broker.limits.connectionsMax) {
       this.broker.log.warn(
         { remote: `${socket.remoteAddress}:${socket.remotePort}`, connectionsMax: this.broker.limits.connectionsMax },
@@ -50,7 +78,13 @@ export class BrokerServer {
       return;
     }
     this.perIp.set(ip, fromIp + 1);
-    const conn = new Connection(socket, this.broker, (c) => {
+    const session = new SecuritySession(listener, ip);
+    if (tls !== undefined && tls.authorized) {
+      // mTLS: the verified client certificate's subject names the principal (a SASL login may replace it).
+      const cert = tls.getPeerX509Certificate();
+      if (cert !== undefined) session.principal = this.broker.security.principalForCertificate(listener.name, rfc2253(cert.subject));
+    }
+    const conn = new Connection(socket, this.broker, session, (c) => {
       this.connections.delete(c);
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
@@ -66,7 +100,7 @@ export class BrokerServer {
 
   /** Stop accepting, let connections finish what they have in flight, then drop them. */
   async close(graceMs = 2000): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const c of this.connections) c.end();
     const deadline = Date.now() + graceMs;
     while (this.connections.size > 0 && Date.now() < deadline) {

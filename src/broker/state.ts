@@ -6,6 +6,9 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { ProducerIdManager } from '../txn/producer-ids.js';
+import type { TransactionCoordinator } from '../txn/coordinator.js';
+import type { Security } from '../security/security.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -16,10 +19,16 @@ export interface BrokerState {
   purgatory: FetchPurgatory;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
+  /** Producer ids for idempotent and transactional producers, never repeated. */
+  producerIds: ProducerIdManager;
+  /** The transaction coordinator (transactional ids, markers, timeouts). */
+  txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
-  /** Host and port clients are told to connect to (Metadata, FindCoordinator, DescribeCluster). */
+  /** Host and port of the first listener, given to clients that did not come through a listener (HTTP). */
   advertised: { host: string; port: number };
+  /** SASL mechanisms, SCRAM credentials, the authorizer (when ACLs are on). */
+  security: Security;
   /** Set once shutdown begins: connections finish what is in flight and accept nothing new. */
   stopping: boolean;
 }

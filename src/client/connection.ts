@@ -1,6 +1,8 @@
 // One TCP connection to one broker: framing, correlation ids, the in-flight map, per-request
 // timeouts, and the API versions negotiated with ApiVersions right after connecting.
 import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
+import { authenticate, mechanismName, type SaslOptions } from './sasl.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { FrameDecoder } from '../protocol/frame.js';
@@ -21,7 +23,12 @@ export interface ConnectionOptions {
   clientId: string;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  ssl?: boolean | TlsOptions;
+  sasl?: SaslOptions;
 }
+
+const SASL_HANDSHAKE = 17;
+const SASL_AUTHENTICATE = 36;
 
 interface InFlight {
   apiKey: number;
@@ -69,12 +76,16 @@ export class Connection {
   /** Connects, then negotiates API versions. */
   static async open(options: ConnectionOptions): Promise<Connection> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = netConnect({ host: options.host, port: options.port });
+      const tls = options.ssl === undefined || options.ssl === false ? undefined : options.ssl === true ? {} : options.ssl;
+      const s: Socket = tls === undefined
+        ? netConnect({ host: options.host, port: options.port })
+        : tlsConnect({ servername: isIp(options.host) ? undefined : options.host, ...tls, host: options.host, port: options.port });
+      const ready = tls === undefined ? 'connect' : 'secureConnect';
       const timer = setTimeout(() => {
         s.destroy();
         reject(new KafkaClientError(NETWORK_EXCEPTION, `connect to ${options.host}:${options.port} timed out`));
       }, options.connectTimeoutMs);
-      s.once('connect', () => {
+      s.once(ready, () => {
         clearTimeout(timer);
         s.removeAllListeners('error');
         resolve(s);
@@ -88,6 +99,7 @@ export class Connection {
     const conn = new Connection(socket, options);
     try {
       await conn.negotiate();
+      if (options.sasl !== undefined) await conn.saslLogin(options.sasl);
     } catch (err) {
       conn.close();
       throw err;
@@ -113,6 +125,20 @@ export class Connection {
       return;
     }
     throw new KafkaClientError(UNSUPPORTED_VERSION, 'ApiVersions negotiation failed');
+  }
+
+  /** SaslHandshake v1 then the mechanism's SaslAuthenticate round trips; a refusal rejects with its Kafka error. */
+  private async saslLogin(sasl: SaslOptions): Promise<void> {
+    const mechanism = mechanismName(sasl);
+    const hs = await this.request(SASL_HANDSHAKE, { mechanism }, { maxVersion: 1 });
+    if (hs.body.errorCode !== 0) {
+      throw new KafkaClientError(hs.body.errorCode, `${this.address}: SASL mechanism ${mechanism} refused (the broker offers ${(hs.body.mechanisms as string[]).join(', ')})`);
+    }
+    await authenticate(sasl, async (token) => {
+      const { body } = await this.request(SASL_AUTHENTICATE, { authBytes: token });
+      if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, `${this.address}: ${body.errorMessage ?? 'SASL authentication failed'}`);
+      return body.authBytes as Buffer;
+    });
   }
 
   /** Whether the broker serves this API at any version we can speak. */
@@ -212,4 +238,8 @@ export class Connection {
   close(): void {
     this.fail(new KafkaClientError(CLIENT_CLOSED_CODE, `${this.address}: connection closed by the client`, { retriable: false }));
   }
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
 }

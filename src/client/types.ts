@@ -1,5 +1,9 @@
 // Public option and message types of the client.
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Deserializer, Serializer } from './serde.js';
+import type { SaslOptions } from './sasl.js';
+
+export type { SaslOptions };
 
 /** Options every client (Producer, Consumer, Admin) takes. */
 export interface ClientOptions {
@@ -17,6 +21,10 @@ export interface ClientOptions {
   retryBackoffMs?: number;
   /** Default 1000. */
   retryBackoffMaxMs?: number;
+  /** TLS to every broker: `true` for the system's CAs, or Node's tls options (`ca`, `cert`, `key`, `servername`...). */
+  ssl?: boolean | TlsOptions;
+  /** SASL on every connection (over TLS when `ssl` is set): PLAIN, SCRAM-SHA-256/512 or OAUTHBEARER. */
+  sasl?: SaslOptions;
 }
 
 export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -84,8 +92,15 @@ export interface ProducerOptions<K, V> extends ClientOptions {
   maxRequestBytes?: number;
   /** Produce requests in flight per broker connection. Default 5; at most 5 when idempotent. */
   maxInFlight?: number;
-  /** Request a producer id and number batches so retries never duplicate. Default false. */
+  /**
+   * Request a producer id and number batches so retries never duplicate. Default true when acks is
+   * 'all' (-1) and maxInFlight <= 5, as in Java's client since 3.0; false otherwise.
+   */
   idempotent?: boolean;
+  /** Makes the producer transactional (`producer.transaction()`); implies idempotence. */
+  transactionalId?: string;
+  /** Longest a transaction may stay open before the broker aborts it (transaction.timeout.ms). Default 60000. */
+  transactionTimeoutMs?: number;
   /** Time the broker may take to reach `acks`. Default 30000. */
   ackTimeoutMs?: number;
   /** Default: strings as UTF-8, Buffers as they are. */
@@ -137,7 +152,14 @@ export interface ConsumerOptions<K, V> extends ClientOptions {
   keyDeserializer?: Deserializer<K>;
   valueDeserializer?: Deserializer<V>;
   rebalanceListener?: RebalanceListener;
+  /**
+   * 'read_committed': only records of committed transactions (and non-transactional ones), up to the
+   * last stable offset. Default 'read_uncommitted', as in Java.
+   */
+  isolationLevel?: IsolationLevel;
 }
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 export interface ConsumedMessage<K, V> {
   topic: string;

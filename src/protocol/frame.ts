@@ -13,7 +13,7 @@ const smallChunkBytes = 512;
 const tailBytes = 4096;
 
 export class FrameDecoder {
-  private readonly frameBytesMax: number;
+  private frameBytesMax: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Backing store of the last chunk while small chunks are being gathered into it. */
@@ -22,6 +22,11 @@ export class FrameDecoder {
 
   constructor(options: { frameBytesMax?: number } = {}) {
     this.frameBytesMax = options.frameBytesMax ?? frameBytesMaxDefault;
+  }
+
+  /** Changes the largest accepted frame (a SASL listener accepts only small frames until authentication). */
+  setFrameBytesMax(bytes: number): void {
+    this.frameBytesMax = bytes;
   }
 
   /** Bytes received but not yet returned as a frame. */

@@ -85,6 +85,8 @@ export interface AppendOptions {
   leaderEpoch?: number;
   /** The caller already ran validateRecordBatches on this buffer (skips a second CRC pass). */
   validated?: boolean;
+  /** 'client' (default): sequence checks and deduplication; 'coordinator': transaction markers. */
+  origin?: 'client' | 'coordinator';
   /** The caller already walked the records (records-check.ts checkRecords with this log's policy). */
   recordsChecked?: boolean;
 }
@@ -94,6 +96,8 @@ export interface AppendResult {
   lastOffset: number;
   /** -1 under CreateTime. */
   logAppendTimeMs: number;
+  /** A producer's retry of a batch already stored: these are the offsets it got then, nothing was written. */
+  duplicate?: boolean;
 }
 
 export interface ReadOptions {

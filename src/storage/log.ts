@@ -13,7 +13,7 @@
 //   *.cleaned, *.swap          a compaction in progress (see cleaner.ts); finished or discarded on open.
 // Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
 // at a segment's end: each cleaned segment still ends where the next one starts).
-import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, OFFSET_LAST_OFFSET_DELTA, isControlBatch, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { CleanerAbortedError, CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
@@ -31,6 +31,8 @@ import {
 } from './log-types.js';
 import { checkRecordsSync } from '../protocol/records-check.js';
 import { RecordsError, type RecordsPolicy } from '../protocol/records.js';
+import { ProducerStateManager } from './producer-state.js';
+import { ProducerStateFiles } from './producer-state-files.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
 
@@ -72,6 +74,9 @@ export class PartitionLog {
   private readonly clock: () => number;
   private readonly ctx: object;
   config: LogConfig;
+  /** Idempotent and transactional producers of this partition (producer-state.ts). */
+  producers = new ProducerStateManager();
+  private producerFiles: ProducerStateFiles | undefined;
   /** Called after every successful append (the broker wakes parked fetches from here). */
   onAppend: ((log: PartitionLog, appendedBytes: number, appendedRecords: number) => void) | undefined;
 
@@ -167,6 +172,29 @@ export class PartitionLog {
     this.recoveryPoint = this.active.baseOffset;
     this.cleaner.firstDirtyOffset = this.startOffset;
     if (!clean && !fresh) this.writeCheckpoint();
+    this.loadProducerState(now);
+  }
+
+  private loadProducerState(now: number): void {
+    const { state, files } = ProducerStateFiles.load({
+      fs: this.fs, dir: this.dir, logger: this.logger, ctx: this.ctx, nowMs: now,
+      logStartOffset: this.startOffset, logEndOffset: this.nextOffset,
+      segmentBases: this.segments.map((s) => s.baseOffset),
+      replay: (from, visit) => this.forEachBatch(from, visit),
+    });
+    this.producers = state;
+    this.producerFiles = files;
+  }
+
+  /** Every batch from `fromOffset` on: its header only, whole for control batches (producer-state replay). */
+  private forEachBatch(fromOffset: number, visit: (batch: Buffer, baseOffset: number) => void): void {
+    for (let i = Math.max(0, this.segmentIndexFor(fromOffset)); i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      for (let loc = seg.findBatch(fromOffset); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
+        const head = seg.read(loc.position, BATCH_HEADER_BYTES);
+        visit(isControlBatch(head.readInt16BE(OFFSET_ATTRIBUTES)) ? seg.read(loc.position, loc.sizeBytes) : head, loc.baseOffset);
+      }
+    }
   }
 
   /** Clean start: the active segment's index tail is trusted only if it reads back sanely (garbled int64s throw). */
@@ -279,6 +307,10 @@ export class PartitionLog {
     this.ensureWritable();
     const offsetCount = this.checkBatches(batches, opts.validated === true);
     if (opts.recordsChecked !== true) this.checkRecords(batches);
+    const producerCheck = this.producers.check(batches, opts.origin ?? 'client');
+    if (producerCheck.duplicate) {
+      return { baseOffset: producerCheck.firstOffset, lastOffset: producerCheck.lastOffset, logAppendTimeMs: -1, duplicate: true };
+    }
     const now = this.clock();
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
@@ -286,6 +318,7 @@ export class PartitionLog {
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
+    this.producers.apply(producerCheck, baseOffset, now);
     this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }
@@ -375,6 +408,8 @@ export class PartitionLog {
       seg.pinned = true;
       this.segments.push(seg);
       this.dirEntriesDirty = true;
+      this.producerFiles?.writeTxnIndex(this.segments[this.segments.length - 2]!.baseOffset);
+      this.producerFiles?.writeSnapshot(this.producers, this.nextOffset);
     } catch (err) {
       throw new StorageIoError('roll', this.name(), err);
     }
@@ -572,6 +607,8 @@ export class PartitionLog {
       throw new StorageIoError('delete segment', dataDirRelative(seg.path(LOG_SUFFIX), 3), err);
     }
     this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset);
+    this.producerFiles?.deleteBelow(this.segments[0]!.baseOffset);
+    this.producers.truncateBefore(this.startOffset);
   }
 
   /** DeleteRecords: moves logStartOffset up to `offset` (<= high watermark), durably, and drops whole segments below it. */
@@ -664,6 +701,8 @@ export class PartitionLog {
     this.active.seal();
     for (const seg of this.segments) seg.syncAllNow();
     this.recoveryPoint = this.nextOffset;
+    this.producerFiles?.writeTxnIndex(this.active.baseOffset);
+    this.producerFiles?.writeSnapshot(this.producers, this.nextOffset);
     this.writeCheckpoint();
     writeFileAtomic(this.fs, this.markerPath(), '');
   }

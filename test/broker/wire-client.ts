@@ -1,5 +1,6 @@
 /** A minimal Kafka wire client for broker tests: one connection, requests encoded by the generated codecs. */
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { Reader } from '../../src/protocol/reader.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { FrameDecoder } from '../../src/protocol/frame.js';
@@ -25,10 +26,13 @@ export class WireClient {
   }
 
   /** `clientId` goes in every request header (hostile-input tests send huge ones). */
-  static connect(bootstrap: string, opts: { clientId?: string | null } = {}): Promise<WireClient> {
+  static connect(bootstrap: string, opts: { clientId?: string | null; tls?: ConnectionOptions } = {}): Promise<WireClient> {
     const [host, port] = bootstrap.split(':');
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: host!, port: Number(port) }, () => resolve(new WireClient(socket, opts.clientId === undefined ? 'wire-client' : opts.clientId)));
+      const clientId = opts.clientId === undefined ? 'wire-client' : opts.clientId;
+      const socket: Socket = opts.tls === undefined
+        ? connect({ host: host!, port: Number(port) }, () => resolve(new WireClient(socket, clientId)))
+        : connectTls({ ...opts.tls, host: host!, port: Number(port) }, () => resolve(new WireClient(socket, clientId)));
       socket.once('error', reject);
     });
   }

@@ -5,17 +5,22 @@
  * and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
  * -1 = after fsync (group commit across partitions and requests), unless minikafka.flush.on.acks.all=false.
  * A partition whose records are checked asynchronously keeps its order: later produces to it queue behind.
- * Not implemented: transactions; idempotent sequence checks (batches with a producer id are accepted as they come).
+ * Batches with a producer id go through the partition's producer state (src/storage/producer-state.ts):
+ * a retry of one of the producer's last 5 batches is answered with its first offsets and not stored
+ * again; a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
+ * Transactional batches must go to partitions of the producer's ongoing transaction (INVALID_TXN_STATE).
  */
 import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
 import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
 import { StorageError } from '../../storage/errors.js';
+import { transactionalProduceProblem } from '../../txn/produce-check.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
@@ -62,6 +67,7 @@ const appendQueues = new WeakMap<PartitionLog, Promise<unknown>>();
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut | Promise<PartitionOut> {
   const { broker } = ctx;
+  if (!allowed(ctx, 'WRITE', 'TOPIC', topicName)) return failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
   const refusal = internalTopicWriteRefusal(topicName);
   if (refusal !== null) {
     ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');
@@ -82,6 +88,8 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
       return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
     }
   }
+  const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
+  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
   const log = broker.store.partition(topicName, partition);
   const policy: RecordsPolicy = { requireKeys: log.config.cleanupPolicy.compact, decompressedBytesMax: broker.limits.decompressedBytesMax, recordBytesMax: batchBytesMax };
   const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';

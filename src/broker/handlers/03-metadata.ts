@@ -9,13 +9,16 @@
  * (KIP-599) is what keeps a flood of creations from stalling it. A creation costs milliseconds (files,
  * fsync: ~6 ms on our CI machine), so Metadata creates one topic per macrotask and other connections
  * are served in between (a request naming 10,000 unknown topics once froze the broker for 35 s).
- * Not implemented: authorized operations (no ACLs; reported as "unknown", INT32_MIN).
+ * ACLs: all-topics answers list only topics the principal may DESCRIBE; a named one it may not is
+ * TOPIC_AUTHORIZATION_FAILED; auto-creation needs CREATE on the cluster or the topic; authorized
+ * operations are filled when asked for (v8+).
  */
 import type { MetadataRequest, MetadataResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { Topic } from '../../storage/topic-store.js';
 import { INTERNAL_TOPICS, autoCreateTopicsYielding, lookupOrCreateTopic } from '../topic-access.js';
+import { allowed, authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authz.js';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 type TopicOut = NonNullable<MetadataResponseInput['topics']>[number];
@@ -39,7 +42,7 @@ function topicsToAutoCreate(req: MetadataRequest, ctx: RequestContext): string[]
   const names = new Set<string>();
   for (const t of req.topics) {
     if (names.size >= broker.limits.autoCreatedTopicsPerRequestMax) break;
-    if (t.name !== null && t.name !== '' && !INTERNAL_TOPICS.has(t.name) && broker.store.topic(t.name) === undefined) names.add(t.name);
+    if (t.name !== null && t.name !== '' && !INTERNAL_TOPICS.has(t.name) && broker.store.topic(t.name) === undefined && mayCreate(ctx, t.name)) names.add(t.name);
   }
   return [...names];
 }
@@ -49,7 +52,7 @@ function answer(req: MetadataRequest, ctx: RequestContext): MetadataResponseInpu
   const allTopics = req.topics === null || (version === 0 && req.topics.length === 0);
   const topics: TopicOut[] = [];
   if (allTopics) {
-    for (const t of broker.store.topics()) topics.push(describe(t, broker.nodeId));
+    for (const t of broker.store.topics()) if (allowed(ctx, 'DESCRIBE', 'TOPIC', t.name)) topics.push(describe(t, req, ctx));
   } else {
     const seenNames = new Set<string>();
     const seenIds = new Set<string>();
@@ -59,29 +62,44 @@ function answer(req: MetadataRequest, ctx: RequestContext): MetadataResponseInpu
         if (seenIds.has(id)) continue;
         seenIds.add(id);
         const t = broker.store.topicById(wanted.topicId);
-        topics.push(t !== undefined ? describe(t, broker.nodeId) : {
+        topics.push(t !== undefined ? describeIfAllowed(t, req, ctx) : {
           errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: wanted.topicId, partitions: [],
         });
         continue;
       }
       if (seenNames.has(wanted.name)) continue;
       seenNames.add(wanted.name);
-      const found = lookupOrCreateTopic(broker, wanted.name, version < 4 || req.allowAutoTopicCreation, ctx);
+      if (!allowed(ctx, 'DESCRIBE', 'TOPIC', wanted.name)) {
+        topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: wanted.name, topicId: ZERO_UUID, partitions: [] });
+        continue;
+      }
+      const found = lookupOrCreateTopic(broker, wanted.name, (version < 4 || req.allowAutoTopicCreation) && mayCreate(ctx, wanted.name), ctx);
       topics.push(typeof found === 'number'
         ? { errorCode: found, name: wanted.name, topicId: ZERO_UUID, partitions: [] }
-        : describe(found, broker.nodeId));
+        : describe(found, req, ctx));
     }
   }
   return {
-    brokers: [{ nodeId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+    brokers: [{ nodeId: broker.nodeId, host: ctx.session.listener.advertised.host, port: ctx.session.listener.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     topics,
     errorCode: ErrorCode.NONE,
+    clusterAuthorizedOperations: version <= 10 && req.includeClusterAuthorizedOperations ? authorizedOperations(ctx, 'CLUSTER') : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }
 
-function describe(topic: Topic, nodeId: number): TopicOut {
+function mayCreate(ctx: RequestContext, topic: string): boolean {
+  return allowed(ctx, 'CREATE', 'CLUSTER') || allowed(ctx, 'CREATE', 'TOPIC', topic);
+}
+
+function describeIfAllowed(topic: Topic, req: MetadataRequest, ctx: RequestContext): TopicOut {
+  if (allowed(ctx, 'DESCRIBE', 'TOPIC', topic.name)) return describe(topic, req, ctx);
+  return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: null, topicId: topic.id, partitions: [] };
+}
+
+function describe(topic: Topic, req: MetadataRequest, ctx: RequestContext): TopicOut {
+  const nodeId = ctx.broker.nodeId;
   // The replica lists are the same for every partition and only read by the encoder: shared, so a
   // 100,000-partition answer allocates one object per partition, not four.
   const replicas = [nodeId];
@@ -96,5 +114,6 @@ function describe(topic: Topic, nodeId: number): TopicOut {
   return {
     errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.id,
     isInternal: INTERNAL_TOPICS.has(topic.name), partitions,
+    topicAuthorizedOperations: req.includeTopicAuthorizedOperations ? authorizedOperations(ctx, 'TOPIC', topic.name) : AUTHORIZED_OPERATIONS_OMITTED,
   };
 }

@@ -5,6 +5,8 @@
  * is ignored (Kafka ignores it since 2.1: offsets.retention.minutes applies).
  */
 import type { OffsetCommitRequest, OffsetCommitResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -14,20 +16,27 @@ export const offsetCommitHandler: ApiHandler = {
   minVersion: 2,
   maxVersion: 9,
   async handle(req: OffsetCommitRequest, ctx: RequestContext): Promise<OffsetCommitResponseInput> {
+    // ACLs: READ on the group, then READ on each topic (denied topics are answered, not committed).
+    const refused = (t: { name: string; partitions: { partitionIndex: number }[] }, errorCode: number) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) });
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, topics: req.topics.map((t) => refused(t, ErrorCode.GROUP_AUTHORIZATION_FAILED)) };
+    const deniedTopics = req.topics.filter((t) => !allowed(ctx, 'READ', 'TOPIC', t.name));
     const r = await ctx.broker.groups.commitOffsets({
       groupId: req.groupId,
       generationIdOrMemberEpoch: req.generationIdOrMemberEpoch,
       memberId: req.memberId,
       groupInstanceId: req.groupInstanceId,
       version: ctx.version,
-      topics: req.topics.map((t) => ({
+      topics: req.topics.filter((t) => !deniedTopics.includes(t)).map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
       })),
     });
     return {
       throttleTimeMs: 0,
-      topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+      topics: [
+        ...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+        ...deniedTopics.map((t) => refused(t, ErrorCode.TOPIC_AUTHORIZATION_FAILED)),
+      ],
     };
   },
 };

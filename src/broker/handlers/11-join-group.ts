@@ -6,6 +6,8 @@
  * The response is sent when the rebalance completes (the request is parked until then).
  */
 import type { JoinGroupRequest, JoinGroupResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { clientHost, code } from './group-common.js';
 
@@ -15,6 +17,7 @@ export const joinGroupHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 9,
   async handle(req: JoinGroupRequest, ctx: RequestContext): Promise<JoinGroupResponseInput> {
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: ctx.version >= 7 ? null : '', leader: '', memberId: req.memberId, members: [] };
     const r = await ctx.broker.groups.joinGroup({
       groupId: req.groupId,
       memberId: req.memberId,

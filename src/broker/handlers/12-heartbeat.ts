@@ -1,5 +1,7 @@
 /** Heartbeat (key 12), v0-4: classic group liveness; REBALANCE_IN_PROGRESS tells the member to rejoin. */
 import type { HeartbeatRequest, HeartbeatResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -9,6 +11,7 @@ export const heartbeatHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   handle(req: HeartbeatRequest, ctx: RequestContext): HeartbeatResponseInput {
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     const error = ctx.broker.groups.heartbeat({ groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId });
     return { throttleTimeMs: 0, errorCode: code(error) };
   },

@@ -1,5 +1,7 @@
 /** LeaveGroup (key 13), v0-5: one member (v0-2) or a batch by member id and/or group.instance.id (v3+). Reasons (v5) are logged only. */
 import type { LeaveGroupRequest, LeaveGroupResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -9,6 +11,7 @@ export const leaveGroupHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   handle(req: LeaveGroupRequest, ctx: RequestContext): LeaveGroupResponseInput {
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const who = ctx.version >= 3
       ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
       : [{ memberId: req.memberId, groupInstanceId: null }];

@@ -4,6 +4,8 @@
  * INCONSISTENT_GROUP_PROTOCOL and the group rebalances (the golden rule; Kafka itself trusts the leader).
  */
 import type { SyncGroupRequest, SyncGroupResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -13,6 +15,7 @@ export const syncGroupHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: SyncGroupRequest, ctx: RequestContext): Promise<SyncGroupResponseInput> {
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
     const r = await ctx.broker.groups.syncGroup({
       groupId: req.groupId,
       generationId: req.generationId,

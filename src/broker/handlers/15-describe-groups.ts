@@ -4,6 +4,8 @@
  * Not implemented: authorized operations (always "not requested": no ACLs here).
  */
 import type { DescribeGroupsRequest, DescribeGroupsResponseInput } from '../../protocol/generated/index.js';
+import { allowed, authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -16,7 +18,9 @@ export const describeGroupsHandler: ApiHandler = {
     return {
       throttleTimeMs: 0,
       // A group named twice is described once: the answer grows with the groups, not with repetition.
-      groups: ctx.broker.groups.describeGroups([...new Set(req.groups)]).map((g) => ({
+      groups: ctx.broker.groups.describeGroups([...new Set(req.groups)]).map((g) => (!allowed(ctx, 'DESCRIBE', 'GROUP', g.groupId) ? {
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: g.groupId, groupState: '', protocolType: '', protocolData: '', members: [],
+      } : {
         errorCode: code(g.error),
         groupId: g.groupId,
         groupState: g.state,
@@ -26,7 +30,7 @@ export const describeGroupsHandler: ApiHandler = {
           memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
           memberMetadata: m.metadata, memberAssignment: m.assignment,
         })),
-        authorizedOperations: -2147483648,
+        authorizedOperations: req.includeAuthorizedOperations ? authorizedOperations(ctx, 'GROUP', g.groupId) : AUTHORIZED_OPERATIONS_OMITTED,
       })),
     };
   },

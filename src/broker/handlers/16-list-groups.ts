@@ -1,6 +1,7 @@
 /** ListGroups (key 16), v0-5: every group, filtered by state (v4+, case-insensitive) and type (v5+: classic/consumer). */
 import type { ListGroupsRequest, ListGroupsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const listGroupsHandler: ApiHandler = {
@@ -9,7 +10,9 @@ export const listGroupsHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   handle(req: ListGroupsRequest, ctx: RequestContext): ListGroupsResponseInput {
-    const groups = ctx.broker.groups.listGroups(req.statesFilter, req.typesFilter);
+    // ACLs: DESCRIBE on the cluster lists every group, else those the principal may DESCRIBE.
+    const all = allowed(ctx, 'DESCRIBE', 'CLUSTER');
+    const groups = ctx.broker.groups.listGroups(req.statesFilter, req.typesFilter).filter((g) => all || allowed(ctx, 'DESCRIBE', 'GROUP', g.groupId));
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

@@ -5,6 +5,7 @@
  */
 import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { INTERNAL_TOPICS, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topic-configs.js';
@@ -43,6 +44,7 @@ export const createTopicsHandler: ApiHandler = {
 
 function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
   const { broker } = ctx;
+  if (!allowed(ctx, 'CREATE', 'CLUSTER') && !allowed(ctx, 'CREATE', 'TOPIC', t.name)) return fail(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
   const nameError = checkTopicName(t.name);
   if (nameError !== null) return fail(t.name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameError);
   if (broker.store.topic(t.name) !== undefined) return fail(t.name, ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);

@@ -1,6 +1,7 @@
 /** DeleteTopics (key 20), v1-6: by name, and by topic id from v6. Parked fetches on a deleted topic are woken. */
 import type { DeleteTopicsRequest, DeleteTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
@@ -31,6 +32,7 @@ function deleteOne(name: string | null, topicId: string, ctx: RequestContext): R
       : { name, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.' };
   }
   const result = { name: topic.name, topicId: topic.id };
+  if (!allowed(ctx, 'DELETE', 'TOPIC', topic.name)) return { ...result, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
   if (!broker.config.bool('delete.topic.enable')) {
     return { ...result, errorCode: ErrorCode.TOPIC_DELETION_DISABLED, errorMessage: 'Topic deletion is disabled.' };
   }

@@ -9,6 +9,7 @@
  */
 import type { DeleteRecordsRequest, DeleteRecordsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
 
@@ -33,6 +34,7 @@ export const deleteRecordsHandler: ApiHandler = {
 
 async function deleteBefore(topicName: string, partition: number, offset: bigint, ctx: RequestContext): Promise<PartitionOut> {
   const { store } = ctx.broker;
+  if (!allowed(ctx, 'DELETE', 'TOPIC', topicName)) return answer(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   const topic = store.topic(topicName);
   if (topic === undefined || partition < 0 || partition >= topic.partitions) return answer(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (INTERNAL_TOPICS.has(topicName)) return answer(partition, ErrorCode.INVALID_TOPIC_EXCEPTION);

@@ -6,6 +6,8 @@
  * No message either, so a duplicate's answer is about the size of its mention in the request.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
+import { configResourceDenied } from '../authz.js';
+import { isSensitiveConfig } from '../../security/config-defs.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
@@ -22,7 +24,7 @@ const RESOURCE_BROKER = 4;
 const SOURCE_DYNAMIC_TOPIC = 1;
 const SOURCE_STATIC_BROKER = 4;
 const SOURCE_DEFAULT = 5;
-const typeCode: Record<string, number> = { bool: 1, string: 2, int: 3, long: 5, list: 7 };
+const typeCode: Record<string, number> = { bool: 1, string: 2, int: 3, long: 5, list: 7, password: 9 };
 
 export const describeConfigsHandler: ApiHandler = {
   apiKey: 32,
@@ -42,6 +44,8 @@ export const describeConfigsHandler: ApiHandler = {
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+  const denied = configResourceDenied(ctx, 'DESCRIBE_CONFIGS', r.resourceType, r.resourceName);
+  if (denied !== 0) return { ...base, errorCode: denied, errorMessage: 'Authorization failed.', configs: [] };
   const wanted = r.configurationKeys === null ? null : new Set(r.configurationKeys); // not includes(): keys × configs
   const keep = (name: string): boolean => wanted === null || wanted.has(name);
   if (r.resourceType === RESOURCE_TOPIC) {
@@ -66,12 +70,17 @@ function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext)
       const def = configDefs[name as ConfigName];
       const source = config.explicit.has(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
       return {
-        name, value, readOnly: true, isDefault: source === SOURCE_DEFAULT, configSource: source, isSensitive: false,
-        synonyms: req.includeSynonyms ? [{ name, value, source }] : [],
+        // Passwords and JAAS lines are never sent: null and sensitive, as Kafka answers them.
+        ...sensitiveAware(name, value), readOnly: true, isDefault: source === SOURCE_DEFAULT, configSource: source,
+        synonyms: req.includeSynonyms ? [{ ...sensitiveAware(name, value), source }] : [],
         configType: typeCode[def.kind] ?? 0, documentation: req.includeDocumentation ? def.doc : null,
       };
     });
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
   }
   return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
+}
+
+function sensitiveAware(name: string, value: string): { name: string; value: string | null; isSensitive: boolean } {
+  return isSensitiveConfig(name) ? { name, value: null, isSensitive: true } : { name, value, isSensitive: false };
 }

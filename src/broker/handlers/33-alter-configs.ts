@@ -12,6 +12,8 @@ import {
   RESOURCE_BROKER, RESOURCE_TOPIC, alterResource, alterTopicConfigs, duplicateResources, existingTopicConfigs,
   refuseBrokerChange, replacementOverrides, unsupportedResourceType,
 } from '../config-alteration.js';
+import { ConfigAlterationError } from '../config-alteration.js';
+import { configResourceDenied } from '../authz.js';
 
 export const alterConfigsHandler: ApiHandler = {
   apiKey: 33,
@@ -22,6 +24,8 @@ export const alterConfigsHandler: ApiHandler = {
     const { broker } = ctx;
     const duplicates = duplicateResources(req.resources);
     const responses = req.resources.map((r) => alterResource(r.resourceType, r.resourceName, duplicates, () => {
+      const denied = configResourceDenied(ctx, 'ALTER_CONFIGS', r.resourceType, r.resourceName);
+      if (denied !== 0) throw new ConfigAlterationError(denied, 'Authorization failed.');
       if (r.resourceType === RESOURCE_TOPIC) {
         existingTopicConfigs(broker, r.resourceName);
         const next = replacementOverrides(r.configs);

@@ -1,6 +1,7 @@
 /** CreatePartitions (key 37), v0-3: grows a topic; manual assignments must name this broker only; internal topics are refused. */
 import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { internalTopicWriteRefusal, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 
@@ -26,6 +27,7 @@ export const createPartitionsHandler: ApiHandler = {
 
 function growOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
   const { broker } = ctx;
+  if (!allowed(ctx, 'ALTER', 'TOPIC', t.name)) return { name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
   const topic = broker.store.topic(t.name);
   if (topic === undefined) return { name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${t.name}' does not exist.` };
   // More partitions would move groups to other partitions than their earlier records (see offsets-topic.ts).

@@ -1,5 +1,7 @@
 /** DeleteGroups (key 42), v0-2: an empty group's offsets and metadata are tombstoned (fsynced) and the group forgotten. */
 import type { DeleteGroupsRequest, DeleteGroupsResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -9,7 +11,8 @@ export const deleteGroupsHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 2,
   async handle(req: DeleteGroupsRequest, ctx: RequestContext): Promise<DeleteGroupsResponseInput> {
-    const results = await ctx.broker.groups.deleteGroups(req.groupsNames);
-    return { throttleTimeMs: 0, results: results.map((r) => ({ groupId: r.groupId, errorCode: code(r.error) })) };
+    const denied = new Set(req.groupsNames.filter((g) => !allowed(ctx, 'DELETE', 'GROUP', g)));
+    const results = await ctx.broker.groups.deleteGroups(req.groupsNames.filter((g) => !denied.has(g)));
+    return { throttleTimeMs: 0, results: [...results.map((r) => ({ groupId: r.groupId, errorCode: code(r.error) })), ...[...denied].map((groupId) => ({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }))] };
   },
 };

@@ -12,6 +12,8 @@ import {
   RESOURCE_BROKER, RESOURCE_TOPIC, alterResource, alterTopicConfigs, duplicateResources, existingTopicConfigs,
   incrementalOverrides, refuseBrokerChange, unsupportedResourceType,
 } from '../config-alteration.js';
+import { ConfigAlterationError } from '../config-alteration.js';
+import { configResourceDenied } from '../authz.js';
 
 export const incrementalAlterConfigsHandler: ApiHandler = {
   apiKey: 44,
@@ -22,6 +24,8 @@ export const incrementalAlterConfigsHandler: ApiHandler = {
     const { broker } = ctx;
     const duplicates = duplicateResources(req.resources);
     const responses = req.resources.map((r) => alterResource(r.resourceType, r.resourceName, duplicates, () => {
+      const denied = configResourceDenied(ctx, 'ALTER_CONFIGS', r.resourceType, r.resourceName);
+      if (denied !== 0) throw new ConfigAlterationError(denied, 'Authorization failed.');
       const changes = r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value }));
       if (r.resourceType === RESOURCE_TOPIC) {
         const next = incrementalOverrides(existingTopicConfigs(broker, r.resourceName), changes, broker);

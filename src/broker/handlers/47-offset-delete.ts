@@ -1,5 +1,7 @@
 /** OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). */
 import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
@@ -9,6 +11,7 @@ export const offsetDeleteHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 0,
   async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
+    if (!allowed(ctx, 'DELETE', 'GROUP', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: [] };
     const r = await ctx.broker.groups.deleteOffsets(req.groupId, req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })));
     return {
       errorCode: code(r.error),

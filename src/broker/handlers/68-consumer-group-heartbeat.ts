@@ -7,6 +7,8 @@
  * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
  */
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { clientHost, code } from './group-common.js';
 
@@ -16,6 +18,7 @@ export const consumerGroupHeartbeatHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 1,
   handle(req: ConsumerGroupHeartbeatRequest, ctx: RequestContext): ConsumerGroupHeartbeatResponseInput {
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
     const r = ctx.broker.groups.consumerGroupHeartbeat({
       groupId: req.groupId,
       memberId: req.memberId,

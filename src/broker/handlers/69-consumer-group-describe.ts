@@ -4,6 +4,7 @@
  */
 import type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { TopicPartitions } from '../../group/types.js';
 
@@ -25,6 +26,7 @@ export const consumerGroupDescribeHandler: ApiHandler = {
       // A group named twice is described once (no amplification by repetition).
       groups: [...new Set(req.groupIds)].map((groupId) => {
         const g = groups.groups.get(groupId);
+        if (!allowed(ctx, 'DESCRIBE', 'GROUP', groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, groupId, groupState: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [] };
         if (g === undefined || g.kind !== 'consumer') {
           return {
             errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} ${g === undefined ? 'not found' : 'is not a consumer group'}.`,

@@ -28,6 +28,20 @@ import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
+import { endTxnHandler } from './26-end-txn.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
+import { describeTransactionsHandler } from './65-describe-transactions.js';
+import { listTransactionsHandler } from './66-list-transactions.js';
+
+import { saslHandshakeHandler } from './17-sasl-handshake.js';
+import { saslAuthenticateHandler } from './36-sasl-authenticate.js';
+import { describeAclsHandler } from './29-describe-acls.js';
+import { createAclsHandler } from './30-create-acls.js';
+import { deleteAclsHandler } from './31-delete-acls.js';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials.js';
 
 export function registerHandlers(registry: ApiRegistry): void {
   for (const h of [
@@ -42,6 +56,17 @@ export function registerHandlers(registry: ApiRegistry): void {
     offsetCommitHandler, offsetFetchHandler, findCoordinatorHandler, joinGroupHandler, heartbeatHandler, leaveGroupHandler,
     syncGroupHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler, offsetDeleteHandler,
     consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  ]) {
+    registry.register(h);
+  }
+  // Transactions (src/txn).
+  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
+    registry.register(h);
+  }
+  // Security (src/security): SASL, ACLs, SCRAM credentials.
+  for (const h of [
+    saslHandshakeHandler, saslAuthenticateHandler, describeAclsHandler, createAclsHandler, deleteAclsHandler,
+    describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
   ]) {
     registry.register(h);
   }

@@ -29,6 +29,19 @@ import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest, decodeDeleteGroup
 import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from './offset-delete.js';
 import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
 import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
+import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
+import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
+import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from './sasl-handshake.js';
+import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest, decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from './sasl-authenticate.js';
+import { decodeDescribeAclsRequest, encodeDescribeAclsRequest, decodeDescribeAclsResponse, encodeDescribeAclsResponse } from './describe-acls.js';
+import { decodeCreateAclsRequest, encodeCreateAclsRequest, decodeCreateAclsResponse, encodeCreateAclsResponse } from './create-acls.js';
+import { decodeDeleteAclsRequest, encodeDeleteAclsRequest, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from './delete-acls.js';
+import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
+import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
 
 export * from './api-versions.js';
 export * from './metadata.js';
@@ -57,7 +70,21 @@ export * from './delete-groups.js';
 export * from './offset-delete.js';
 export * from './consumer-group-heartbeat.js';
 export * from './consumer-group-describe.js';
+export * from './add-partitions-to-txn.js';
+export * from './add-offsets-to-txn.js';
+export * from './end-txn.js';
+export * from './txn-offset-commit.js';
+export * from './describe-transactions.js';
+export * from './list-transactions.js';
+export * from './sasl-handshake.js';
+export * from './sasl-authenticate.js';
+export * from './describe-acls.js';
+export * from './create-acls.js';
+export * from './delete-acls.js';
+export * from './describe-user-scram-credentials.js';
+export * from './alter-user-scram-credentials.js';
 export * from './headers.js';
+export * from './txn-records.js';
 
 export interface ApiMessage {
   apiKey: number;
@@ -369,5 +396,148 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeConsumerGroupDescribeRequest,
     decodeResponse: decodeConsumerGroupDescribeResponse,
     encodeResponse: encodeConsumerGroupDescribeResponse,
+  },
+  24: {
+    apiKey: 24,
+    name: 'AddPartitionsToTxn',
+    minVersion: 0,
+    maxVersion: 5,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddPartitionsToTxnRequest,
+    encodeRequest: encodeAddPartitionsToTxnRequest,
+    decodeResponse: decodeAddPartitionsToTxnResponse,
+    encodeResponse: encodeAddPartitionsToTxnResponse,
+  },
+  25: {
+    apiKey: 25,
+    name: 'AddOffsetsToTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddOffsetsToTxnRequest,
+    encodeRequest: encodeAddOffsetsToTxnRequest,
+    decodeResponse: decodeAddOffsetsToTxnResponse,
+    encodeResponse: encodeAddOffsetsToTxnResponse,
+  },
+  26: {
+    apiKey: 26,
+    name: 'EndTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeEndTxnRequest,
+    encodeRequest: encodeEndTxnRequest,
+    decodeResponse: decodeEndTxnResponse,
+    encodeResponse: encodeEndTxnResponse,
+  },
+  28: {
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeTxnOffsetCommitRequest,
+    encodeRequest: encodeTxnOffsetCommitRequest,
+    decodeResponse: decodeTxnOffsetCommitResponse,
+    encodeResponse: encodeTxnOffsetCommitResponse,
+  },
+  65: {
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeTransactionsRequest,
+    encodeRequest: encodeDescribeTransactionsRequest,
+    decodeResponse: decodeDescribeTransactionsResponse,
+    encodeResponse: encodeDescribeTransactionsResponse,
+  },
+  66: {
+    apiKey: 66,
+    name: 'ListTransactions',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeListTransactionsRequest,
+    encodeRequest: encodeListTransactionsRequest,
+    decodeResponse: decodeListTransactionsResponse,
+    encodeResponse: encodeListTransactionsResponse,
+  },
+  17: {
+    apiKey: 17,
+    name: 'SaslHandshake',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: Infinity,
+    decodeRequest: decodeSaslHandshakeRequest,
+    encodeRequest: encodeSaslHandshakeRequest,
+    decodeResponse: decodeSaslHandshakeResponse,
+    encodeResponse: encodeSaslHandshakeResponse,
+  },
+  36: {
+    apiKey: 36,
+    name: 'SaslAuthenticate',
+    minVersion: 0,
+    maxVersion: 2,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeSaslAuthenticateRequest,
+    encodeRequest: encodeSaslAuthenticateRequest,
+    decodeResponse: decodeSaslAuthenticateResponse,
+    encodeResponse: encodeSaslAuthenticateResponse,
+  },
+  29: {
+    apiKey: 29,
+    name: 'DescribeAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeDescribeAclsRequest,
+    encodeRequest: encodeDescribeAclsRequest,
+    decodeResponse: decodeDescribeAclsResponse,
+    encodeResponse: encodeDescribeAclsResponse,
+  },
+  30: {
+    apiKey: 30,
+    name: 'CreateAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeCreateAclsRequest,
+    encodeRequest: encodeCreateAclsRequest,
+    decodeResponse: decodeCreateAclsResponse,
+    encodeResponse: encodeCreateAclsResponse,
+  },
+  31: {
+    apiKey: 31,
+    name: 'DeleteAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    firstFlexibleVersion: 2,
+    decodeRequest: decodeDeleteAclsRequest,
+    encodeRequest: encodeDeleteAclsRequest,
+    decodeResponse: decodeDeleteAclsResponse,
+    encodeResponse: encodeDeleteAclsResponse,
+  },
+  50: {
+    apiKey: 50,
+    name: 'DescribeUserScramCredentials',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeUserScramCredentialsRequest,
+    encodeRequest: encodeDescribeUserScramCredentialsRequest,
+    decodeResponse: decodeDescribeUserScramCredentialsResponse,
+    encodeResponse: encodeDescribeUserScramCredentialsResponse,
+  },
+  51: {
+    apiKey: 51,
+    name: 'AlterUserScramCredentials',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeAlterUserScramCredentialsRequest,
+    encodeRequest: encodeAlterUserScramCredentialsRequest,
+    decodeResponse: decodeAlterUserScramCredentialsResponse,
+    encodeResponse: encodeAlterUserScramCredentialsResponse,
   },
 };

@@ -26,7 +26,16 @@ import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '.
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+import {
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeTransactionsRequest,
+  DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import { SaslHandshakeRequest, SaslHandshakeResponse } from './sasl-handshake.js';
+import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
+import { DescribeAclsRequest, DescribeAclsResponse, CreateAclsRequest, CreateAclsResponse, DeleteAclsRequest, DeleteAclsResponse } from './acls.js';
+import { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse, AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './scram-credentials.js';
 
 function api(name: string, fileName: string, request: ApiSchema['request'], response: ApiSchema['response']): ApiSchema {
   if (request.apiKey !== response.apiKey) throw new Error(`${name}: request and response api keys differ`);
@@ -61,4 +70,19 @@ export const apis: readonly ApiSchema[] = [
   api('OffsetDelete', 'offset-delete', OffsetDeleteRequest, OffsetDeleteResponse),
   api('ConsumerGroupHeartbeat', 'consumer-group-heartbeat', ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
   api('ConsumerGroupDescribe', 'consumer-group-describe', ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse),
+  // Transactions (src/txn).
+  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
+  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
+  // Security (src/security): SASL, ACLs, SCRAM credentials.
+  api('SaslHandshake', 'sasl-handshake', SaslHandshakeRequest, SaslHandshakeResponse),
+  api('SaslAuthenticate', 'sasl-authenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
+  api('DescribeAcls', 'describe-acls', DescribeAclsRequest, DescribeAclsResponse),
+  api('CreateAcls', 'create-acls', CreateAclsRequest, CreateAclsResponse),
+  api('DeleteAcls', 'delete-acls', DeleteAclsRequest, DeleteAclsResponse),
+  api('DescribeUserScramCredentials', 'describe-user-scram-credentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
+  api('AlterUserScramCredentials', 'alter-user-scram-credentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 ];

@@ -1,0 +1,43 @@
+/**
+ * DeleteAcls (key 31), v0-3: removes every binding each filter matches and answers them, persisted
+ * before the answer. Needs ALTER on the cluster; with no authorizer: SECURITY_DISABLED per filter.
+ */
+import type { DeleteAclsRequest, DeleteAclsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
+import { invalidFilter, type AclFilter } from '../../security/acl.js';
+
+export const deleteAclsHandler: ApiHandler = {
+  apiKey: 31,
+  name: 'DeleteAcls',
+  minVersion: 0,
+  maxVersion: 3,
+  handle(req: DeleteAclsRequest, ctx: RequestContext): DeleteAclsResponseInput {
+    const authorizer = ctx.broker.security.authorizer;
+    const all = (errorCode: number, errorMessage: string): DeleteAclsResponseInput => ({
+      throttleTimeMs: 0, filterResults: req.filters.map(() => ({ errorCode, errorMessage, matchingAcls: [] })),
+    });
+    if (authorizer === undefined) return all(ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.');
+    if (!allowed(ctx, 'ALTER', 'CLUSTER')) return all(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
+    const filters: (AclFilter | string)[] = req.filters.map((f) => {
+      const filter: AclFilter = {
+        resourceType: f.resourceTypeFilter, resourceName: f.resourceNameFilter, patternType: ctx.version >= 1 ? f.patternTypeFilter : 3,
+        principal: f.principalFilter, host: f.hostFilter, operation: f.operation, permissionType: f.permissionType,
+      };
+      return invalidFilter(filter) ?? filter;
+    });
+    const removed = authorizer.delete(filters.filter((f): f is AclFilter => typeof f !== 'string'));
+    let next = 0;
+    return {
+      throttleTimeMs: 0,
+      filterResults: filters.map((f) => {
+        if (typeof f === 'string') return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: f, matchingAcls: [] };
+        return {
+          errorCode: ErrorCode.NONE, errorMessage: null,
+          matchingAcls: removed[next++]!.map((b) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...b })),
+        };
+      }),
+    };
+  },
+};
