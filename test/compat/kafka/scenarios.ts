@@ -95,6 +95,7 @@ export const scenarios: Scenario[] = [
   { name: 'CreatePartitions: fewer than now (INVALID_PARTITIONS)', run: (c) => c.request(37, c.v(37), { topics: [{ name: T, count: 2, assignments: null }], timeoutMs: 5000, validateOnly: false }) },
   { name: 'CreatePartitions: an unknown topic', run: (c) => c.request(37, c.v(37), { topics: [{ name: 'compat-never', count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false }) },
   { name: 'FindCoordinator: a group', run: (c) => c.request(10, c.v(10), { key: 'compat-group', keyType: 0, coordinatorKeys: ['compat-group'] }) },
+  { name: 'FindCoordinator: a transactional id', run: (c) => c.request(10, c.v(10), { key: 'compat-txn', keyType: 1, coordinatorKeys: ['compat-txn'] }) },
   { name: 'FindCoordinator v3: a group', run: (c) => c.request(10, Math.min(3, c.v(10)), { key: 'compat-group', keyType: 0 }) },
   {
     name: 'OffsetCommit: a simple (generation -1) commit',
