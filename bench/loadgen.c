@@ -143,7 +143,7 @@ static rd_kafka_t *new_producer(int for_latency) {
         return rk;
 }
 
-/* Waits until every partition of `name` has a leader, so no timed run pays for metadata. */
+/* Waits until every partition of `name` has a leader, so no timed run pays for metadata or an election. */
 static void await_metadata(rd_kafka_t *rk, rd_kafka_topic_t *rkt) {
         double t0 = now_s();
         while (now_s() - t0 < 20) {
@@ -151,6 +151,9 @@ static void await_metadata(rd_kafka_t *rk, rd_kafka_topic_t *rkt) {
                 if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
                         int ok = md->topic_cnt == 1 && !md->topics[0].err &&
                                  md->topics[0].partition_cnt >= partitions;
+                        /* Apache Kafka lists a new topic's partitions before their leaders are elected. */
+                        for (int p = 0; ok && p < md->topics[0].partition_cnt; p++)
+                                ok = !md->topics[0].partitions[p].err && md->topics[0].partitions[p].leader >= 0;
                         rd_kafka_metadata_destroy(md);
                         if (ok) return;
                 }

@@ -77,7 +77,7 @@ export function renderMarkdown(results: Results): string {
     'Load: bench/loadgen.c on librdkafka (linger.ms=5, no compression, no idempotence; latency: linger.ms=0, 100 B, fetch.wait.max.ms=500).',
     'Client rows (KafkaJS, @platformatic/kafka, our own client): the client runs in the bench process, 320,000 x 100 B over 8 partitions, sends of 1,000 with 4 in flight, acks=1, then a group of one reads everything back; the @platformatic/kafka rows are minikafka only (absolute figures).',
     "Reference: librdkafka's in-memory mock cluster in the same run (no disk, no fsync). `vs mock` = minikafka ÷ mock (higher is better for msgs/s, lower for ms and s/GB).",
-    'Apache Kafka: 4.4.0 from Maven Central, one KRaft node (combined broker and controller), 1 GiB heap, its default flush policy (the OS flushes; rows marked fsync use log.flush.interval.messages=1), in the same run under the same load after the same untimed warm-up. `vs Kafka` = minikafka ÷ Kafka.',
+    'Apache Kafka: 4.4.0 from Maven Central, one KRaft node (combined broker and controller), 1 GiB heap, its default flush policy (the OS flushes; rows marked fsync use log.flush.interval.messages=1), in the same run under the same load after the same untimed warm-up. `vs Kafka` = minikafka ÷ Kafka. Its runs are as short as the mock\'s (at most 5 MiB per partition, each on a fresh topic), so the first writes to a new topic (Kafka preallocates 10 MiB index files per segment) weigh more than in a long run.',
     'Every produce and consume figure is counted only if every message was confirmed or received; runs stay under the mock\'s 5 MiB per-partition retention.',
     '',
     '| section | measurement | minikafka | mock | vs mock | Kafka | vs Kafka | target | notes |',

@@ -17,6 +17,8 @@ export interface Ctx {
 export interface Scenario {
   name: string;
   run(c: Ctx): Promise<unknown>;
+  /** Not compared: repeated (bounded) until it returns true on each broker, e.g. until metadata has settled. */
+  until?: (response: any) => boolean;
 }
 
 const T = 'compat-a'; // 3 partitions, the records below in partition 0
@@ -53,6 +55,13 @@ export const scenarios: Scenario[] = [
   { name: 'CreateTopics: an unknown config (INVALID_CONFIG)', run: (c) => createTopic(c, 'compat-badcfg', 1, { configs: [{ name: 'no.such.config', value: '1' }] }) },
   { name: 'CreateTopics: validateOnly', run: (c) => c.request(19, c.v(19), { topics: [{ name: 'compat-validate', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 10_000, validateOnly: true }) },
   {
+    // Kafka answers CreateTopics before every partition has a leader in its Metadata; minikafka at once.
+    name: 'wait until every partition of the topic has a leader',
+    run: (c) => c.request(3, c.v(3), { topics: [{ topicId: zeroUuid, name: T }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+    until: (r: { topics: { errorCode: number; partitions: { errorCode: number; leaderId: number }[] }[] }) =>
+      r.topics[0]!.errorCode === 0 && r.topics[0]!.partitions.length === 3 && r.topics[0]!.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0),
+  },
+  {
     name: 'Metadata: the topic and an unknown one, no auto-creation',
     run: (c) => c.request(3, c.v(3), { topics: [{ topicId: zeroUuid, name: T }, { topicId: zeroUuid, name: 'compat-missing' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
   },
@@ -86,6 +95,7 @@ export const scenarios: Scenario[] = [
   { name: 'CreatePartitions: fewer than now (INVALID_PARTITIONS)', run: (c) => c.request(37, c.v(37), { topics: [{ name: T, count: 2, assignments: null }], timeoutMs: 5000, validateOnly: false }) },
   { name: 'CreatePartitions: an unknown topic', run: (c) => c.request(37, c.v(37), { topics: [{ name: 'compat-never', count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false }) },
   { name: 'FindCoordinator: a group', run: (c) => c.request(10, c.v(10), { key: 'compat-group', keyType: 0, coordinatorKeys: ['compat-group'] }) },
+  { name: 'FindCoordinator: a transactional id', run: (c) => c.request(10, c.v(10), { key: 'compat-txn', keyType: 1, coordinatorKeys: ['compat-txn'] }) },
   { name: 'FindCoordinator v3: a group', run: (c) => c.request(10, Math.min(3, c.v(10)), { key: 'compat-group', keyType: 0 }) },
   {
     name: 'OffsetCommit: a simple (generation -1) commit',

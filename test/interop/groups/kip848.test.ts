@@ -9,11 +9,17 @@ import { track, stopChild } from '../../support/children.js';
 import { distDir } from '../../support/paths.js';
 import { sleep, waitFor } from '../../support/net.js';
 import { uniqueTopic } from '../../support/target.js';
+import { onlyMinikafka } from '../../support/kafka-target.js';
 import { buildRecordBatch } from '../../../src/protocol/record-batch.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { Kip848Driver, type DriverEvent } from './kip848-driver.js';
 
 const SESSION_MS = 6000;
+// These drive ConsumerGroupHeartbeat by hand (kip848-driver.ts) and assert what each answer holds.
+// Apache Kafka runs its assignor asynchronously and hands the assignment out on a later heartbeat
+// (KIP-848 allows both), which the driver does not wait for; real clients' KIP-848 runs on Kafka
+// are in test/client and test/interop/groups/platformatic.test.ts.
+const skip = onlyMinikafka('the hand-written KIP-848 driver expects the assignment in the first heartbeat answer');
 const config = { 'minikafka.log.level': 'warn', 'group.consumer.session.timeout.ms': SESSION_MS, 'group.consumer.heartbeat.interval.ms': 500 };
 
 async function createTopic(bootstrap: string, name: string, partitions: number): Promise<void> {
@@ -29,7 +35,7 @@ async function produce(client: WireClient, topic: string, partition: number, val
   assert.equal(res.responses[0].partitionResponses[0].errorCode, 0);
 }
 
-test('KIP-848 over the wire: assignment, incremental revocation, fencing, describe', { timeout: 30_000 }, async () => {
+test('KIP-848 over the wire: assignment, incremental revocation, fencing, describe', { timeout: 30_000, skip }, async () => {
   const broker = await startTestBroker(config);
   try {
     const topic = uniqueTopic('k848');
@@ -92,7 +98,7 @@ function spawnMember(bootstrap: string, groupId: string, topic: string): { child
   return { child, lines };
 }
 
-test('KIP-848: SIGKILL one of three member processes; survivors take its partitions after the session timeout, nothing lost', { timeout: 60_000 }, async () => {
+test('KIP-848: SIGKILL one of three member processes; survivors take its partitions after the session timeout, nothing lost', { timeout: 60_000, skip }, async () => {
   const broker = await startTestBroker(config);
   const topic = uniqueTopic('k848-kill');
   const groupId = `${topic}-g`;
