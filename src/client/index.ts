@@ -21,3 +21,5 @@ export type {
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
   GroupDescription, ClusterDescription,
 } from './admin-types.js';
+export type { AclBinding, AclBindingFilter, ScramMechanismName } from './admin.js';
+export type { SaslOptions } from './sasl.js';
