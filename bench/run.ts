@@ -6,7 +6,11 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing).
+ * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing, kafka-fsync, plain).
+ * Apache Kafka (bench/kafka/apache-kafka.ts) runs beside them unless BENCH_KAFKA=0: its start-up and
+ * idle RSS, then the same produce, consume, latency and KafkaJS load; `kafka-fsync` repeats the
+ * acks=-1 produce runs on a Kafka that fsyncs every batch; `plain` is librdkafka's rdkafka_performance
+ * against a fresh broker of each kind.
  * BENCH_PROFILE=1: only the CPU-profile runs (bench/profile.ts), see bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,6 +34,8 @@ import { failoverPhase } from './failover.js';
 import { testingPhase } from './testing.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
+import { kafkaUnavailable, resolveKafka, startKafka, type KafkaCluster } from './kafka/apache-kafka.js';
+import { buildRdkafkaPerformance, rdkafkaPerformance } from './kafka/rdkafka-performance.js';
 
 const envInt = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -46,15 +52,15 @@ const extra: Record<string, unknown> = {};
 const MB = 1e6;
 
 interface Target {
-  name: 'minikafka' | 'mock';
+  name: 'minikafka' | 'mock' | 'kafka';
   bootstrap: string;
   pid: number;
   createTopics(base: string, count: number, partitions: number): Promise<string>;
 }
 
-async function minikafkaTarget(broker: BrokerProcess): Promise<Target> {
+async function minikafkaTarget(broker: { bootstrap: string; pid: number }, name: Target['name'] = 'minikafka'): Promise<Target> {
   return {
-    name: 'minikafka',
+    name,
     bootstrap: broker.bootstrap,
     pid: broker.pid,
     async createTopics(base, count, partitions) {
@@ -109,21 +115,32 @@ function aggregate(r: LoadgenResult): { msgsPerSec: number; mbPerSec: number; de
   return { msgsPerSec: delivered / seconds, mbPerSec: (delivered * size) / seconds / MB, delivered, expected };
 }
 
+/** minikafka's acks=-1 produce figures by case, for the rows against a Kafka that fsyncs every batch. */
+const minikafkaAcksAll = new Map<string, number>();
+let topicSeq = 0;
+
+function produceCaseName(c: { size: number; partitions: number }, acks: string): string {
+  return `produce ${c.size === 100 ? '100 B' : '1 KiB'}, ${c.partitions} partition${c.partitions > 1 ? 's' : ''}, acks=${acks}`;
+}
+
+async function produceOnce(t: Target, c: (typeof produceCases)[number], acks: string): Promise<{ msgsPerSec: number; mbPerSec: number; delivered: number; expected: number; exitCode: number }> {
+  const base = await t.createTopics(`p${topicSeq++}`, c.runs, c.partitions);
+  const r = await loadgen(['produce', '--brokers', t.bootstrap, '--topic', base, '--topics', String(c.runs), '--count', String(c.perPartition * c.partitions),
+    '--size', String(c.size), '--acks', acks, '--partitions', String(c.partitions)]);
+  return { ...aggregate(r), exitCode: r.exitCode };
+}
+
 async function producePhase(targets: Target[], cpu: Map<string, { seconds: number; bytes: number }>): Promise<void> {
-  let topicSeq = 0;
   for (const c of produceCases) {
     for (const acks of ['1', '-1']) {
       const measured: Record<string, { msgsPerSec: number; mbPerSec: number } | undefined> = {};
       const notes: string[] = [];
       for (const t of targets) {
-        const base = await t.createTopics(`p${topicSeq++}`, c.runs, c.partitions);
         const cpu0 = cpuSeconds(t.pid);
-        const r = await loadgen(['produce', '--brokers', t.bootstrap, '--topic', base, '--topics', String(c.runs), '--count', String(c.perPartition * c.partitions),
-          '--size', String(c.size), '--acks', acks, '--partitions', String(c.partitions)]);
-        const a = aggregate(r);
+        const a = await produceOnce(t, c, acks);
         const used = cpu.get(t.name) ?? { seconds: 0, bytes: 0 };
         cpu.set(t.name, { seconds: used.seconds + cpuSeconds(t.pid) - cpu0, bytes: used.bytes + a.delivered * c.size });
-        if (a.delivered !== a.expected || r.exitCode !== 0) {
+        if (a.delivered !== a.expected || a.exitCode !== 0) {
           notes.push(`${t.name}: ${a.delivered}/${a.expected} confirmed`);
           measured[t.name] = undefined;
         } else {
@@ -132,9 +149,10 @@ async function producePhase(targets: Target[], cpu: Map<string, { seconds: numbe
         progress(`produce ${c.size} B x${c.partitions} acks=${acks} ${t.name}: ${a.msgsPerSec.toFixed(0)} msgs/s`);
       }
       const target = c.size === 100 ? (acks === '-1' ? 1.0 : 1.2) : undefined;
-      const name = `produce ${c.size === 100 ? '100 B' : '1 KiB'}, ${c.partitions} partition${c.partitions > 1 ? 's' : ''}, acks=${acks}`;
-      rows.push({ section: 'produce', name, unit: 'msgs/s', minikafka: measured.minikafka?.msgsPerSec, mock: measured.mock?.msgsPerSec, higherIsBetter: true,
-        targetRatio: target, note: [`MB/s ${fmt(measured.minikafka?.mbPerSec)} vs ${fmt(measured.mock?.mbPerSec)}`, ...notes].join('; ') });
+      const name = produceCaseName(c, acks);
+      if (acks === '-1' && measured.minikafka) minikafkaAcksAll.set(name, measured.minikafka.msgsPerSec);
+      rows.push({ section: 'produce', name, unit: 'msgs/s', minikafka: measured.minikafka?.msgsPerSec, mock: measured.mock?.msgsPerSec, kafka: measured.kafka?.msgsPerSec, higherIsBetter: true,
+        targetRatio: target, kafkaGoal: 1.0, note: [`MB/s ${fmt(measured.minikafka?.mbPerSec)} vs ${fmt(measured.mock?.mbPerSec)} (mock) vs ${fmt(measured.kafka?.mbPerSec)} (Kafka)`, ...notes].join('; ') });
     }
   }
 }
@@ -175,7 +193,7 @@ async function consumePhase(targets: Target[], cpu: Map<string, { seconds: numbe
         progress(`consume ${c.size} B ${members ? `group of ${members}` : 'one consumer'} ${t.name}: ${Number(r.msgsPerSec).toFixed(0)} msgs/s`);
       }
       rows.push({ section: 'consume', name: `consume ${c.size === 100 ? '100 B' : '1 KiB'}, 8 partitions, ${members ? `group of ${members}` : 'one consumer'}`,
-        unit: 'msgs/s', minikafka: measured.minikafka, mock: measured.mock, higherIsBetter: true, targetRatio: 1.0, note: notes.join('; ') });
+        unit: 'msgs/s', minikafka: measured.minikafka, mock: measured.mock, kafka: measured.kafka, higherIsBetter: true, targetRatio: 1.0, kafkaGoal: 1.0, note: notes.join('; ') });
     }
   }
 }
@@ -192,7 +210,7 @@ async function latencyPhase(targets: Target[], fsyncP99Ms: number | undefined): 
     const limit = acks === '1' ? 2 : fsyncP99Ms === undefined ? undefined : 2 + fsyncP99Ms;
     for (const stat of ['p50Ms', 'p99Ms', 'maxMs'] as const) {
       rows.push({ section: 'latency', name: `latency 1,000 msgs/s, acks=${acks}, ${stat.slice(0, -2)}`, unit: 'ms',
-        minikafka: num(measured.minikafka?.[stat]), mock: num(measured.mock?.[stat]), higherIsBetter: false,
+        minikafka: num(measured.minikafka?.[stat]), mock: num(measured.mock?.[stat]), kafka: num(measured.kafka?.[stat]), higherIsBetter: false,
         targetAbs: stat === 'p99Ms' ? limit : undefined,
         note: stat === 'p50Ms' ? 'mock answers an empty Fetch after its MaxWaitMs (500 ms) instead of on append' : undefined });
     }
@@ -216,8 +234,8 @@ async function kafkajsPhase(targets: Target[]): Promise<void> {
     }
   }
   const note = ['KafkaJS 2.2.4 in the bench process, 320,000 x 100 B over 8 partitions; produce: batches of 1,000, 4 in flight, acks=1; after an untimed warm-up run', ...notes].join('; ');
-  rows.push({ section: 'kafkajs', name: 'KafkaJS produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured.minikafka?.produceMsgsPerSec, mock: measured.mock?.produceMsgsPerSec, higherIsBetter: true, note });
-  rows.push({ section: 'kafkajs', name: 'KafkaJS consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, higherIsBetter: true, targetRatio: 0.95 });
+  rows.push({ section: 'kafkajs', name: 'KafkaJS produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured.minikafka?.produceMsgsPerSec, mock: measured.mock?.produceMsgsPerSec, kafka: measured.kafka?.produceMsgsPerSec, higherIsBetter: true, kafkaGoal: 1.0, note });
+  rows.push({ section: 'kafkajs', name: 'KafkaJS consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, kafka: measured.kafka?.consumeMsgsPerSec, higherIsBetter: true, targetRatio: 0.95, kafkaGoal: 1.0 });
 }
 
 async function createTopicWithAdmin(bootstrap: string, topic: string, partitions: number): Promise<string> {
@@ -294,6 +312,94 @@ async function clientPhase(broker: BrokerProcess): Promise<void> {
   const note = ['our client (src/client) in the bench process, 320,000 x 100 B over 8 partitions; produce: sends of 1,000, 4 in flight, acks=1, lingerMs 5, batchBytes 16384; consume: group of 1 (groupProtocol auto) from earliest, every offset checked; mock: its own instance, ListOffsets narrowed to v0-v3; after an untimed warm-up run on minikafka', ...notes].join('; ');
   rows.push({ section: 'client', name: 'our client produce 100 B, 8 partitions, acks=1', unit: 'msgs/s', minikafka: measured.minikafka?.produceMsgsPerSec, mock: measured.mock?.produceMsgsPerSec, higherIsBetter: true, note });
   rows.push({ section: 'client', name: 'our client consume 100 B, 8 partitions, group of 1', unit: 'msgs/s', minikafka: measured.minikafka?.consumeMsgsPerSec, mock: measured.mock?.consumeMsgsPerSec, higherIsBetter: true });
+}
+
+/** Untimed: each JVM or JIT pays for its cold start before the measured runs (the mock is C and needs none). */
+async function warmUp(targets: Target[]): Promise<void> {
+  for (const t of targets.filter((x) => x.name !== 'mock')) {
+    const base = await t.createTopics('warm', 1, 8);
+    await loadgen(['produce', '--brokers', t.bootstrap, '--topic', `${base}.0`, '--count', '320000', '--size', '100', '--acks', '1', '--partitions', '8']);
+    await loadgen(['consume', '--brokers', t.bootstrap, '--topic', `${base}.0`, '--count', '320000', '--partitions', '8']);
+    progress(`warm-up on ${t.name} done`);
+  }
+}
+
+/** Apache Kafka's start-up: from spawning the JVM (data dir formatted before) to its first answer, median of 3. */
+async function kafkaStartupPhase(): Promise<void> {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const k = await startKafka();
+    runs.push(k.firstAnswerMs);
+    await k.stop();
+  }
+  const row = rows.find((r) => r.name.startsWith('start-up, empty data dir'));
+  const note = `Kafka runs ${runs.join(', ')} ms (JVM spawn to the first Metadata answer; formatting the KRaft data dir, a JVM run of its own, not counted)`;
+  if (row) Object.assign(row, { kafka: median(runs), kafkaGoal: 0.1, note: `${row.note ?? ''}; ${note}` });
+  else rows.push({ section: 'start-up', name: 'start-up, empty data dir (median of 3)', unit: 'ms', kafka: median(runs), higherIsBetter: false, kafkaGoal: 0.1, note });
+}
+
+/** The acks=-1 produce runs again on a Kafka that fsyncs every batch (log.flush.interval.messages=1). */
+async function kafkaFsyncPhase(): Promise<void> {
+  const kafka = await startKafka({ flushEveryMessage: true });
+  try {
+    const t = await minikafkaTarget({ bootstrap: kafka.bootstrap, pid: kafka.nodes[0]!.pid }, 'kafka');
+    await warmUp([t]);
+    for (const c of produceCases) {
+      const name = produceCaseName(c, '-1');
+      const a = await produceOnce(t, c, '-1');
+      const ok = a.delivered === a.expected && a.exitCode === 0;
+      progress(`${name} Kafka fsync per batch: ${a.msgsPerSec.toFixed(0)} msgs/s`);
+      rows.push({ section: 'produce (fsync)', name: `${name}, Kafka fsyncing every batch`, unit: 'msgs/s', minikafka: minikafkaAcksAll.get(name), kafka: ok ? a.msgsPerSec : undefined,
+        higherIsBetter: true, kafkaGoal: 1.0, note: `Kafka with log.flush.interval.messages=1; minikafka: the acks=-1 row above (fsync before the answer)${ok ? '' : `; Kafka ${a.delivered}/${a.expected} confirmed`}` });
+    }
+  } finally {
+    await kafka.stop();
+  }
+}
+
+/** librdkafka's rdkafka_performance as a user first runs it, against a freshly started broker of each kind (no warm-up). */
+async function plainPhase(scratch: string, withKafka: boolean): Promise<void> {
+  const problem = buildRdkafkaPerformance();
+  const args = ['-s', '100', '-c', '500000', '-X', 'acks=all', '-X', 'linger.ms=5'];
+  const name = 'rdkafka_performance -P -s 100 -c 500000 -X acks=all -X linger.ms=5, freshly started broker';
+  if (problem) {
+    rows.push({ section: 'plain', name, unit: '', note: `not measured: ${problem}` });
+    return;
+  }
+  const measured: Record<string, number | undefined> = {};
+  const notes: string[] = [];
+  const runOn = async (label: string, bootstrap: string): Promise<void> => {
+    try {
+      const r = await rdkafkaPerformance(bootstrap, 'perf', args);
+      measured[label] = r.delivered === 500_000 ? r.msgsPerSec : undefined;
+      notes.push(`${label} ${r.delivered} delivered in ${r.ms} ms${r.produceFailures ? `, ${r.produceFailures} local queue-full retries` : ''}`);
+      progress(`plain ${label}: ${r.msgsPerSec} msgs/s`);
+    } catch (error) {
+      notes.push(`${label}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  const broker = await spawnBroker({ dataDir: mkdtempSync(join(scratch, 'plain-')) });
+  try {
+    await runOn('minikafka', broker.bootstrap);
+  } finally {
+    await broker.stop(30_000);
+  }
+  const mock = await startMockCluster();
+  try {
+    await runOn('mock', mock.bootstrap);
+  } finally {
+    await mock.close();
+  }
+  if (withKafka) {
+    const kafka = await startKafka();
+    try {
+      await runOn('kafka', kafka.bootstrap);
+    } finally {
+      await kafka.stop();
+    }
+  }
+  rows.push({ section: 'plain', name, unit: 'msgs/s', minikafka: measured.minikafka, mock: measured.mock, kafka: measured.kafka, higherIsBetter: true, targetRatio: 1.0, kafkaGoal: 1.0,
+    note: `the whole run as the tool reports it (topic auto-created by the first Metadata, default partitions); ${notes.join('; ')}` });
 }
 
 async function idleConnectionsPhase(broker: BrokerProcess): Promise<void> {
@@ -396,6 +502,7 @@ async function main(): Promise<void> {
   progress(`machine: ${JSON.stringify(machine)}; scratch ${scratch}`);
   let broker: BrokerProcess | undefined;
   let mock: MockCluster | undefined;
+  let kafka: KafkaCluster | undefined;
   let fsyncP99Ms: number | undefined;
   try {
     await phase('fsync', async () => {
@@ -417,33 +524,64 @@ async function main(): Promise<void> {
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });
     await new Promise((r) => setTimeout(r, 1000));
-    rows.push({ section: 'memory', name: 'idle RSS (after start-up, no topics)', unit: 'MB', minikafka: rssBytes(broker.pid) / MB, targetAbs: 60, higherIsBetter: false });
+    const idleRow: Row = { section: 'memory', name: 'idle RSS (after start-up, no topics)', unit: 'MB', minikafka: rssBytes(broker.pid) / MB, targetAbs: 60, higherIsBetter: false };
+    rows.push(idleRow);
+
+    // Apache Kafka beside them: resolved from Maven Central into bench/kafka/.cache (seconds once cached).
+    const kafkaProblem = process.env.BENCH_KAFKA === '0' ? 'BENCH_KAFKA=0' : await kafkaUnavailable();
+    if (kafkaProblem) {
+      rows.push({ section: 'kafka', name: 'Apache Kafka', unit: '', note: `not measured: ${kafkaProblem}` });
+    } else {
+      await phase('kafka-startup', async () => {
+        const r = await resolveKafka();
+        extra.kafka = { version: r.version, resolveMs: r.resolveMs };
+        progress(`Apache Kafka ${r.version} resolved in ${r.resolveMs} ms`);
+        await kafkaStartupPhase();
+      });
+      if (!loadgenProblem) {
+        try {
+          kafka = await startKafka();
+          await new Promise((r) => setTimeout(r, 1000));
+          Object.assign(idleRow, { kafka: rssBytes(kafka.nodes[0]!.pid) / MB, kafkaGoal: 0.2, note: 'Kafka: one KRaft node, -Xms1g -Xmx1g (what the JVM touched of it counts)' });
+        } catch (error) {
+          rows.push({ section: 'kafka', name: 'Apache Kafka', unit: '', note: `not measured: Kafka did not start: ${(error as Error).message.split('\n')[0]}` });
+        }
+      }
+    }
 
     if (!loadgenProblem) {
       mock = await startMockCluster();
       const targets = [await minikafkaTarget(broker), mockTarget(mock)];
+      if (kafka) targets.push(await minikafkaTarget({ bootstrap: kafka.bootstrap, pid: kafka.nodes[0]!.pid }, 'kafka'));
+      if (!only || only.has('produce') || only.has('consume')) await warmUp(targets);
       const sampler = new RssSampler(broker.pid);
+      const kafkaSampler = kafka ? new RssSampler(kafka.nodes[0]!.pid) : undefined;
       const cpuProduce = new Map<string, { seconds: number; bytes: number }>();
       const cpuFetch = new Map<string, { seconds: number; bytes: number }>();
       await phase('produce', () => producePhase(targets, cpuProduce));
       await phase('consume', () => consumePhase(targets, cpuFetch));
       await phase('latency', () => latencyPhase(targets, fsyncP99Ms));
       await phase('kafkajs', () => kafkajsPhase(targets));
+      const kafkaPeak = kafkaSampler?.stop();
+      await kafka?.stop();
+      kafka = undefined;
+      if (!kafkaProblem) await phase('kafka-fsync', () => kafkaFsyncPhase());
       await phase('platformatic', () => platformaticPhase(broker!));
       await phase('client', () => clientPhase(broker!));
       const peak = sampler.stop();
       if (!only || only.has('produce') || only.has('consume')) {
-        rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, targetAbs: 200, higherIsBetter: false, note: 'sampled every 50 ms through the produce, consume, latency and client phases' });
+        rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, kafka: kafkaPeak === undefined ? undefined : kafkaPeak / MB, targetAbs: 200, higherIsBetter: false,
+          note: 'sampled every 50 ms through the produce, consume, latency and client phases (Kafka: produce to KafkaJS)' });
+        const perGB = (x: { seconds: number; bytes: number } | undefined): number | undefined => (x && x.bytes > 0 ? x.seconds / (x.bytes / 1e9) : undefined);
         for (const [label, m] of [['produced', cpuProduce], ['fetched', cpuFetch]] as const) {
-          const mk = m.get('minikafka');
-          const mo = m.get('mock');
-          rows.push({ section: 'cpu', name: `broker CPU seconds per GB ${label}`, unit: 's/GB', minikafka: mk && mk.bytes > 0 ? mk.seconds / (mk.bytes / 1e9) : undefined,
-            mock: mo && mo.bytes > 0 ? mo.seconds / (mo.bytes / 1e9) : undefined, higherIsBetter: false,
+          rows.push({ section: 'cpu', name: `broker CPU seconds per GB ${label}`, unit: 's/GB', minikafka: perGB(m.get('minikafka')),
+            mock: perGB(m.get('mock')), kafka: perGB(m.get('kafka')), kafkaGoal: 1.0, higherIsBetter: false,
             note: `payload bytes; ${label === 'produced' ? 'all produce runs (acks=1 and -1)' : 'one-consumer runs'}; /proc/<pid>/stat utime+stime` });
         }
       }
       await phase('connections', () => idleConnectionsPhase(broker!));
       await phase('partitions', () => manyPartitionsPhase(broker!));
+      await phase('plain', () => plainPhase(scratch, !kafkaProblem));
     } else {
       await phase('platformatic', () => platformaticPhase(broker!));
       await phase('client', () => clientPhase(broker!));
@@ -452,6 +590,7 @@ async function main(): Promise<void> {
   } finally {
     await broker?.stop(30_000);
     await mock?.close();
+    await kafka?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 

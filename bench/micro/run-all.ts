@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const names = ['varint', 'crc32c', 'validate-batches', 'produce-decode', 'fetch-encode'];
+const names = ['varint', 'crc32c', 'validate-batches', 'records-walk', 'produce-decode', 'fetch-encode', 'compaction-yield', 'producer-state'];
 const pick = process.argv.slice(2);
 for (const name of pick.length > 0 ? pick : names) {
   process.stdout.write(`# ${name}\n`);

@@ -12,12 +12,13 @@ import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
 import { TopicStore } from '../storage/topic-store.js';
-import { MemoryFs, type StorageFs } from '../storage/fs.js';
+import { MemoryFs, realFs, type StorageFs } from '../storage/fs.js';
+import { PRODUCER_IDS_FILE, ProducerIdManager } from '../txn/producer-ids.js';
+import { TransactionCoordinator } from '../txn/coordinator.js';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../group/clock.js';
 import type { BrokerState } from './state.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { realFs } from '../storage/fs.js';
 import { listenerSpecs, parseListenerList, SecurityConfigError, type ListenerSpec, type SecurityProtocol } from '../security/listeners.js';
 import { Security, type SecurityOptions } from '../security/security.js';
 import type { BoundListener } from '../security/session.js';
@@ -156,8 +157,16 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   }
   const registry = new ApiRegistry();
   const groups = GroupCoordinator.open({ store, log: log.child({ component: 'groups' }), config: groupConfig(config), scheduler: clock });
+  // A new data dir starts its ids at the time in microseconds: ids of an older broker version (which
+  // used that) found in its logs are not handed out again.
+  const producerIds = new ProducerIdManager(fs ?? realFs, join(dataDir, PRODUCER_IDS_FILE), Date.now() * 1000);
+  const txn = await TransactionCoordinator.open(store, groups, producerIds, log.child({ component: 'transactions' }), {
+    maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+    abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    logPartitions: config.int('transaction.state.log.num.partitions'),
+  }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, producerIds, txn, nodeId, clusterId,
     advertised: { host, port }, security, stopping: false,
   };
   registerHandlers(registry);
@@ -177,6 +186,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     }
   } catch (err) {
     await server.close();
+    txn.close();
     groups.close();
     await store.close();
     throw err;
@@ -186,16 +196,14 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   const retentionTimer = every(clock, config.int('log.retention.check.interval.ms'), () => {
     try {
       store.runRetention(clock.now());
+      const expirationMs = config.int('producer.id.expiration.ms');
+      for (const p of store.openPartitions()) p.log.producers.expire(clock.now(), expirationMs);
     } catch (err) {
       log.error({ err }, 'retention failed');
     }
   });
   const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
-    try {
-      store.runCompaction(clock.now());
-    } catch (err) {
-      log.error({ err }, 'compaction failed');
-    }
+    store.runCompaction(clock.now()).catch((err: unknown) => log.error({ err }, 'compaction failed'));
   });
 
   // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.
@@ -208,6 +216,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       retentionTimer.cancel();
       cleanerTimer.cancel();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       throw err;
@@ -227,6 +236,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       cleanerTimer.cancel();
       purgatory.wakeAll();
       await server.close();
+      txn.close();
       groups.close();
       await store.close();
       lock.release();
@@ -267,6 +277,7 @@ function storeDefaults(config: BrokerConfig) {
     deleteRetentionMs: config.int('log.cleaner.delete.retention.ms'),
     minCleanableDirtyRatio: Number(config.string('log.cleaner.min.cleanable.ratio')),
     minCompactionLagMs: config.int('log.cleaner.min.compaction.lag.ms'),
+    decompressedBytesMax: config.int('minikafka.decompressed.bytes.max'),
     indexIntervalBytes: config.int('log.index.interval.bytes'),
     messageTimestampType: config.string('log.message.timestamp.type'),
     openSegmentFilesMax: config.int('minikafka.log.open.segment.files.max'),

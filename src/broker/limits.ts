@@ -8,6 +8,8 @@ export interface Limits {
   connectionIdleMsMax: number;
   inFlightRequestsMax: number;
   batchBytesMax: number;
+  /** Decompressed bytes of one batch at most (a 233 KB gzip batch of 20M records froze and then crashed the broker). */
+  decompressedBytesMax: number;
   /** Partitions on the broker, all topics together: a hostile CreateTopics cannot make Metadata answers unbounded. */
   partitionsMax: number;
   fetchBytesMax: number;
@@ -25,6 +27,7 @@ export function limitsFrom(config: BrokerConfig): Limits {
     connectionIdleMsMax: config.int('connections.max.idle.ms'),
     inFlightRequestsMax: config.int('queued.max.requests'),
     batchBytesMax: config.int('message.max.bytes'),
+    decompressedBytesMax: config.int('minikafka.decompressed.bytes.max'),
     partitionsMax: config.int('max.partitions'),
     fetchBytesMax: config.int('fetch.max.bytes'),
     autoCreatedTopicsPerRequestMax: config.int('minikafka.auto.create.topics.per.request.max'),

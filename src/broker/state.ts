@@ -7,6 +7,8 @@ import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { Security } from '../security/security.js';
+import type { ProducerIdManager } from '../txn/producer-ids.js';
+import type { TransactionCoordinator } from '../txn/coordinator.js';
 
 export interface BrokerState {
   config: BrokerConfig;
@@ -17,6 +19,10 @@ export interface BrokerState {
   purgatory: FetchPurgatory;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
+  /** Producer ids for idempotent and transactional producers, never repeated. */
+  producerIds: ProducerIdManager;
+  /** The transaction coordinator (transactional ids, markers, timeouts). */
+  txn: TransactionCoordinator;
   nodeId: number;
   clusterId: string;
   /** Host and port of the first listener, given to clients that did not come through a listener (HTTP). */

@@ -21,6 +21,7 @@ export const consumeCommand: CommandSpec = {
     { name: 'partition', arg: 'N', help: 'read only this partition (without --group)' },
     { name: 'max-messages', arg: 'N', help: 'exit after N messages' },
     { name: 'timeout-ms', arg: 'MS', help: 'exit when no message arrived for MS milliseconds' },
+    { name: 'isolation-level', arg: 'L', help: "read_uncommitted (default) or read_committed: only records of committed transactions" },
     { name: 'format', arg: 'FMT', help: "output format, e.g. '%k:%v p=%p o=%o' (default '%v'; --json: one object per line)" },
   ],
   client: true,
@@ -33,6 +34,10 @@ export const consumeCommand: CommandSpec = {
     const maxMessages = intOption(args, 'max-messages', 1);
     const idleMs = intOption(args, 'timeout-ms', 1);
     const format = compileFormat(option(args, 'format') ?? '%v');
+    const isolationLevel = option(args, 'isolation-level') ?? 'read_uncommitted';
+    if (isolationLevel !== 'read_uncommitted' && isolationLevel !== 'read_committed') {
+      throw new UsageError('--isolation-level is read_uncommitted or read_committed');
+    }
     const render = args.json ? (m: ConsumedMessage<Buffer, Buffer>) => toJson(messageJson(m)) + '\n' : format;
 
     // Checking the topic first turns an unknown topic into an error, not an endless wait.
@@ -49,6 +54,7 @@ export const consumeCommand: CommandSpec = {
       ...clientOptions(args),
       groupId,
       autoOffsetReset: args.flags.has('from-beginning') ? 'earliest' : 'latest',
+      isolationLevel,
     });
     let stopped = false;
     let idleTimer: NodeJS.Timeout | undefined;

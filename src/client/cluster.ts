@@ -9,7 +9,7 @@ export const ApiKey = {
   JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeGroups: 15, ListGroups: 16,
   ApiVersions: 18, CreateTopics: 19, DeleteTopics: 20, DeleteRecords: 21, InitProducerId: 22, DescribeConfigs: 32,
   AlterConfigs: 33, CreatePartitions: 37, IncrementalAlterConfigs: 44, DeleteGroups: 42, OffsetDelete: 47, DescribeCluster: 60, ConsumerGroupHeartbeat: 68,
-  ConsumerGroupDescribe: 69,
+  ConsumerGroupDescribe: 69, AddPartitionsToTxn: 24, AddOffsetsToTxn: 25, EndTxn: 26, TxnOffsetCommit: 28,
 } as const;
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
@@ -208,16 +208,17 @@ export class Cluster {
     return this.node(p.leader);
   }
 
-  /** The coordinator of a group, found with FindCoordinator and cached. */
-  async coordinator(groupId: string): Promise<Connection> {
-    const known = this.coordinators.get(groupId);
+  /** The coordinator of a group (keyType 0) or a transactional id (keyType 1), found with FindCoordinator and cached. */
+  async coordinator(groupId: string, keyType: 0 | 1 = 0): Promise<Connection> {
+    const cacheKey = keyType === 0 ? groupId : `\u0000txn\u0000${groupId}`;
+    const known = this.coordinators.get(cacheKey);
     if (known !== undefined) return this.node(known);
     const conn = await this.any();
-    const { body } = await conn.request(ApiKey.FindCoordinator, { key: groupId, keyType: 0, coordinatorKeys: [groupId] });
+    const { body } = await conn.request(ApiKey.FindCoordinator, { key: groupId, keyType, coordinatorKeys: [groupId] });
     const c = body.coordinators?.length > 0 ? body.coordinators[0] : body;
     if (c.errorCode !== 0) throw new KafkaClientError(c.errorCode, `FindCoordinator ${groupId}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
     this.brokers.set(c.nodeId, { host: c.host, port: c.port });
-    this.coordinators.set(groupId, c.nodeId);
+    this.coordinators.set(cacheKey, c.nodeId);
     return this.connectTo(c.host, c.port);
   }
 

@@ -280,6 +280,7 @@ export class Consumer<K = Buffer, V = Buffer> {
         minBytes: this.options.minBytes ?? 1,
         maxBytes: this.options.maxBytes ?? 52_428_800,
         partitionMaxBytes: this.options.partitionMaxBytes ?? 1_048_576,
+        isolationLevel: this.options.isolationLevel === 'read_committed' ? 1 : 0,
       });
     } catch (err) {
       // A broker that went away (restart, leader move) is retried for as long as the consumer runs.

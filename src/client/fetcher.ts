@@ -1,5 +1,5 @@
 // One fetch round: partitions grouped by leader, one Fetch per leader, records decoded into batches.
-import { decodeRecordBatches } from '../protocol/compression.js';
+import { decodeRecordBatches, type DecodedBatch } from '../protocol/compression.js';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
 
@@ -25,6 +25,8 @@ export interface FetchLimits {
   minBytes: number;
   maxBytes: number;
   partitionMaxBytes: number;
+  /** 1: read_committed (records below the LSO, aborted transactions dropped). Default 0. */
+  isolationLevel?: 0 | 1;
 }
 
 export async function fetchOnce(cluster: Cluster, targets: readonly FetchTarget[], limits: FetchLimits): Promise<FetchedPartition[]> {
@@ -54,7 +56,7 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
   for (const t of targets) topics.set(t.topic, [...(topics.get(t.topic) ?? []), t]);
   const { version, body } = await conn.request(ApiKey.Fetch, {
     clusterId: null, replicaId: -1, replicaState: { replicaId: -1, replicaEpoch: -1n },
-    maxWaitMs: limits.maxWaitMs, minBytes: limits.minBytes, maxBytes: limits.maxBytes, isolationLevel: 0,
+    maxWaitMs: limits.maxWaitMs, minBytes: limits.minBytes, maxBytes: limits.maxBytes, isolationLevel: limits.isolationLevel ?? 0,
     sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [], rackId: '',
     topics: [...topics].map(([topic, ps]) => ({
       topic, topicId: cluster.topics.get(topic)?.topicId ?? ZERO_UUID,
@@ -78,9 +80,10 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
         highWatermark: p.highWatermark, records: [], nextOffset: -1n,
       };
       if (p.errorCode === 0 && p.records !== null && p.records.length > 0) {
+        const skip = limits.isolationLevel === 1 ? abortedFilter(p.abortedTransactions ?? []) : undefined;
         for (const batch of await decodeRecordBatches(p.records)) {
           fetched.nextOffset = batch.lastOffset + 1n;
-          if (batch.isControl) continue;
+          if (skip?.(batch) === true || batch.isControl) continue;
           for (const r of batch.records) if (r.offset >= target.offset) fetched.records.push(r);
         }
       }
@@ -88,4 +91,23 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
     }
   }
   return out;
+}
+
+/**
+ * read_committed, as Java's consumer does it: walking the batches in order, a producer enters the
+ * aborted set at the first offset of one of its aborted transactions and leaves it at its abort
+ * marker; its transactional batches in between are dropped.
+ */
+function abortedFilter(aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }>): (batch: DecodedBatch) => boolean {
+  const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const abortedProducers = new Set<bigint>();
+  return (batch) => {
+    while (pending.length > 0 && pending[0]!.firstOffset <= batch.lastOffset) abortedProducers.add(pending.shift()!.producerId);
+    if (batch.isControl) {
+      const key = batch.records[0]?.key;
+      if (key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(batch.producerId);
+      return true;
+    }
+    return batch.isTransactional && abortedProducers.has(batch.producerId);
+  };
 }

@@ -5,7 +5,8 @@
  * Offsets are `bigint` (Kafka's int64); timestamps are milliseconds as `number`. Every failure is a
  * `KafkaClientError` carrying Kafka's error code, its name and whether it is retriable.
  */
-export { Producer } from './producer.js';
+export { Producer, Transaction } from './producer.js';
+export { ProducerFencedError, type TransactionOffsets } from './transaction.js';
 export { Consumer } from './consumer.js';
 export { Admin } from './admin.js';
 export { KafkaClientError } from './errors.js';
@@ -13,7 +14,7 @@ export { stringSerde, bufferSerde, jsonSerde, rawSerializer, type Serializer, ty
 export type {
   ClientOptions, CompressionCodec, Acks, TopicPartition, TopicPartitionOffset, MessageHeader, HeadersInput,
   ProducerMessage, ProducerRecord, RecordMetadata, ProducerOptions, GroupProtocol, ClassicAssignor,
-  RebalanceListener, ConsumerOptions, ConsumedMessage, ConsumedBatch, RunOptions,
+  RebalanceListener, ConsumerOptions, ConsumedMessage, ConsumedBatch, RunOptions, IsolationLevel,
 } from './types.js';
 export type {
   NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, ConfigChange,

@@ -5,6 +5,7 @@
 // one batch in flight at a time, so its order, and its idempotent sequence numbers, hold across retries.
 import { buildCompressedBatch } from '../protocol/compression.js';
 import type { RecordInput } from '../protocol/record-batch.js';
+import { ATTR_TRANSACTIONAL } from '../protocol/txn-records.js';
 import { ApiKey, type Cluster, type TopicInfo } from './cluster.js';
 import { KafkaClientError } from './errors.js';
 import type { CompressionCodec, RecordMetadata } from './types.js';
@@ -31,6 +32,10 @@ export interface SenderOptions {
   maxInFlight: number;
   /** Set for an idempotent producer: asks the cluster for a producer id (InitProducerId). */
   initProducerId?: () => Promise<ProducerId>;
+  /** Set for a transactional producer: batches are transactional and Produce names the id. */
+  transactionalId?: string;
+  /** Awaited before a partition's batch is numbered (a transactional producer adds the partition to its transaction). */
+  beforeBatch?: (topic: string, partition: number) => Promise<void>;
   /** Called when a partition's batch closes (sticky partitioning moves on). */
   onBatchClosed: (topic: string, partition: number) => void;
 }
@@ -271,7 +276,8 @@ export class ProduceSender {
         m.record.timestampDelta = m.timestamp - baseTimestamp;
         return m.record;
       });
-      let producer = { producerId: -1, producerEpoch: -1, baseSequence: -1 };
+      let producer = { producerId: -1, producerEpoch: -1, baseSequence: -1, attributes: 0 };
+      if (this.o.beforeBatch !== undefined) await this.o.beforeBatch(p.topic, p.partition);
       if (this.o.initProducerId !== undefined) {
         let pid = await this.producerId(this.o.initProducerId);
         while (pid !== this.pidNow) pid = await this.producerId(this.o.initProducerId); // given up meanwhile
@@ -280,7 +286,7 @@ export class ProduceSender {
         this.sequences.set(id, (seq + records.length) % 0x80000000);
         batch.producerId = pid;
         batch.baseSequence = seq;
-        producer = { producerId: Number(pid.id), producerEpoch: pid.epoch, baseSequence: seq };
+        producer = { producerId: Number(pid.id), producerEpoch: pid.epoch, baseSequence: seq, attributes: this.o.transactionalId === undefined ? 0 : ATTR_TRANSACTIONAL };
       }
       batch.records = await buildCompressedBatch({ baseTimestamp, records, ...producer }, this.o.codec);
       batch.bytes = batch.records.length;
@@ -299,7 +305,7 @@ export class ProduceSender {
         if (t === undefined) topicData.set(p.topic, t = { name: p.topic, partitionData: [] });
         t.partitionData.push({ index: p.partition, records: p.queue[0]!.records! });
       }
-      const request = { transactionalId: null, acks: this.o.acks, timeoutMs: this.o.ackTimeoutMs, topicData: [...topicData.values()] };
+      const request = { transactionalId: this.o.transactionalId ?? null, acks: this.o.acks, timeoutMs: this.o.ackTimeoutMs, topicData: [...topicData.values()] };
       sent = true;
       if (this.o.acks === 0) {
         await conn.request(ApiKey.Produce, request, { noResponse: true });

@@ -92,8 +92,15 @@ export interface ProducerOptions<K, V> extends ClientOptions {
   maxRequestBytes?: number;
   /** Produce requests in flight per broker connection. Default 5; at most 5 when idempotent. */
   maxInFlight?: number;
-  /** Request a producer id and number batches so retries never duplicate. Default false. */
+  /**
+   * Request a producer id and number batches so retries never duplicate. Default true when acks is
+   * 'all' (-1) and maxInFlight <= 5, as in Java's client since 3.0; false otherwise.
+   */
   idempotent?: boolean;
+  /** Makes the producer transactional (`producer.transaction()`); implies idempotence. */
+  transactionalId?: string;
+  /** Longest a transaction may stay open before the broker aborts it (transaction.timeout.ms). Default 60000. */
+  transactionTimeoutMs?: number;
   /** Time the broker may take to reach `acks`. Default 30000. */
   ackTimeoutMs?: number;
   /** Default: strings as UTF-8, Buffers as they are. */
@@ -145,7 +152,14 @@ export interface ConsumerOptions<K, V> extends ClientOptions {
   keyDeserializer?: Deserializer<K>;
   valueDeserializer?: Deserializer<V>;
   rebalanceListener?: RebalanceListener;
+  /**
+   * 'read_committed': only records of committed transactions (and non-transactional ones), up to the
+   * last stable offset. Default 'read_uncommitted', as in Java.
+   */
+  isolationLevel?: IsolationLevel;
 }
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 export interface ConsumedMessage<K, V> {
   topic: string;

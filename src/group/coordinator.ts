@@ -23,7 +23,8 @@ import { ConsumerGroup, type ConsumerEnv, type ConsumerHeartbeatRequest, type Co
 import { joinError, syncError, type HeartbeatRequest, type JoinRequest, type JoinResult, type LeaveMember, type SyncRequest, type SyncResult } from './classic-types.js';
 import { assertSinglePartitionOwner, classicAssignmentProblem } from './invariant.js';
 import { OffsetStore, type CommittedOffset } from './offsets.js';
-import { OffsetsTopic, type KeyValueWrite } from './offsets-topic.js';
+import { OFFSETS_TOPIC, OffsetsTopic, type KeyValueWrite, type TxnProducer } from './offsets-topic.js';
+import { PendingTxnOffsets } from './txn-offsets.js';
 import {
   encodeConsumerGroupMetadataKey, encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey,
   encodeOffsetCommitValue, type GroupMetadataValue,
@@ -68,6 +69,8 @@ export interface CommitRequest {
   groupInstanceId: string | null;
   /** OffsetCommit version: KIP-848 members must use v9+. */
   version: number;
+  /** TxnOffsetCommit: the offsets become visible when the producer's transaction commits. */
+  txn?: TxnProducer;
   topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }> }>;
 }
 
@@ -108,6 +111,7 @@ const EMPTY = Buffer.alloc(0);
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>();
   readonly offsets = new OffsetStore();
+  private readonly pendingTxnOffsets = new PendingTxnOffsets();
   readonly config: GroupConfig;
   readonly scheduler: Scheduler;
   private readonly log: GroupLogger;
@@ -257,14 +261,31 @@ export class GroupCoordinator {
     if (writes.length === 0) return result;
     if (!this.groups.has(req.groupId)) this.newClassicGroup(req.groupId); // a "simple" group: commits without membership
     try {
-      await this.offsetsTopic.appendDurable(req.groupId, writes);
+      await this.offsetsTopic.appendDurable(req.groupId, writes, req.txn);
     } catch (err) {
       this.log.error({ groupId: req.groupId, err }, 'offset commit write failed');
       for (const t of result.topics) for (const p of t.partitions) if (p.error === 'NONE') p.error = 'COORDINATOR_NOT_AVAILABLE';
       return result;
     }
-    for (const c of accepted) this.offsets.put(req.groupId, c);
+    if (req.txn !== undefined) this.pendingTxnOffsets.add(req.txn.producerId, req.groupId, accepted);
+    else for (const c of accepted) this.offsets.put(req.groupId, c);
     return result;
+  }
+
+  /** The `__consumer_offsets` partition that a group's (transactional) commits go to. */
+  offsetsPartitionFor(groupId: string): { topic: string; partition: number } {
+    return { topic: OFFSETS_TOPIC, partition: this.offsetsTopic.partitionFor(groupId) };
+  }
+
+  /** Called by the transaction coordinator once its marker is in `__consumer_offsets`: applies or drops the producer's offsets. */
+  completeTxnOffsets(producerId: number, commit: boolean): void {
+    const n = this.pendingTxnOffsets.complete(producerId, commit, this.offsets);
+    if (n > 0) this.log.debug({ producerId, commit, offsets: n }, 'transactional offsets completed');
+  }
+
+  /** OffsetFetch RequireStable: a transaction that committed offsets for this partition has not ended yet. */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    return this.pendingTxnOffsets.isPending(groupId, topic, partition);
   }
 
   private validateCommit(req: CommitRequest): GroupErrorName {
@@ -539,7 +560,7 @@ export class GroupCoordinator {
 
   /** Replays `__consumer_offsets` (validated: see offsets-load.ts) and rebuilds every group from it. */
   private load(): void {
-    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize }, this.log);
+    const loaded = loadOffsetsTopic(this.offsetsTopic, this.offsets, { maxSize: this.config.maxSize }, this.log, this.pendingTxnOffsets);
     for (const [groupId, meta] of loaded.groups) {
       if (meta.kind === 'classic') {
         const g = this.newClassicGroup(groupId);

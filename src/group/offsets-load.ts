@@ -9,7 +9,8 @@
  * Replay: the latest valid value per key wins, a null value (tombstone) deletes.
  */
 import type { OffsetsTopic } from './offsets-topic.js';
-import type { OffsetStore } from './offsets.js';
+import { OffsetStore } from './offsets.js';
+import type { PendingTxnOffsets } from './txn-offsets.js';
 import { classicAssignmentProblem } from './invariant.js';
 import {
   decodeConsumerGroupMetadataValue, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue,
@@ -61,7 +62,7 @@ function clip(s: string): string {
 }
 
 /** Replays the topic into `offsets` and returns the groups' latest valid metadata. Never throws on content. */
-export function loadOffsetsTopic(topic: OffsetsTopic, offsets: OffsetStore, limits: LoadLimits, log: GroupLogger): LoadResult {
+export function loadOffsetsTopic(topic: OffsetsTopic, offsets: OffsetStore, limits: LoadLimits, log: GroupLogger, pendingTxn?: PendingTxnOffsets): LoadResult {
   const groups = new Map<string, LoadedGroup>();
   const skips = new SkipLog(log);
   let records = 0;
@@ -81,6 +82,15 @@ export function loadOffsetsTopic(topic: OffsetsTopic, offsets: OffsetStore, limi
     }
     if (key.kind === 'other') {
       skips.skip({ offset: r.offset }, `unknown key version ${key.version}`);
+      continue;
+    }
+    if ('pendingProducerId' in r) {
+      // An open transaction's offsets: pending until its marker (the transaction coordinator completes it).
+      if (key.kind !== 'offset' || pendingTxn === undefined) continue;
+      const one = new OffsetStore();
+      const problem = apply(key, r.value, one, groups, limits);
+      if (problem !== undefined) skips.skip({ offset: r.offset, group: key.group }, problem);
+      else pendingTxn.add(r.pendingProducerId, key.group, one.all(key.group));
       continue;
     }
     const problem = apply(key, r.value, offsets, groups, limits);

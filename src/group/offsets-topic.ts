@@ -9,7 +9,8 @@
  */
 import type { TopicStore } from '../storage/topic-store.js';
 import type { PartitionLog } from '../storage/log.js';
-import { buildRecordBatch, readBatchHeader, BATCH_HEADER_BYTES } from '../protocol/record-batch.js';
+import { buildRecordBatch, readBatchHeader, BATCH_HEADER_BYTES, isControlBatch, isTransactionalBatch } from '../protocol/record-batch.js';
+import { ATTR_TRANSACTIONAL, CONTROL_COMMIT, controlBatchType } from '../protocol/txn-records.js';
 import { offsetsPartitionFor } from './partitioning.js';
 import { recordsOfBatch, type KeyValue } from './records.js';
 import type { GroupLogger } from './types.js';
@@ -20,6 +21,17 @@ const READ_BYTES = 1 << 20;
 export interface KeyValueWrite {
   key: Buffer;
   value: Buffer | null;
+}
+
+/** The producer of a transactional write (TxnOffsetCommit). */
+export interface TxnProducer {
+  producerId: number;
+  producerEpoch: number;
+}
+
+/** A record of a transaction with no marker yet in the log: yielded last by scan, flagged with its producer. */
+export interface PendingTxnRecord extends KeyValue {
+  pendingProducerId: number;
 }
 
 export class OffsetsTopic {
@@ -54,28 +66,34 @@ export class OffsetsTopic {
   }
 
   /** Appends the records as one batch (synchronous: ordered with every other write of the group). */
-  append(groupId: string, records: readonly KeyValueWrite[]): PartitionLog {
+  append(groupId: string, records: readonly KeyValueWrite[], txn?: TxnProducer): PartitionLog {
     this.ensureCreated();
     const log = this.store.partition(OFFSETS_TOPIC, this.partitionFor(groupId));
     if (records.length === 0) return log;
-    const batch = buildRecordBatch({ baseTimestamp: this.clock(), records: records.map((r) => ({ key: r.key, value: r.value })) });
-    log.append(batch);
+    const producer = txn === undefined ? {} : { attributes: ATTR_TRANSACTIONAL, producerId: txn.producerId, producerEpoch: txn.producerEpoch };
+    const batch = buildRecordBatch({ baseTimestamp: this.clock(), ...producer, records: records.map((r) => ({ key: r.key, value: r.value })) });
+    log.append(batch, { origin: 'coordinator' });
     return log;
   }
 
   /** Appends and waits for fsync: what OffsetCommit answers after. */
-  async appendDurable(groupId: string, records: readonly KeyValueWrite[]): Promise<void> {
-    const log = this.append(groupId, records);
+  async appendDurable(groupId: string, records: readonly KeyValueWrite[], txn?: TxnProducer): Promise<void> {
+    const log = this.append(groupId, records, txn);
     await log.flush();
   }
 
-  /** Every record of every partition, oldest first within a partition (a group lives on one partition). */
-  *scan(onBadBatch: (partition: number, offset: number, err: Error) => void): Generator<KeyValue> {
+  /**
+   * Every record of every partition, oldest first within a partition (a group lives on one partition).
+   * Records of a transaction are yielded where its commit marker is (dropped at an abort marker); those
+   * of a transaction without a marker yet come last, flagged with their producer id.
+   */
+  *scan(onBadBatch: (partition: number, offset: number, err: Error) => void): Generator<KeyValue | PendingTxnRecord> {
     if (!this.created) return;
     for (let p = 0; p < this.partitions; p++) {
       const log = this.store.partition(OFFSETS_TOPIC, p);
       let offset = log.logStartOffset;
       const end = log.logEndOffset;
+      const open = new Map<number, KeyValue[]>();
       for (let guard = 0; offset < end && guard < 10_000_000; guard++) {
         const read = log.read(offset, READ_BYTES, { minOneBatch: true });
         if (!read.ok || read.records.length === 0) break;
@@ -85,7 +103,13 @@ export class OffsetsTopic {
           const h = readBatchHeader(buf, pos);
           if (pos + h.sizeBytes > buf.length) break;
           try {
-            yield* recordsOfBatch(buf, pos);
+            if (!isTransactionalBatch(h.attributes)) yield* recordsOfBatch(buf, pos);
+            else if (!isControlBatch(h.attributes)) open.set(h.producerId, [...(open.get(h.producerId) ?? []), ...recordsOfBatch(buf, pos)]);
+            else {
+              const records = open.get(h.producerId) ?? [];
+              open.delete(h.producerId);
+              if (controlBatchType(buf, pos) === CONTROL_COMMIT) yield* records;
+            }
           } catch (err) {
             onBadBatch(p, h.baseOffset, err as Error);
           }
@@ -93,6 +117,7 @@ export class OffsetsTopic {
           pos += h.sizeBytes;
         }
       }
+      for (const [producerId, records] of open) for (const r of records) yield { ...r, pendingProducerId: producerId };
     }
   }
 }

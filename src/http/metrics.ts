@@ -100,6 +100,17 @@ export class BrokerMetrics {
     for (let i = 0; i < BUCKETS_S.length; i++) if (seconds <= BUCKETS_S[i]!) h.counts[i]!++;
   }
 
+  /** Totals for the console's overview (the same counters /metrics exposes). */
+  summary(): { messagesInTotal: number; bytesInTotal: number; bytesOutTotal: number; requestsTotal: number; connections: number; rssBytes: number; cpuSeconds: number; eventLoopDelayP99Seconds: number } {
+    const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+    const cpu = process.cpuUsage();
+    return {
+      messagesInTotal: sum(this.messagesIn), bytesInTotal: sum(this.bytesIn), bytesOutTotal: sum(this.bytesOut),
+      requestsTotal: [...this.requests.values()].reduce((a, h) => a + h.count, 0), connections: this.connections().length,
+      rssBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6, eventLoopDelayP99Seconds: this.loopDelay.percentile(99) / 1e9,
+    };
+  }
+
   /** The exposition text. */
   render(): string {
     const lines: string[] = [];

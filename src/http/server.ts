@@ -14,6 +14,9 @@ import { sendJson } from './respond.js';
 import { registerV2Produce } from './v2.js';
 import { registerV2Consumers } from './v2-consumers.js';
 import { registerV3 } from './v3.js';
+import { registerConsoleApi } from './console-api.js';
+import { CONSOLE_JS } from './console-app.js';
+import { CONSOLE_CSP, CONSOLE_CSS, CONSOLE_HTML } from './console-page.js';
 
 export interface HttpOptions {
   host: string;
@@ -48,6 +51,16 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
   router.add('GET', '/livez', (ctx) => sendJson(ctx.res, 200, { status: 'ok' }));
   router.add('GET', '/readyz', (ctx) => sendJson(ctx.res, broker.stopping ? 503 : 200, { status: broker.stopping ? 'stopping' : 'ready' }));
   router.add('GET', '/openapi.json', (ctx) => sendJson(ctx.res, 200, openApiDocument()));
+  registerConsoleApi(router, { broker, produce, metrics, bodyBytesMax: options.bodyBytesMax, startedAtMs: Date.now() });
+  const asset = (path: string, contentType: string, body: string): void => {
+    const bytes = Buffer.from(body, 'utf8');
+    router.add('GET', path, (ctx) => {
+      ctx.res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, 'content-security-policy': CONSOLE_CSP, 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' }).end(bytes);
+    });
+  };
+  asset('/', 'text/html; charset=utf-8', CONSOLE_HTML);
+  asset('/console/app.js', 'text/javascript; charset=utf-8', CONSOLE_JS);
+  asset('/console/app.css', 'text/css; charset=utf-8', CONSOLE_CSS);
 
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => void serve(router, broker, req, res));
@@ -85,7 +98,15 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
 }
 
 async function serve(router: Router, broker: BrokerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  res.setHeader('x-content-type-options', 'nosniff');
+  let url: URL;
+  try {
+    // A request target such as "//[" is no URL: a 400, never an exception outside the handler.
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    sendJson(res, 400, { error_code: 400, message: 'Malformed request target.' });
+    return;
+  }
   const route = router.match(req.method ?? 'GET', url.pathname);
   try {
     if (route === undefined) throw new HttpError(404, 'Not found.', 404);

@@ -3,15 +3,15 @@
 // record, a stream of records on one request, or records:batch).
 import type { IncomingMessage } from 'node:http';
 import type { BrokerState } from '../broker/state.js';
-import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../broker/topic-configs.js';
-import { INTERNAL_TOPICS, partitionsOverLimit, storageErrorCode } from '../broker/topic-access.js';
-import { errorName } from '../protocol/errors.js';
+import { effectiveTopicConfigs } from '../broker/topic-configs.js';
+import { INTERNAL_TOPICS } from '../broker/topic-access.js';
 import { JsonObjectStream, parseJson, readBody } from './body.js';
 import { HttpError, badRequest, clip, notFound, topicNotFound, unprocessable } from './errors.js';
 import type { ProduceService, Outcome } from './produce-service.js';
 import { v3Record, type HttpRecord } from './record-json.js';
 import type { Router, RouteContext } from './router.js';
 import { sendJson } from './respond.js';
+import { createTopicChecked, deleteTopicChecked } from './topic-admin.js';
 
 export interface V3Deps {
   broker: BrokerState;
@@ -89,30 +89,17 @@ export function registerV3(router: Router, d: V3Deps): void {
     const body = parseJson(await readBody(ctx.req, d.bodyBytesMax)) as Record<string, unknown>;
     const name = body?.['topic_name'];
     if (typeof name !== 'string') throw unprocessable('topic_name is required.');
-    const nameError = checkTopicName(name);
-    if (nameError !== null) throw badRequest(clip(nameError));
-    if (INTERNAL_TOPICS.has(name)) throw badRequest(`Topic ${name} is internal: the broker creates it.`);
-    if (b.store.topic(name) !== undefined) throw new HttpError(409, `Topic ${clip(name)} already exists.`, 40002);
-    const partitions = body['partitions_count'] ?? b.config.int('num.partitions');
-    if (!Number.isInteger(partitions) || (partitions as number) < 1) throw badRequest('partitions_count must be a positive integer.');
     const rf = body['replication_factor'] ?? 1;
-    if (rf !== 1 && rf !== -1) throw badRequest(`replication_factor ${String(rf)} cannot be reached: this is a single broker.`);
-    const over = partitionsOverLimit(b, partitions as number);
-    if (over !== null) throw badRequest(over);
+    if (rf !== 1 && rf !== -1) throw badRequest(`replication_factor ${clip(String(rf))} cannot be reached: this is a single broker.`);
     const configs: Record<string, string> = {};
-    for (const c of (body['configs'] ?? []) as unknown[]) {
+    const list = body['configs'] ?? [];
+    if (!Array.isArray(list)) throw unprocessable('configs must be [{ "name", "value" }] with strings.');
+    for (const c of list as unknown[]) {
       const entry = c as { name?: unknown; value?: unknown };
       if (typeof entry?.name !== 'string' || typeof entry.value !== 'string') throw unprocessable('configs must be [{ "name", "value" }] with strings.');
-      const problem = checkTopicConfig(entry.name, entry.value);
-      if (problem !== null) throw badRequest(clip(problem));
       configs[entry.name] = entry.value;
     }
-    try {
-      b.store.createTopic(name, partitions as number, configs);
-    } catch (err) {
-      throw badRequest(`${errorName(storageErrorCode(err))}: ${clip((err as Error).message)}`);
-    }
-    b.log.info({ topic: name, partitions, via: 'http' }, 'created topic');
+    createTopicChecked(b, name, body['partitions_count'], configs, 'http');
     sendJson(ctx.res, 201, topicJson(ctx, name));
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic', (ctx) => {
@@ -121,16 +108,7 @@ export function registerV3(router: Router, d: V3Deps): void {
   });
   router.add('DELETE', '/v3/clusters/:cluster/topics/:topic', (ctx) => {
     checkCluster(ctx);
-    const name = ctx.params['topic']!;
-    topicOf(name);
-    if (INTERNAL_TOPICS.has(name)) throw new HttpError(403, `Topic ${name} is internal.`, 40301);
-    if (!b.config.bool('delete.topic.enable')) throw new HttpError(403, 'Topic deletion is disabled (delete.topic.enable=false).', 40301);
-    try {
-      b.store.deleteTopic(name);
-    } catch (err) {
-      throw badRequest(`${errorName(storageErrorCode(err))}: ${clip((err as Error).message)}`);
-    }
-    b.log.info({ topic: name, via: 'http' }, 'deleted topic');
+    deleteTopicChecked(b, ctx.params['topic']!, 'http');
     ctx.res.writeHead(204).end();
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic/configs', (ctx) => {

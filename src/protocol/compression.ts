@@ -206,10 +206,14 @@ class VarintReader {
   }
 }
 
-function decodeRecords(body: Buffer, count: number, baseOffset: bigint, baseTimestamp: number, fixedTimestamp: boolean): DecodedRecord[] {
+/**
+ * The records of a batch's (decompressed) records section. `keep` (record pages, the console): only
+ * records at or after fromOffset, and at most `max` of them; decoding stops there.
+ */
+export function decodeRecords(body: Buffer, count: number, baseOffset: bigint, baseTimestamp: number, fixedTimestamp: boolean, keep?: { fromOffset: bigint; max: number }): DecodedRecord[] {
   const r = new VarintReader(body);
   const records: DecodedRecord[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && (keep === undefined || records.length < keep.max); i++) {
     const length = r.varint();
     const end = r.pos + length;
     if (end > body.length) throw new RangeError('truncated record');
@@ -225,6 +229,7 @@ function decodeRecords(body: Buffer, count: number, baseOffset: bigint, baseTime
       headers.push({ key: hk === null ? '' : hk.toString('utf8'), value: r.bytes() });
     }
     r.pos = end;
+    if (keep !== undefined && baseOffset + BigInt(offsetDelta) < keep.fromOffset) continue;
     records.push({
       offset: baseOffset + BigInt(offsetDelta),
       timestamp: fixedTimestamp ? baseTimestamp : baseTimestamp + timestampDelta,

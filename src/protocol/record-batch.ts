@@ -1,5 +1,5 @@
-// Record batch v2 header helpers. Batches stay opaque on the produce/fetch path:
-// only the 61-byte header is read or rewritten; records are never decoded there.
+// Record batch v2 header helpers. Batches stay opaque on the produce/fetch path: only the 61-byte
+// header is read or rewritten here; the records inside are walked by records.ts.
 //
 // Layout (big-endian), offsets from the batch start:
 //   0 baseOffset int64 | 8 batchLength int32 (bytes after this field)
@@ -128,6 +128,46 @@ export function setMaxTimestampLogAppendTime(buf: Buffer, pos: number, timestamp
   rewriteCrc(buf, pos);
 }
 
+/** Kafka's KIP-534 attribute bit: baseTimestamp holds the batch's delete horizon (ms). */
+export const ATTR_DELETE_HORIZON = 0x40;
+
+/** Delete horizon of a batch (KIP-534), or undefined if none is set. */
+export function deleteHorizonMs(header: BatchHeader): number | undefined {
+  return (header.attributes & ATTR_DELETE_HORIZON) !== 0 ? header.baseTimestamp : undefined;
+}
+
+export interface BatchRewrite {
+  attributes: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  recordCount: number;
+  /** The records section, compressed as `attributes` says. */
+  section: Buffer;
+}
+
+/**
+ * A batch like `h` (same baseOffset, lastOffsetDelta, leader epoch, producer fields) with other
+ * records: what the log cleaner writes. CRC computed.
+ */
+export function rebuildBatch(h: BatchHeader, r: BatchRewrite): Buffer {
+  const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + r.section.length);
+  writeInt64Number(out, h.baseOffset, OFFSET_BASE);
+  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD_BYTES, OFFSET_LENGTH);
+  out.writeInt32BE(h.partitionLeaderEpoch, OFFSET_LEADER_EPOCH);
+  out.writeInt8(CURRENT_MAGIC, OFFSET_MAGIC);
+  out.writeInt16BE(r.attributes, OFFSET_ATTRIBUTES);
+  out.writeInt32BE(h.lastOffsetDelta, OFFSET_LAST_OFFSET_DELTA);
+  writeInt64Number(out, r.baseTimestamp, OFFSET_BASE_TIMESTAMP);
+  writeInt64Number(out, r.maxTimestamp, OFFSET_MAX_TIMESTAMP);
+  writeInt64Number(out, h.producerId, OFFSET_PRODUCER_ID);
+  out.writeInt16BE(h.producerEpoch, OFFSET_PRODUCER_EPOCH);
+  out.writeInt32BE(h.baseSequence, OFFSET_BASE_SEQUENCE);
+  out.writeInt32BE(r.recordCount, OFFSET_RECORD_COUNT);
+  r.section.copy(out, BATCH_HEADER_BYTES);
+  rewriteCrc(out, 0);
+  return out;
+}
+
 export function isControlBatch(attributes: number): boolean {
   return (attributes & ATTR_CONTROL) !== 0;
 }
@@ -166,7 +206,7 @@ export type ValidationResult =
 
 /**
  * Walks every batch in a produce buffer by header only: sizes fit, magic 2, known compression,
- * recordCount >= 1 with lastOffsetDelta == recordCount - 1, CRC32C matches, timestamps and producer id
+ * recordCount >= 1 with lastOffsetDelta == recordCount - 1 (else CORRUPT_MESSAGE), CRC32C matches, timestamps and producer id
  * within 2^53 (storage reads them as numbers), no trailing bytes. The producer's baseOffset is not read.
  */
 export function validateRecordBatches(buf: Buffer): ValidationResult {
@@ -216,9 +256,11 @@ export function checkBatchAt(
   }
   const count = buf.readInt32BE(pos + OFFSET_RECORD_COUNT);
   const lastOffsetDelta = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA);
-  if (count < 1) return { error: 'INVALID_RECORD', message: `record count ${count}` };
+  // A header that lies about its records is corrupt data (hostile-input finding 3): the walk of the
+  // records (records.ts) then checks the count and offset deltas against what the batch holds.
+  if (count < 1) return { error: 'CORRUPT_MESSAGE', message: `record count ${count}` };
   if (lastOffsetDelta !== count - 1) {
-    return { error: 'INVALID_RECORD', message: `lastOffsetDelta ${lastOffsetDelta} != recordCount - 1 (${count - 1})` };
+    return { error: 'CORRUPT_MESSAGE', message: `lastOffsetDelta ${lastOffsetDelta} != recordCount - 1 (${count - 1})` };
   }
   if (!int64IsSafe(buf, pos + OFFSET_BASE_TIMESTAMP) || !int64IsSafe(buf, pos + OFFSET_MAX_TIMESTAMP)) {
     return { error: 'INVALID_TIMESTAMP', message: 'timestamp beyond 2^53 ms' };
@@ -289,8 +331,14 @@ function writeUvarint(buf: Buffer, u: number, pos: number): number {
   return pos;
 }
 
-function writeVarint(buf: Buffer, v: number, pos: number): number {
+/** Writes a zigzag varint (|v| up to 2^52); returns the position after it. */
+export function writeVarint(buf: Buffer, v: number, pos: number): number {
   return writeUvarint(buf, zigzagNumber(v), pos);
+}
+
+/** Encoded size of a zigzag varint. */
+export function varintBytes(v: number): number {
+  return uvarintSize(zigzagNumber(v));
 }
 
 function bytesFieldSize(b: Buffer | null | undefined): number {

@@ -14,7 +14,11 @@ export type StorageErrorCode =
   | 'UNSUPPORTED_COMPRESSION_TYPE'
   | 'RECORD_LIST_TOO_LARGE'
   | 'OFFSET_OUT_OF_RANGE'
-  | 'INVALID_TIMESTAMP';
+  | 'INVALID_TIMESTAMP'
+  // producer state (producer-state.ts)
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'INVALID_PRODUCER_EPOCH'
+  | 'INVALID_TXN_STATE';
 
 export class StorageError extends MinikafkaError {
   declare readonly code: StorageErrorCode;

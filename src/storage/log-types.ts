@@ -34,6 +34,8 @@ export interface LogConfig {
   minCleanableDirtyRatio: number;
   /** A sealed segment is cleanable once its largest timestamp is this old (min.compaction.lag.ms). */
   minCompactionLagMs: number;
+  /** Most bytes one batch's records may decompress to, on append and in the cleaner (minikafka.decompressed.bytes.max). */
+  decompressedBytesMax: number;
 }
 
 export const defaultLogConfig: LogConfig = {
@@ -47,6 +49,7 @@ export const defaultLogConfig: LogConfig = {
   deleteRetentionMs: 24 * 3600 * 1000,
   minCleanableDirtyRatio: 0.5,
   minCompactionLagMs: 0,
+  decompressedBytesMax: 64 * 1024 * 1024,
 };
 
 /** What one cleaner pass over a log did. */
@@ -59,7 +62,7 @@ export interface CompactionResult {
   tombstonesRemoved: number;
   bytesBefore: number;
   bytesAfter: number;
-  /** Batches left as they were because their codec cannot be decoded here. */
+  /** Batches left as they were because their records could not be read (corrupt, or above decompressedBytesMax). */
   undecodableBatches: number;
 }
 
@@ -82,6 +85,10 @@ export interface AppendOptions {
   leaderEpoch?: number;
   /** The caller already ran validateRecordBatches on this buffer (skips a second CRC pass). */
   validated?: boolean;
+  /** 'client' (default): sequence checks and deduplication; 'coordinator': transaction markers. */
+  origin?: 'client' | 'coordinator';
+  /** The caller already walked the records (records-check.ts checkRecords with this log's policy). */
+  recordsChecked?: boolean;
 }
 
 export interface AppendResult {
@@ -89,6 +96,8 @@ export interface AppendResult {
   lastOffset: number;
   /** -1 under CreateTime. */
   logAppendTimeMs: number;
+  /** A producer's retry of a batch already stored: these are the offsets it got then, nothing was written. */
+  duplicate?: boolean;
 }
 
 export interface ReadOptions {

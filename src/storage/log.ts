@@ -13,8 +13,8 @@
 //   *.cleaned, *.swap          a compaction in progress (see cleaner.ts); finished or discarded on open.
 // Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
 // at a segment's end: each cleaned segment still ends where the next one starts).
-import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
-import { CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
+import { BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, OFFSET_LAST_OFFSET_DELTA, isControlBatch, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { CleanerAbortedError, CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import {
@@ -29,7 +29,10 @@ import {
   type ReadOptions,
   type ReadResult,
 } from './log-types.js';
-import { keylessRecordProblem } from './record-codec.js';
+import { checkRecordsSync } from '../protocol/records-check.js';
+import { RecordsError, type RecordsPolicy } from '../protocol/records.js';
+import { ProducerStateManager } from './producer-state.js';
+import { ProducerStateFiles } from './producer-state-files.js';
 import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
 
@@ -63,11 +66,17 @@ export class PartitionLog {
   private readonly fdPool: SegmentFdPool | undefined;
   private readonly beforeFlush: (() => Promise<void> | undefined) | undefined;
   private readonly cleaner = new CleanerState();
+  /** The cleaner pass in progress: retention waits, close and retire stop it and wait for it. */
+  private compacting: Promise<CompactionResult> | undefined;
+  private stopCleaner = false;
   private readonly fs: StorageFs;
   private readonly logger: Logger;
   private readonly clock: () => number;
   private readonly ctx: object;
   config: LogConfig;
+  /** Idempotent and transactional producers of this partition (producer-state.ts). */
+  producers = new ProducerStateManager();
+  private producerFiles: ProducerStateFiles | undefined;
   /** Called after every successful append (the broker wakes parked fetches from here). */
   onAppend: ((log: PartitionLog, appendedBytes: number, appendedRecords: number) => void) | undefined;
 
@@ -163,6 +172,29 @@ export class PartitionLog {
     this.recoveryPoint = this.active.baseOffset;
     this.cleaner.firstDirtyOffset = this.startOffset;
     if (!clean && !fresh) this.writeCheckpoint();
+    this.loadProducerState(now);
+  }
+
+  private loadProducerState(now: number): void {
+    const { state, files } = ProducerStateFiles.load({
+      fs: this.fs, dir: this.dir, logger: this.logger, ctx: this.ctx, nowMs: now,
+      logStartOffset: this.startOffset, logEndOffset: this.nextOffset,
+      segmentBases: this.segments.map((s) => s.baseOffset),
+      replay: (from, visit) => this.forEachBatch(from, visit),
+    });
+    this.producers = state;
+    this.producerFiles = files;
+  }
+
+  /** Every batch from `fromOffset` on: its header only, whole for control batches (producer-state replay). */
+  private forEachBatch(fromOffset: number, visit: (batch: Buffer, baseOffset: number) => void): void {
+    for (let i = Math.max(0, this.segmentIndexFor(fromOffset)); i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      for (let loc = seg.findBatch(fromOffset); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
+        const head = seg.read(loc.position, BATCH_HEADER_BYTES);
+        visit(isControlBatch(head.readInt16BE(OFFSET_ATTRIBUTES)) ? seg.read(loc.position, loc.sizeBytes) : head, loc.baseOffset);
+      }
+    }
   }
 
   /** Clean start: the active segment's index tail is trusted only if it reads back sanely (garbled int64s throw). */
@@ -274,18 +306,19 @@ export class PartitionLog {
   append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
     this.ensureWritable();
     const offsetCount = this.checkBatches(batches, opts.validated === true);
+    if (opts.recordsChecked !== true) this.checkRecords(batches);
+    const producerCheck = this.producers.check(batches, opts.origin ?? 'client');
+    if (producerCheck.duplicate) {
+      return { baseOffset: producerCheck.firstOffset, lastOffset: producerCheck.lastOffset, logAppendTimeMs: -1, duplicate: true };
+    }
     const now = this.clock();
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
-    // Offsets first: the producer's baseOffset is any int64, not ours to read (the record decoder does).
     const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
-    if (this.config.cleanupPolicy.compact) {
-      const problem = keylessRecordProblem(batches);
-      if (problem !== undefined) throw new StorageError('INVALID_RECORD', problem);
-    }
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
+    this.producers.apply(producerCheck, baseOffset, now);
     this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }
@@ -309,6 +342,22 @@ export class PartitionLog {
     }
     if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
     return count;
+  }
+
+  /** What every batch's records must satisfy here: keys on compacted logs, bounded decompression. */
+  get recordsPolicy(): RecordsPolicy {
+    const bytesMax = this.config.decompressedBytesMax;
+    return { requireKeys: this.config.cleanupPolicy.compact, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax };
+  }
+
+  /** Walks the records of batches no one checked (internal writers): the produce path checks them off the loop first. */
+  private checkRecords(batches: Buffer): void {
+    try {
+      checkRecordsSync(batches, this.recordsPolicy);
+    } catch (err) {
+      if (err instanceof RecordsError) throw new StorageError(err.code, err.message);
+      throw err;
+    }
   }
 
   private assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, lat: number | undefined): number {
@@ -359,6 +408,8 @@ export class PartitionLog {
       seg.pinned = true;
       this.segments.push(seg);
       this.dirEntriesDirty = true;
+      this.producerFiles?.writeTxnIndex(this.segments[this.segments.length - 2]!.baseOffset);
+      this.producerFiles?.writeSnapshot(this.producers, this.nextOffset);
     } catch (err) {
       throw new StorageIoError('roll', this.name(), err);
     }
@@ -519,6 +570,7 @@ export class PartitionLog {
    * of segments deleted.
    */
   applyRetention(nowMs: number, limits: { retentionMs?: number; retentionBytes?: number } = {}): number {
+    if (this.compacting !== undefined) return 0; // the cleaner holds segments; the next round deletes them
     const byPolicy = this.config.cleanupPolicy.delete;
     const retentionMs = limits.retentionMs ?? (byPolicy ? this.config.retentionMs : -1);
     const retentionBytes = limits.retentionBytes ?? (byPolicy ? this.config.retentionBytes : -1);
@@ -555,6 +607,8 @@ export class PartitionLog {
       throw new StorageIoError('delete segment', dataDirRelative(seg.path(LOG_SUFFIX), 3), err);
     }
     this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset);
+    this.producerFiles?.deleteBelow(this.segments[0]!.baseOffset);
+    this.producers.truncateBefore(this.startOffset);
   }
 
   /** DeleteRecords: moves logStartOffset up to `offset` (<= high watermark), durably, and drops whole segments below it. */
@@ -574,13 +628,16 @@ export class PartitionLog {
 
   /**
    * One log-cleaner pass (see cleaner.ts) if cleanup.policy includes 'compact' and the log is dirty
-   * enough (or `force`). Synchronous; never touches the active segment.
+   * enough (or `force`). Asynchronous, yielding to the event loop; appends carry on meanwhile (the
+   * pass never touches the active segment), retention waits. One pass at a time: a second call while
+   * one runs returns without running. A pass stopped by close or deletion returns ran = false.
    */
-  compact(nowMs = this.clock(), opts: { force?: boolean } = {}): CompactionResult {
+  async compact(nowMs = this.clock(), opts: { force?: boolean } = {}): Promise<CompactionResult> {
     this.ensureWritable();
-    if (!this.config.cleanupPolicy.compact) {
-      return { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
-    }
+    const idle: CompactionResult = { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
+    if (!this.config.cleanupPolicy.compact || this.compacting !== undefined) return idle;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const log = this;
     const host = {
       fs: this.fs,
       dir: this.dir,
@@ -588,6 +645,9 @@ export class PartitionLog {
       logger: this.logger,
       ctx: this.ctx,
       segments: this.segments,
+      get usable(): boolean {
+        return !log.stopCleaner && !log.closed && !log.retired && log.failure === undefined;
+      },
       replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
         const i = this.segments.indexOf(old[0]!);
         if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
@@ -599,12 +659,23 @@ export class PartitionLog {
         this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
       },
     };
+    const pass = cleanLog(host, this.cleaner, nowMs, opts.force === true);
+    this.compacting = pass;
     try {
-      return cleanLog(host, this.cleaner, nowMs, opts.force === true);
+      return await pass;
     } catch (err) {
+      if (err instanceof CleanerAbortedError) return idle;
       if (err instanceof StorageError) throw err;
       throw new StorageIoError('compact', this.name(), err);
+    } finally {
+      this.compacting = undefined;
     }
+  }
+
+  /** Stops a cleaner pass in progress at its next yield and waits for it. */
+  private async stopCompaction(): Promise<void> {
+    this.stopCleaner = true;
+    await this.compacting?.catch(() => undefined);
   }
 
   // ------------------------------------------------------------------ close
@@ -615,6 +686,7 @@ export class PartitionLog {
    */
   async close(clean = true): Promise<void> {
     if (this.closed) return;
+    await this.stopCompaction();
     try {
       if (clean && this.failure === undefined) await this.shutdownCleanly();
     } finally {
@@ -629,6 +701,8 @@ export class PartitionLog {
     this.active.seal();
     for (const seg of this.segments) seg.syncAllNow();
     this.recoveryPoint = this.nextOffset;
+    this.producerFiles?.writeTxnIndex(this.active.baseOffset);
+    this.producerFiles?.writeSnapshot(this.producers, this.nextOffset);
     this.writeCheckpoint();
     writeFileAtomic(this.fs, this.markerPath(), '');
   }
@@ -648,6 +722,7 @@ export class PartitionLog {
     if (this.retired) return;
     this.retired = true;
     this.closed = true;
+    await this.stopCompaction();
     while (this.flushing !== undefined || this.flushQueued !== undefined) {
       await Promise.allSettled([this.flushing, this.flushQueued]);
     }

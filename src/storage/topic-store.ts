@@ -64,6 +64,8 @@ export interface StoreDefaults {
   minCleanableDirtyRatio?: number;
   /** Broker log.cleaner.min.compaction.lag.ms. */
   minCompactionLagMs?: number;
+  /** Broker minikafka.decompressed.bytes.max. */
+  decompressedBytesMax?: number;
   /**
    * Tests only: every topic's segment size, below SEGMENT_BYTES_MIN if wanted (Kafka's
    * internal.segment.bytes). Not a topic config: a client cannot set it.
@@ -107,6 +109,7 @@ export class TopicStore {
   private partitionTotal = 0;
   /** Background work (removing deleted topics, syncing new ones) that close() waits for. */
   private readonly background = new Set<Promise<unknown>>();
+  private compactionRound: Promise<number> | undefined;
   private readonly syncer: TopicFileSyncer;
   private readonly internalSegmentBytes: number | undefined;
   readonly fdPool: SegmentFdPool;
@@ -139,6 +142,7 @@ export class TopicStore {
       deleteRetentionMs: d.deleteRetentionMs ?? defaultLogConfig.deleteRetentionMs,
       minCleanableDirtyRatio: d.minCleanableDirtyRatio ?? defaultLogConfig.minCleanableDirtyRatio,
       minCompactionLagMs: d.minCompactionLagMs ?? defaultLogConfig.minCompactionLagMs,
+      decompressedBytesMax: d.decompressedBytesMax ?? defaultLogConfig.decompressedBytesMax,
     };
   }
 
@@ -448,20 +452,32 @@ export class TopicStore {
 
   /**
    * One log-cleaner pass over every partition (with a directory) of every topic whose cleanup.policy
-   * includes 'compact'; each partition is cleaned only if dirty enough. Synchronous. Errors are
-   * logged per partition. Returns the segments rewritten. The broker calls this every
-   * log.cleaner.backoff.ms (15000).
+   * includes 'compact'; each partition is cleaned only if dirty enough, one after the other, each pass
+   * yielding to the event loop. A call while a round runs joins it. Errors are logged per partition.
+   * Resolves to the segments rewritten. The broker calls this every log.cleaner.backoff.ms (15000).
    */
-  runCompaction(nowMs: number): number {
-    if (this.closed) return 0;
+  runCompaction(nowMs: number): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    if (this.compactionRound !== undefined) return this.compactionRound;
+    const round = this.compactAll(nowMs).finally(() => {
+      this.background.delete(round);
+      this.compactionRound = undefined;
+    });
+    this.compactionRound = round;
+    this.background.add(round);
+    return round;
+  }
+
+  private async compactAll(nowMs: number): Promise<number> {
     let rewritten = 0;
     for (const state of [...this.byName.values()]) {
       if (!this.logConfig(state.topic.configs).cleanupPolicy.compact) continue;
       for (let p = 0; p < state.topic.partitions; p++) {
+        if (this.closed || this.byName.get(state.topic.name) !== state) break;
         if (!state.logs.has(p) && !this.fs.exists(`${state.dir}/${p}`)) continue;
         try {
           const log = this.partition(state.topic.name, p);
-          if (!log.offline) rewritten += log.compact(nowMs).segmentsRewritten;
+          if (!log.offline) rewritten += (await log.compact(nowMs)).segmentsRewritten;
         } catch (err) {
           this.logger.error({ topic: state.topic.name, partition: p, err }, 'compaction failed');
         }

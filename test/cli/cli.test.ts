@@ -233,3 +233,26 @@ test('topics alter: --config sets, --delete-config removes, --validate-only chec
   assert.equal((await runCli(['topics', 'alter', 'cli-alter', ...b])).code, 2, 'no change is a usage error');
   assert.equal((await runCli(['topics', 'alter', 'no-such-topic', '--config', 'retention.ms=1', ...b])).code, 1);
 });
+
+test('consume --isolation-level read_committed skips an aborted transaction; read_uncommitted shows it', async () => {
+  const { Producer } = await import('../../src/client/producer.js');
+  assert.equal((await runCli(['topics', 'create', 'cli-txn', '--partitions', '1', ...b])).code, 0);
+  const producer = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'cli-txn-producer' });
+  try {
+    const t1 = await producer.transaction();
+    await t1.send({ topic: 'cli-txn', messages: [{ value: 'kept' }] });
+    await t1.commit();
+    const t2 = await producer.transaction();
+    await t2.send({ topic: 'cli-txn', messages: [{ value: 'aborted' }] });
+    await t2.abort();
+  } finally {
+    await producer.close();
+  }
+  let r = await runCli(['consume', 'cli-txn', '--from-beginning', '--isolation-level', 'read_committed', '--timeout-ms', '1500', ...b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), ['kept']);
+  r = await runCli(['consume', 'cli-txn', '--from-beginning', '--max-messages', '2', ...b]);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), ['kept', 'aborted']);
+  r = await runCli(['consume', 'cli-txn', '--isolation-level', 'serializable', ...b]);
+  assert.equal(r.code, 2);
+});

@@ -4,9 +4,20 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { distDir } from '../support/paths.js';
 import { track } from '../support/children.js';
+import { kafkaTarget, startKafkaTarget } from '../support/kafka-target.js';
 
-function runExample(name: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(distDir, 'examples', name)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runExample(name: string): Promise<{ code: number | null; output: string }> {
+  // On the Apache Kafka target the example is given the cluster's address, as a user moving to Kafka would.
+  const kafka = kafkaTarget ? await startKafkaTarget() : undefined;
+  try {
+    return await runExampleOn(name, kafka ? ['--bootstrap', kafka.bootstrap] : []);
+  } finally {
+    await kafka?.stop();
+  }
+}
+
+function runExampleOn(name: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(distDir, 'examples', name), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));

@@ -4,7 +4,7 @@
  * in-memory fs. Oracle: validation never throws; it agrees with a plain reference reading of the
  * header rules, so a batch whose CRC32C does not check out is never accepted and each rejection carries
  * the Kafka error code the rule implies; an accepted buffer appends without any exception but a
- * StorageError (a compacted log refuses keyless records with INVALID_RECORD), and reads back as the same bytes with only baseOffset, partitionLeaderEpoch (and, for
+ * StorageError (the log walks the records: a compacted log refuses keyless records with INVALID_RECORD, lying counts get CORRUPT_MESSAGE), and reads back as the same bytes with only baseOffset, partitionLeaderEpoch (and, for
  * LogAppendTime, attributes, maxTimestamp and CRC) rewritten, every CRC still checking out.
  *
  * Input layout: one mode byte, then the record set. Mode bit 0 recomputes each batch's CRC before
@@ -53,7 +53,7 @@ export function referenceCheck(buf: Buffer): BatchErrorCode | undefined {
     if ((crc32c(buf.subarray(pos + OFFSET_ATTRIBUTES, pos + size)) >>> 0) !== buf.readUInt32BE(pos + OFFSET_CRC)) return 'CORRUPT_MESSAGE';
     if ((buf.readInt16BE(pos + OFFSET_ATTRIBUTES) & 7) > 4) return 'UNSUPPORTED_COMPRESSION_TYPE';
     const count = buf.readInt32BE(pos + OFFSET_RECORD_COUNT);
-    if (count < 1 || buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) !== count - 1) return 'INVALID_RECORD';
+    if (count < 1 || buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) !== count - 1) return 'CORRUPT_MESSAGE';
     const unsafe = (at: number) => { const v = buf.readBigInt64BE(pos + at); return v > 2n ** 53n - 1n || v < -(2n ** 53n); };
     if (unsafe(OFFSET_BASE_TIMESTAMP) || unsafe(OFFSET_MAX_TIMESTAMP)) return 'INVALID_TIMESTAMP';
     if (unsafe(OFFSET_PRODUCER_ID)) return 'INVALID_RECORD';
@@ -136,7 +136,12 @@ export function runBatch(input: Buffer): void {
   try {
     appended = log.append(records, { validated: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
   } catch (err) {
-    if (err instanceof StorageError && (mode & MODE_COMPACTED) !== 0 && err.code === 'INVALID_RECORD') return;
+    // The log walks the records of what no one walked before (records.ts): a refusal there is one of these, and nothing is appended.
+    const recordLevel = ['INVALID_RECORD', 'CORRUPT_MESSAGE', 'RECORD_LIST_TOO_LARGE', 'UNSUPPORTED_COMPRESSION_TYPE'];
+    if (err instanceof StorageError && recordLevel.includes(err.code)) {
+      if (log.logEndOffset !== before) throw new OracleViolation(`a refused append (${err.code}) moved the log end`);
+      return;
+    }
     throw new OracleViolation(`append of a validated record set threw ${String(err)}`, { cause: err });
   }
   if (appended.baseOffset !== before || appended.lastOffset !== before + result.offsetCount - 1) {
@@ -232,7 +237,7 @@ export async function batchSeeds(): Promise<Buffer[]> {
 
 export const batchTarget: FuzzTarget = {
   name: 'record-batch',
-  includeScript: (url) => /\/dist\/src\/(protocol\/record-batch|storage\/(log|segment|record-codec))\.js$/.test(url),
+  includeScript: (url) => /\/dist\/src\/(protocol\/record-batch|protocol\/records(-check|-codecs)?|storage\/(log|segment))\.js$/.test(url),
   seeds: await batchSeeds(),
   maxInputBytes: 4096,
   mutators: [headerField, headerField, setMode],

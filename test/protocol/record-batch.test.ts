@@ -102,11 +102,11 @@ test('validateRecordBatches rejects inconsistent record counts (CRC fixed up)', 
   const buf = sample(3);
   buf.writeInt32BE(0, OFFSET_RECORD_COUNT);
   setMaxTimestampLogAppendTime(buf, 0, 5); // recomputes the CRC, so only the count is wrong
-  expectError(buf, 'INVALID_RECORD');
+  expectError(buf, 'CORRUPT_MESSAGE');
   const buf2 = sample(3);
   buf2.writeInt32BE(5, OFFSET_LAST_OFFSET_DELTA);
   setMaxTimestampLogAppendTime(buf2, 0, 5);
-  expectError(buf2, 'INVALID_RECORD');
+  expectError(buf2, 'CORRUPT_MESSAGE');
 });
 
 test('setBaseOffset and setPartitionLeaderEpoch keep the CRC valid', () => {

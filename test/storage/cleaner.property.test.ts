@@ -60,20 +60,20 @@ class Harness {
     }
   }
 
-  compact(op: Extract<Op, { kind: 'compact' }>): void {
+  async compact(op: Extract<Op, { kind: 'compact' }>): Promise<void> {
     this.nowMs += op.advanceMs;
     const activeBase = this.log.activeSegmentBaseOffset;
     const before = dumpLog(this.log).records.filter((r) => r.offset >= activeBase);
-    this.log.compact(this.nowMs, { force: op.force });
+    await this.log.compact(this.nowMs, { force: op.force });
     const after = dumpLog(this.log).records.filter((r) => r.offset >= activeBase);
     assert.deepEqual(after, before, 'nothing in the active segment is touched');
   }
 
-  faultyCompact(op: Extract<Op, { kind: 'faultyCompact' }>): void {
+  async faultyCompact(op: Extract<Op, { kind: 'faultyCompact' }>): Promise<void> {
     let n = 0;
     const stop = this.fs.inject((kind) => (kind === 'rename' || kind === 'rm' || kind === 'fsync' || kind === 'write') && ++n === op.failAt ? 'EIO' : undefined);
     try {
-      this.log.compact(this.nowMs, { force: true });
+      await this.log.compact(this.nowMs, { force: true });
     } catch {
       // an I/O fault mid-pass: the crash below is what matters
     } finally {
@@ -107,8 +107,8 @@ class Harness {
 
   async run(op: Op): Promise<void> {
     if (op.kind === 'append') this.append(op);
-    else if (op.kind === 'compact') this.compact(op);
-    else if (op.kind === 'faultyCompact') this.faultyCompact(op);
+    else if (op.kind === 'compact') await this.compact(op);
+    else if (op.kind === 'faultyCompact') await this.faultyCompact(op);
     else if (op.kind === 'flush') await this.flush();
     else if (op.kind === 'roll') this.log.roll();
     else if (op.kind === 'reopen') await this.reopen();
@@ -143,9 +143,9 @@ class Harness {
     if (this.log.offline) this.crash({ kind: 'crash', torn: 0 });
     this.log.roll();
     await this.flush();
-    this.log.compact(this.nowMs, { force: true });
+    await this.log.compact(this.nowMs, { force: true });
     this.nowMs += DELETE_RETENTION_MS;
-    this.log.compact(this.nowMs, { force: true });
+    await this.log.compact(this.nowMs, { force: true });
     const got = dumpLog(this.log).records.map((r) => [r.offset, r.key, r.value]);
     const latest = new Map<string, ReadRecord>();
     for (const r of this.model) latest.set(r.key!, r);

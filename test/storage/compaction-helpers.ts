@@ -1,5 +1,5 @@
 // Helpers for compaction tests: keyed batches, an independent record decoder, whole-log reads.
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BATCH_HEADER_BYTES,
   OFFSET_ATTRIBUTES,
@@ -76,6 +76,14 @@ export function decodeUncompressed(batch: Buffer): ReadRecord[] {
     p = afterLen + len;
   }
   return out;
+}
+
+/** Records of an uncompressed or gzip batch (gunzipped here, then read as uncompressed). */
+export function decodePlainOrGzip(batch: Buffer): ReadRecord[] {
+  if ((batch.readInt16BE(OFFSET_ATTRIBUTES) & 7) !== 1) return decodeUncompressed(batch);
+  const plain = Buffer.concat([batch.subarray(0, BATCH_HEADER_BYTES), gunzipSync(batch.subarray(BATCH_HEADER_BYTES))]);
+  plain.writeInt16BE(plain.readInt16BE(OFFSET_ATTRIBUTES) & ~7, OFFSET_ATTRIBUTES);
+  return decodeUncompressed(plain);
 }
 
 export interface LogDump {

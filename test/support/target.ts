@@ -1,13 +1,16 @@
 import { startMockCluster, type MockCluster } from './mock-cluster.js';
+import { startKafkaTarget } from './kafka-target.js';
 
 /**
- * Interop suites run against our broker by default, or against librdkafka's mock cluster
- * (an independent Kafka implementation) with MINIKAFKA_INTEROP_TARGET=mock: that validates the
- * client-side test code itself. The mock has no CreateTopics/DeleteTopics and keeps data in memory.
+ * Interop suites run against our broker by default, against librdkafka's mock cluster (an
+ * independent Kafka implementation) with MINIKAFKA_INTEROP_TARGET=mock, which validates the
+ * client-side test code itself (the mock has no CreateTopics/DeleteTopics and keeps data in
+ * memory), or against Apache Kafka with MINIKAFKA_INTEROP_TARGET=kafka (`npm run test:kafka`).
  */
-export type TargetKind = 'minikafka' | 'mock';
+export type TargetKind = 'minikafka' | 'mock' | 'kafka';
 
-export const targetKind: TargetKind = process.env.MINIKAFKA_INTEROP_TARGET === 'mock' ? 'mock' : 'minikafka';
+const requested = process.env.MINIKAFKA_INTEROP_TARGET;
+export const targetKind: TargetKind = requested === 'mock' || requested === 'kafka' ? requested : 'minikafka';
 
 export interface Target {
   kind: TargetKind;
@@ -30,6 +33,11 @@ export async function startTarget({ config = {}, mockTopics = {} }: TargetOption
     const mock = await startMockCluster({ topics: mockTopics });
     const [host, port] = splitHostPort(mock.bootstrap.split(',')[0]!);
     return { kind: 'mock', bootstrap: mock.bootstrap, host, port, mock, close: () => mock.close() };
+  }
+  if (targetKind === 'kafka') {
+    const kafka = await startKafkaTarget(config);
+    const [host, port] = splitHostPort(kafka.bootstrap);
+    return { kind: 'kafka', bootstrap: kafka.bootstrap, host, port, close: () => kafka.stop() };
   }
   const { startBroker } = await import('../../src/index.js');
   // The in-process broker logs to our stdout; keep test output to warnings unless asked.

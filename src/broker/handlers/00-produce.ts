@@ -1,17 +1,26 @@
 /**
- * Produce (key 0), v3-12. Batches are validated by header only (invariant 1), appended as they came
- * with dense offsets, and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
+ * Produce (key 0), v3-12. Batch headers are validated (invariant 1) and their records walked
+ * (records-check.ts: count and offset deltas against the header, keys on compacted topics; compressed
+ * batches decompressed bounded, off the event loop), then appended as they came with dense offsets,
+ * and acknowledged per `acks`: 0 = no response, 1 = after the write reaches the OS,
  * -1 = after fsync (group commit across partitions and requests), unless minikafka.flush.on.acks.all=false.
- * Not implemented: transactions; idempotent sequence checks (batches with a producer id are accepted as they come).
+ * A partition whose records are checked asynchronously keeps its order: later produces to it queue behind.
+ * Batches with a producer id go through the partition's producer state (src/storage/producer-state.ts):
+ * a retry of one of the producer's last 5 batches is answered with its first offsets and not stored
+ * again; a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
+ * Transactional batches must go to partitions of the producer's ongoing transaction (INVALID_TXN_STATE).
  */
 import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
 import { allowed } from '../authz.js';
+import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
+import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
 import { StorageError } from '../../storage/errors.js';
+import { transactionalProduceProblem } from '../../txn/produce-check.js';
 
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
@@ -25,21 +34,38 @@ export const produceHandler: ApiHandler = {
     const acks = req.acks;
     const validAcks = acks === -1 || acks === 0 || acks === 1;
     const touched = new Map<PartitionLog, PartitionOut[]>();
+    const pending: Promise<unknown>[] = [];
     const responses: TopicOut[] = req.topicData.map((t) => ({
       name: t.name,
-      partitionResponses: t.partitionData.map((p): PartitionOut => validAcks
-        ? produceOne(t.name, p.index, p.records, touched, ctx)
-        : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null)),
+      partitionResponses: t.partitionData.map((p): PartitionOut => {
+        if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
+        const out = produceOne(t.name, p.index, p.records, touched, ctx);
+        if (!(out instanceof Promise)) return out;
+        // Filled in once the partition's records are checked and appended.
+        const slot = failed(p.index, ErrorCode.NONE, null);
+        pending.push(out.then((o) => Object.assign(slot, o)));
+        return slot;
+      }),
     }));
-    if (acks === 0) return null;
-    if (acks === -1 && touched.size > 0 && ctx.broker.config.bool('minikafka.flush.on.acks.all')) {
-      return flushAll(touched, responses, ctx);
-    }
-    return { responses, throttleTimeMs: 0 };
+    if (pending.length === 0) return respond(acks, touched, responses, ctx);
+    return Promise.all(pending).then(() => respond(acks, touched, responses, ctx));
   },
 };
 
-function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
+function respond(acks: number, touched: Map<PartitionLog, PartitionOut[]>, responses: TopicOut[], ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput> {
+  if (acks === 0) return null;
+  if (acks === -1 && touched.size > 0 && ctx.broker.config.bool('minikafka.flush.on.acks.all')) {
+    return flushAll(touched, responses, ctx);
+  }
+  return { responses, throttleTimeMs: 0 };
+}
+
+/** Broker-wide: two compressed batches are decompressed at a time, so their memory is bounded (2 x minikafka.decompressed.bytes.max). */
+const decompressionSlots = new DecompressionSlots(2);
+/** Per partition, the last append still waiting for its records to be checked: later ones queue behind it. */
+const appendQueues = new WeakMap<PartitionLog, Promise<unknown>>();
+
+function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut | Promise<PartitionOut> {
   const { broker } = ctx;
   if (!allowed(ctx, 'WRITE', 'TOPIC', topicName)) return failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
   const refusal = internalTopicWriteRefusal(topicName);
@@ -62,10 +88,40 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
       return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
     }
   }
+  const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
+  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
   const log = broker.store.partition(topicName, partition);
+  const policy: RecordsPolicy = { requireKeys: log.config.cleanupPolicy.compact, decompressedBytesMax: broker.limits.decompressedBytesMax, recordBytesMax: batchBytesMax };
   const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
+  const append = (): PartitionOut => appendChecked(topicName, partition, records, log, logAppendTime, touched, ctx);
+  const queued = appendQueues.get(log);
+  if (queued === undefined && !recordsNeedAsyncCheck(records)) {
+    try {
+      checkRecordsSync(records, policy);
+    } catch (err) {
+      return recordsRefused(topicName, partition, err, ctx);
+    }
+    return append();
+  }
+  // Checking starts now, alongside earlier appends to this partition; the append waits for them.
+  const checked = checkRecords(records, policy, decompressionSlots);
+  const done = Promise.allSettled([queued, checked]).then(() => checked).then(append, (err: unknown) => recordsRefused(topicName, partition, err, ctx));
+  appendQueues.set(log, done);
+  void done.finally(() => {
+    if (appendQueues.get(log) === done) appendQueues.delete(log);
+  });
+  return done;
+}
+
+function recordsRefused(topicName: string, partition: number, err: unknown, ctx: RequestContext): PartitionOut {
+  if (!(err instanceof RecordsError)) throw err;
+  ctx.log.warn({ topic: topicName, partition, error: err.code, reason: err.message, clientId: ctx.clientId }, 'rejected produce batch');
+  return failed(partition, err.errorCode, err.message);
+}
+
+function appendChecked(topicName: string, partition: number, records: Buffer, log: PartitionLog, logAppendTime: boolean, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   try {
-    const appended = log.append(records, { validated: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
+    const appended = log.append(records, { validated: true, recordsChecked: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
     const out: PartitionOut = {
       index: partition, errorCode: ErrorCode.NONE, baseOffset: BigInt(appended.baseOffset),
       logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,

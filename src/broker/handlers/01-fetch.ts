@@ -8,8 +8,10 @@
  * Each partition is read once: a partition named again (in the same or another entry of its topic)
  * replaces the earlier mention in its place, as Kafka's fetch map does, so repetition cannot multiply
  * the answer (1,000 mentions of one partition returned its batches 1,000 times).
- * Not implemented: transactions (READ_COMMITTED reads up to the high watermark; no aborted transactions),
- * follower fetching (no replicas).
+ * IsolationLevel 1 (read_committed): records only below the last stable offset (the first offset of
+ * the oldest open transaction), with the aborted transactions overlapping what is returned (from the
+ * partition's producer state, persisted in .txnindex files) so the consumer drops their records.
+ * Not implemented: follower fetching (no replicas).
  */
 import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -17,6 +19,8 @@ import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { storageErrorCode } from '../topic-access.js';
+import type { PartitionLog } from '../../storage/log.js';
+import { OFFSET_LAST_OFFSET_DELTA, batchSizeAt, readInt64Number } from '../../protocol/record-batch.js';
 
 type TopicOut = NonNullable<FetchResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitions']>[number];
@@ -107,18 +111,23 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
         const log = broker.store.partition(topic.name, p.partition);
         // KIP-74: only the first partition that returns data may exceed the limits.
         const limit = Math.min(p.partitionMaxBytes, bytesLeft);
-        const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0 });
+        const lastStable = log.producers.lastStableOffset(log.highWatermark);
+        const readCommitted = req.isolationLevel === 1;
+        const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0, ...(readCommitted ? { maxOffset: lastStable } : {}) });
         if (!read.ok) {
           hasError = true;
-          return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), highWatermark: BigInt(read.highWatermark), logStartOffset: BigInt(read.logStartOffset) };
+          // Kafka answers -1 for both here (FINDINGS.md F4); the consumer asks ListOffsets for its reset.
+          return { ...empty(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE), abortedTransactions: null };
         }
         bytes += read.records.length;
         bytesLeft = Math.max(0, bytesLeft - read.records.length);
         keys.push(partitionKey(topic.name, p.partition));
         return {
           partitionIndex: p.partition, errorCode: ErrorCode.NONE,
-          highWatermark: BigInt(read.highWatermark), lastStableOffset: BigInt(read.highWatermark),
-          logStartOffset: BigInt(read.logStartOffset), abortedTransactions: null, preferredReadReplica: -1,
+          highWatermark: BigInt(read.highWatermark), lastStableOffset: BigInt(lastStable),
+          logStartOffset: BigInt(read.logStartOffset),
+          abortedTransactions: readCommitted ? abortedIn(log, Number(p.fetchOffset), read.records) : null,
+          preferredReadReplica: -1,
           records: read.records,
         };
       } catch (err) {
@@ -132,9 +141,20 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
   return { responses, bytes, hasError, keys };
 }
 
+/** Aborted transactions overlapping the returned batches (Kafka: up to the fetch's end offset). */
+function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer): Array<{ producerId: bigint; firstOffset: bigint }> {
+  if (records.length === 0) return [];
+  let end = fetchOffset;
+  for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
+    end = readInt64Number(records, pos) + records.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+  }
+  return log.producers.abortedTxns(fetchOffset, end).map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }));
+}
+
+/** A partition answered with an error: -1 offsets and, as Kafka's error answers, abortedTransactions [] (FINDINGS.md F5). */
 function empty(partitionIndex: number, errorCode: number): PartitionOut {
   return {
     partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n,
-    abortedTransactions: null, preferredReadReplica: -1, records: NO_RECORDS,
+    abortedTransactions: [], preferredReadReplica: -1, records: NO_RECORDS,
   };
 }

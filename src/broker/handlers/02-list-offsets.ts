@@ -5,6 +5,7 @@
  * Timestamp lookups find the exact record inside uncompressed batches (storage walks that one batch's
  * record headers: this is not the produce/fetch path); for compressed batches they answer the batch's
  * first offset, which may be earlier than Kafka's answer, never later.
+ * IsolationLevel 1 (read_committed, v2+): latest is the last stable offset (below every open transaction).
  * A partition named more than once answers INVALID_REQUEST at each mention, as in Kafka: a lookup may
  * read a whole batch, and a small request must not repeat it thousands of times.
  */
@@ -36,7 +37,7 @@ export const listOffsetsHandler: ApiHandler = {
         name: t.name,
         partitions: t.partitions.map((p) => duplicates.has(partitionKey(t.name, p.partitionIndex))
           ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
-          : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, ctx)),
+          : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, req.isolationLevel === 1, ctx)),
       })),
     };
   },
@@ -59,14 +60,14 @@ function duplicatePartitions(req: ListOffsetsRequest): Set<string> {
   return duplicates;
 }
 
-function lookup(topicName: string, partition: number, timestamp: bigint, leaderEpoch: number, ctx: RequestContext): PartitionOut {
+function lookup(topicName: string, partition: number, timestamp: bigint, leaderEpoch: number, readCommitted: boolean, ctx: RequestContext): PartitionOut {
   if (!allowed(ctx, 'DESCRIBE', 'TOPIC', topicName)) return answer(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   const topic = ctx.broker.store.topic(topicName);
   if (topic === undefined || partition < 0 || partition >= topic.partitions) return answer(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (leaderEpoch > 0) return answer(partition, ErrorCode.UNKNOWN_LEADER_EPOCH);
   try {
     const log = ctx.broker.store.partition(topicName, partition);
-    if (timestamp === LATEST) return answer(partition, ErrorCode.NONE, -1, log.highWatermark);
+    if (timestamp === LATEST) return answer(partition, ErrorCode.NONE, -1, readCommitted ? log.producers.lastStableOffset(log.highWatermark) : log.highWatermark);
     if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return answer(partition, ErrorCode.NONE, -1, log.logStartOffset);
     if (timestamp === LATEST_TIERED) return answer(partition, ErrorCode.NONE, -1, -1);
     if (timestamp === MAX_TIMESTAMP) {
@@ -83,5 +84,6 @@ function lookup(topicName: string, partition: number, timestamp: bigint, leaderE
 }
 
 function answer(partitionIndex: number, errorCode: number, timestamp = -1, offset = -1): PartitionOut {
-  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE ? 0 : -1 };
+  // No offset found (offset -1) has no epoch either, as Kafka answers (FINDINGS.md F3).
+  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE && offset >= 0 ? 0 : -1 };
 }

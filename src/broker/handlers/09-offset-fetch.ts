@@ -1,13 +1,13 @@
 /**
  * OffsetFetch (key 9), v1-9: committed offsets, one group (v1-7; null topics = all, v2+) or many (v8+).
- * v9 member id/epoch are checked for KIP-848 groups. requireStable (v7+) needs no waiting: there are no
- * transactions here, so no offset is ever pending.
+ * v9 member id/epoch are checked for KIP-848 groups. requireStable (v7+): a partition whose offset was
+ * committed by a transaction that has not ended answers UNSTABLE_OFFSET_COMMIT (retriable), as in Kafka.
  */
 import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
-import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
+import { ErrorCode } from '../../protocol/errors.js';
 
 export const offsetFetchHandler: ApiHandler = {
   apiKey: 9,
@@ -16,6 +16,8 @@ export const offsetFetchHandler: ApiHandler = {
   maxVersion: 9,
   handle(req: OffsetFetchRequest, ctx: RequestContext): OffsetFetchResponseInput {
     const groups = ctx.broker.groups;
+    const partitionCode = (groupId: string, topic: string, partition: number, error: Parameters<typeof code>[0]): number =>
+      error === 'NONE' && req.requireStable && groups.hasPendingTxnOffset(groupId, topic, partition) ? ErrorCode.UNSTABLE_OFFSET_COMMIT : code(error);
     const toTopics = (ts: Array<{ name: string; partitionIndexes: number[] }> | null) => (ts === null ? null : ts.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
     if (ctx.version < 8) {
       if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
@@ -25,7 +27,7 @@ export const offsetFetchHandler: ApiHandler = {
         errorCode: code(r.error),
         topics: r.topics.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: partitionCode(req.groupId, t.name, p.partition, p.error) })),
         })),
       };
     }
@@ -40,7 +42,7 @@ export const offsetFetchHandler: ApiHandler = {
           errorCode: code(r.error),
           topics: r.topics.map((t) => ({
             name: t.name,
-            partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: code(p.error) })),
+            partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: partitionCode(g.groupId, t.name, p.partition, p.error) })),
           })),
         };
       }),

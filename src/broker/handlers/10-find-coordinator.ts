@@ -1,6 +1,7 @@
 /**
- * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0), batched keys from v4.
- * Not implemented: transaction coordinators (keyType 1) and share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0) and every transactional
+ * id (keyType 1), batched keys from v4.
+ * Not implemented: share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -17,10 +18,12 @@ export const findCoordinatorHandler: ApiHandler = {
     const { advertised } = ctx.session.listener;
     const answer = (key: string) => {
       if (req.keyType === 0 && !allowed(ctx, 'DESCRIBE', 'GROUP', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
-      if (req.keyType !== 0) {
+      if (req.keyType === 1 && !allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
+      if (req.keyType !== 0 && req.keyType !== 1) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }
-      return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: null };
+      // Kafka's success message: "NONE" in v1-3, "" per key from v4 (FINDINGS.md F6).
+      return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: ctx.version >= 4 ? '' : 'NONE' };
     };
     if (ctx.version >= 4) return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(answer) };
     const a = answer(req.key);

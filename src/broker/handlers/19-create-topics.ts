@@ -94,5 +94,6 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
 }
 
 function fail(name: string, errorCode: number, errorMessage: string): Result {
-  return { name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null };
+  // Kafka answers a failed topic with an empty configs array, not null (FINDINGS.md F1).
+  return { name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] };
 }

@@ -1,25 +1,24 @@
 /**
- * InitProducerId (key 22), v0-5, for idempotent producers (no transactional id): hands out a fresh producer id.
- * Ids start from the start-up time in microseconds, so they do not repeat across restarts.
- * Not implemented: transactions (a transactional id gets COORDINATOR_NOT_AVAILABLE, as from a broker with no
- * transaction coordinator) and sequence-number deduplication (batches are accepted as they come).
+ * InitProducerId (key 22), v0-5. Without a transactional id (idempotent producers): a producer id never
+ * handed out before (src/txn/producer-ids.ts), epoch 0; an existing id asking for a new epoch (KIP-360,
+ * v3+) gets a fresh id instead, which fences it just as well. With one: the transaction coordinator
+ * bumps the id's epoch (fencing older instances), aborting a transaction the previous instance left open.
  */
 import type { InitProducerIdRequest, InitProducerIdResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-
-let nextProducerId = Date.now() * 1000;
+import { txnCode } from './txn-common.js';
 
 export const initProducerIdHandler: ApiHandler = {
   apiKey: 22,
   name: 'InitProducerId',
   minVersion: 0,
   maxVersion: 5,
-  handle(req: InitProducerIdRequest, _ctx: RequestContext): InitProducerIdResponseInput {
-    if (req.transactionalId !== null) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
+  async handle(req: InitProducerIdRequest, ctx: RequestContext): Promise<InitProducerIdResponseInput> {
+    if (req.transactionalId === null) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(ctx.broker.producerIds.allocate()), producerEpoch: 0 };
     }
-    // An existing id asking for a new epoch (KIP-360) gets a fresh id instead: equally fenced, simpler.
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(nextProducerId++), producerEpoch: 0 };
+    const r = await ctx.broker.txn.initProducerId(req.transactionalId, req.transactionTimeoutMs, Number(req.producerId), req.producerEpoch);
+    return { throttleTimeMs: 0, errorCode: txnCode(r.error, ctx.version, 4), producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch };
   },
 };

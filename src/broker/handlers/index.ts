@@ -28,6 +28,12 @@ import { deleteGroupsHandler } from './42-delete-groups.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
+import { endTxnHandler } from './26-end-txn.js';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
+import { describeTransactionsHandler } from './65-describe-transactions.js';
+import { listTransactionsHandler } from './66-list-transactions.js';
 
 import { saslHandshakeHandler } from './17-sasl-handshake.js';
 import { saslAuthenticateHandler } from './36-sasl-authenticate.js';
@@ -58,6 +64,10 @@ export function registerHandlers(registry: ApiRegistry): void {
     saslHandshakeHandler, saslAuthenticateHandler, describeAclsHandler, createAclsHandler, deleteAclsHandler,
     describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
   ]) {
+    registry.register(h);
+  }
+  // Transactions (src/txn).
+  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
     registry.register(h);
   }
 }

@@ -36,6 +36,12 @@ import { decodeCreateAclsRequest, encodeCreateAclsRequest, decodeCreateAclsRespo
 import { decodeDeleteAclsRequest, encodeDeleteAclsRequest, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from './delete-acls.js';
 import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
 import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
+import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
+import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
+import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
 
 export * from './api-versions.js';
 export * from './metadata.js';
@@ -71,7 +77,14 @@ export * from './create-acls.js';
 export * from './delete-acls.js';
 export * from './describe-user-scram-credentials.js';
 export * from './alter-user-scram-credentials.js';
+export * from './add-partitions-to-txn.js';
+export * from './add-offsets-to-txn.js';
+export * from './end-txn.js';
+export * from './txn-offset-commit.js';
+export * from './describe-transactions.js';
+export * from './list-transactions.js';
 export * from './headers.js';
+export * from './txn-records.js';
 
 export interface ApiMessage {
   apiKey: number;
@@ -460,5 +473,71 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeAlterUserScramCredentialsRequest,
     decodeResponse: decodeAlterUserScramCredentialsResponse,
     encodeResponse: encodeAlterUserScramCredentialsResponse,
+  },
+  24: {
+    apiKey: 24,
+    name: 'AddPartitionsToTxn',
+    minVersion: 0,
+    maxVersion: 5,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddPartitionsToTxnRequest,
+    encodeRequest: encodeAddPartitionsToTxnRequest,
+    decodeResponse: decodeAddPartitionsToTxnResponse,
+    encodeResponse: encodeAddPartitionsToTxnResponse,
+  },
+  25: {
+    apiKey: 25,
+    name: 'AddOffsetsToTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddOffsetsToTxnRequest,
+    encodeRequest: encodeAddOffsetsToTxnRequest,
+    decodeResponse: decodeAddOffsetsToTxnResponse,
+    encodeResponse: encodeAddOffsetsToTxnResponse,
+  },
+  26: {
+    apiKey: 26,
+    name: 'EndTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeEndTxnRequest,
+    encodeRequest: encodeEndTxnRequest,
+    decodeResponse: decodeEndTxnResponse,
+    encodeResponse: encodeEndTxnResponse,
+  },
+  28: {
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeTxnOffsetCommitRequest,
+    encodeRequest: encodeTxnOffsetCommitRequest,
+    decodeResponse: decodeTxnOffsetCommitResponse,
+    encodeResponse: encodeTxnOffsetCommitResponse,
+  },
+  65: {
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeTransactionsRequest,
+    encodeRequest: encodeDescribeTransactionsRequest,
+    decodeResponse: decodeDescribeTransactionsResponse,
+    encodeResponse: encodeDescribeTransactionsResponse,
+  },
+  66: {
+    apiKey: 66,
+    name: 'ListTransactions',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeListTransactionsRequest,
+    encodeRequest: encodeListTransactionsRequest,
+    decodeResponse: decodeListTransactionsResponse,
+    encodeResponse: encodeListTransactionsResponse,
   },
 };

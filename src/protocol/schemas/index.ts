@@ -26,6 +26,11 @@ import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '.
 import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+import {
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeTransactionsRequest,
+  DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
 import { SaslHandshakeRequest, SaslHandshakeResponse } from './sasl-handshake.js';
 import { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
@@ -73,4 +78,11 @@ export const apis: readonly ApiSchema[] = [
   api('DeleteAcls', 'delete-acls', DeleteAclsRequest, DeleteAclsResponse),
   api('DescribeUserScramCredentials', 'describe-user-scram-credentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
   api('AlterUserScramCredentials', 'alter-user-scram-credentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
+  // Transactions (src/txn).
+  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
+  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
 ];

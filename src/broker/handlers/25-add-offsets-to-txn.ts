@@ -1,0 +1,15 @@
+/** AddOffsetsToTxn (key 25), v0-4: the group's `__consumer_offsets` partition joins the producer's transaction. */
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { txnCode } from './txn-common.js';
+
+export const addOffsetsToTxnHandler: ApiHandler = {
+  apiKey: 25,
+  name: 'AddOffsetsToTxn',
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(req: AddOffsetsToTxnRequest, ctx: RequestContext): Promise<AddOffsetsToTxnResponseInput> {
+    const e = await ctx.broker.txn.addOffsets(req.transactionalId, Number(req.producerId), req.producerEpoch, req.groupId);
+    return { throttleTimeMs: 0, errorCode: txnCode(e, ctx.version, 2) };
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * TxnOffsetCommit (key 28), v0-4: offsets committed inside the producer's transaction. Written to
+ * `__consumer_offsets` at once (fsynced), visible to OffsetFetch only when the transaction commits.
+ * Generation and member (v3+) are checked as OffsetCommit checks them.
+ */
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from '../../protocol/generated/index.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+import { code } from './group-common.js';
+import { txnCode } from './txn-common.js';
+
+export const txnOffsetCommitHandler: ApiHandler = {
+  apiKey: 28,
+  name: 'TxnOffsetCommit',
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(req: TxnOffsetCommitRequest, ctx: RequestContext): Promise<TxnOffsetCommitResponseInput> {
+    const { txn, groups } = ctx.broker;
+    const producerId = Number(req.producerId);
+    const problem = txn.checkTxnOffsetCommit(req.transactionalId, producerId, req.producerEpoch, req.groupId);
+    if (problem !== 'NONE') {
+      const errorCode = txnCode(problem, ctx.version, 3);
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
+    }
+    const r = await groups.commitOffsets({
+      groupId: req.groupId,
+      generationIdOrMemberEpoch: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      // TxnOffsetCommit carries a KIP-848 member epoch in generationId as OffsetCommit v9 does.
+      version: 9,
+      txn: { producerId, producerEpoch: req.producerEpoch },
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
+      })),
+    });
+    return {
+      throttleTimeMs: 0,
+      topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+    };
+  },
+};

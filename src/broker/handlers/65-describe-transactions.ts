@@ -1,0 +1,28 @@
+/** DescribeTransactions (key 65), v0: the state of each named transactional id (TRANSACTIONAL_ID_NOT_FOUND if unknown). */
+import type { DescribeTransactionsRequest, DescribeTransactionsResponseInput } from '../../protocol/generated/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ApiHandler, RequestContext } from '../handler.js';
+
+export const describeTransactionsHandler: ApiHandler = {
+  apiKey: 65,
+  name: 'DescribeTransactions',
+  minVersion: 0,
+  maxVersion: 0,
+  handle(req: DescribeTransactionsRequest, ctx: RequestContext): DescribeTransactionsResponseInput {
+    // An id named twice is answered once: the answer is not multiplied by repetition.
+    return {
+      throttleTimeMs: 0,
+      transactionStates: [...new Set(req.transactionalIds)].map((id) => {
+        const d = ctx.broker.txn.describe(id);
+        if (d === undefined) {
+          return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
+        }
+        return {
+          errorCode: ErrorCode.NONE, transactionalId: id, transactionState: d.state, transactionTimeoutMs: d.timeoutMs,
+          transactionStartTimeMs: BigInt(d.startMs), producerId: BigInt(d.producerId), producerEpoch: d.producerEpoch,
+          topics: d.partitions.map((p) => ({ topic: p.topic, partitions: p.partitions })),
+        };
+      }),
+    };
+  },
+};
