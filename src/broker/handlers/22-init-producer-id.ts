@@ -6,6 +6,7 @@
  */
 import type { InitProducerIdRequest, InitProducerIdResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed, allowedIdempotentWrite } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
@@ -15,6 +16,9 @@ export const initProducerIdHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: InitProducerIdRequest, ctx: RequestContext): Promise<InitProducerIdResponseInput> {
+    // ACLs: WRITE on the transactional id, or for an idempotent producer IDEMPOTENT_WRITE on the cluster (or WRITE on some topic).
+    const denied = req.transactionalId === null ? (allowedIdempotentWrite(ctx) ? 0 : ErrorCode.CLUSTER_AUTHORIZATION_FAILED) : (allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (denied !== 0) return { throttleTimeMs: 0, errorCode: denied, producerId: -1n, producerEpoch: -1 };
     if (req.transactionalId === null) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(ctx.broker.producerIds.allocate()), producerEpoch: 0 };
     }

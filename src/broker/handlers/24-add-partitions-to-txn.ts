@@ -6,6 +6,7 @@
  */
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
@@ -18,6 +19,10 @@ export const addPartitionsToTxnHandler: ApiHandler = {
   maxVersion: 5,
   async handle(req: AddPartitionsToTxnRequest, ctx: RequestContext): Promise<AddPartitionsToTxnResponseInput> {
     const one = async (id: string, producerId: bigint, epoch: number, topics: TopicIn, verifyOnly: boolean) => {
+      // ACLs: WRITE on the transactional id, and on each topic.
+      const refuse = (code: number) => topics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: code })) }));
+      if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', id)) return refuse(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      if (topics.some((t) => !allowed(ctx, 'WRITE', 'TOPIC', t.name))) return refuse(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const result = await ctx.broker.txn.addPartitions(id, Number(producerId), epoch, topics.map((t) => ({ topic: t.name, partitions: t.partitions })), verifyOnly);
       return [...result].map(([name, parts]) => ({
         name,

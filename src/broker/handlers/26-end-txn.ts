@@ -4,6 +4,8 @@
  * Not implemented: v5 (transaction.version 2, an epoch bump per transaction; not advertised, KIP-890).
  */
 import type { EndTxnRequest, EndTxnResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
@@ -13,6 +15,7 @@ export const endTxnHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: EndTxnRequest, ctx: RequestContext): Promise<EndTxnResponseInput> {
+    if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     const e = await ctx.broker.txn.endTxn(req.transactionalId, Number(req.producerId), req.producerEpoch, req.committed);
     return { throttleTimeMs: 0, errorCode: txnCode(e, ctx.version, 2) };
   },

@@ -4,6 +4,8 @@
  * Generation and member (v3+) are checked as OffsetCommit checks them.
  */
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from '../../protocol/generated/index.js';
+import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 import { txnCode } from './txn-common.js';
@@ -16,6 +18,8 @@ export const txnOffsetCommitHandler: ApiHandler = {
   async handle(req: TxnOffsetCommitRequest, ctx: RequestContext): Promise<TxnOffsetCommitResponseInput> {
     const { txn, groups } = ctx.broker;
     const producerId = Number(req.producerId);
+    const deniedCode = !allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId) ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : !allowed(ctx, 'READ', 'GROUP', req.groupId) ? ErrorCode.GROUP_AUTHORIZATION_FAILED : 0;
+    if (deniedCode !== 0) return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: deniedCode })) })) };
     const problem = txn.checkTxnOffsetCommit(req.transactionalId, producerId, req.producerEpoch, req.groupId);
     if (problem !== 'NONE') {
       const errorCode = txnCode(problem, ctx.version, 3);
