@@ -6,9 +6,9 @@ import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
-import type { Security } from '../security/security.js';
 import type { ProducerIdManager } from '../txn/producer-ids.js';
 import type { TransactionCoordinator } from '../txn/coordinator.js';
+import type { Security } from '../security/security.js';
 
 export interface BrokerState {
   config: BrokerConfig;

@@ -203,7 +203,7 @@ export class Transaction<K, V> {
   async commit(): Promise<void> {
     this.open();
     await this.producer.flush();
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
     this.ended = true;
     await this.txn.end(true);
   }

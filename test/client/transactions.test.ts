@@ -44,7 +44,7 @@ test('producers are idempotent by default: batches carry a producer id and seque
     assert.ok(h.producerId >= 0, 'a producer id');
     assert.equal(h.baseSequence, 0);
     assert.throws(() => new Producer({ bootstrap: broker.bootstrap, acks: 1, idempotent: true }), TypeError);
-    new Producer({ bootstrap: broker.bootstrap, acks: 1 }).close(); // not idempotent, no error: as Java
+    await new Producer({ bootstrap: broker.bootstrap, acks: 1 }).close(); // not idempotent, no error: as Java
   } finally {
     c.close();
     await producer.close();

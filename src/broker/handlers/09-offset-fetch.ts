@@ -5,9 +5,9 @@
  */
 import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
-import { ErrorCode } from '../../protocol/errors.js';
 
 export const offsetFetchHandler: ApiHandler = {
   apiKey: 9,

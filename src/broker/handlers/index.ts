@@ -59,15 +59,15 @@ export function registerHandlers(registry: ApiRegistry): void {
   ]) {
     registry.register(h);
   }
+  // Transactions (src/txn).
+  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
+    registry.register(h);
+  }
   // Security (src/security): SASL, ACLs, SCRAM credentials.
   for (const h of [
     saslHandshakeHandler, saslAuthenticateHandler, describeAclsHandler, createAclsHandler, deleteAclsHandler,
     describeUserScramCredentialsHandler, alterUserScramCredentialsHandler,
   ]) {
-    registry.register(h);
-  }
-  // Transactions (src/txn).
-  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
     registry.register(h);
   }
 }

@@ -29,6 +29,12 @@ import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest, decodeDeleteGroup
 import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from './offset-delete.js';
 import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
 import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
+import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
+import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
 import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from './sasl-handshake.js';
 import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest, decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from './sasl-authenticate.js';
 import { decodeDescribeAclsRequest, encodeDescribeAclsRequest, decodeDescribeAclsResponse, encodeDescribeAclsResponse } from './describe-acls.js';
@@ -36,12 +42,6 @@ import { decodeCreateAclsRequest, encodeCreateAclsRequest, decodeCreateAclsRespo
 import { decodeDeleteAclsRequest, encodeDeleteAclsRequest, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from './delete-acls.js';
 import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
 import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
-import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
-import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
-import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
-import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
-import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
-import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
 
 export * from './api-versions.js';
 export * from './metadata.js';
@@ -70,6 +70,12 @@ export * from './delete-groups.js';
 export * from './offset-delete.js';
 export * from './consumer-group-heartbeat.js';
 export * from './consumer-group-describe.js';
+export * from './add-partitions-to-txn.js';
+export * from './add-offsets-to-txn.js';
+export * from './end-txn.js';
+export * from './txn-offset-commit.js';
+export * from './describe-transactions.js';
+export * from './list-transactions.js';
 export * from './sasl-handshake.js';
 export * from './sasl-authenticate.js';
 export * from './describe-acls.js';
@@ -77,12 +83,6 @@ export * from './create-acls.js';
 export * from './delete-acls.js';
 export * from './describe-user-scram-credentials.js';
 export * from './alter-user-scram-credentials.js';
-export * from './add-partitions-to-txn.js';
-export * from './add-offsets-to-txn.js';
-export * from './end-txn.js';
-export * from './txn-offset-commit.js';
-export * from './describe-transactions.js';
-export * from './list-transactions.js';
 export * from './headers.js';
 export * from './txn-records.js';
 
@@ -397,6 +397,72 @@ export const apiMessages: Record<number, ApiMessage> = {
     decodeResponse: decodeConsumerGroupDescribeResponse,
     encodeResponse: encodeConsumerGroupDescribeResponse,
   },
+  24: {
+    apiKey: 24,
+    name: 'AddPartitionsToTxn',
+    minVersion: 0,
+    maxVersion: 5,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddPartitionsToTxnRequest,
+    encodeRequest: encodeAddPartitionsToTxnRequest,
+    decodeResponse: decodeAddPartitionsToTxnResponse,
+    encodeResponse: encodeAddPartitionsToTxnResponse,
+  },
+  25: {
+    apiKey: 25,
+    name: 'AddOffsetsToTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeAddOffsetsToTxnRequest,
+    encodeRequest: encodeAddOffsetsToTxnRequest,
+    decodeResponse: decodeAddOffsetsToTxnResponse,
+    encodeResponse: encodeAddOffsetsToTxnResponse,
+  },
+  26: {
+    apiKey: 26,
+    name: 'EndTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeEndTxnRequest,
+    encodeRequest: encodeEndTxnRequest,
+    decodeResponse: decodeEndTxnResponse,
+    encodeResponse: encodeEndTxnResponse,
+  },
+  28: {
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 4,
+    firstFlexibleVersion: 3,
+    decodeRequest: decodeTxnOffsetCommitRequest,
+    encodeRequest: encodeTxnOffsetCommitRequest,
+    decodeResponse: decodeTxnOffsetCommitResponse,
+    encodeResponse: encodeTxnOffsetCommitResponse,
+  },
+  65: {
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeTransactionsRequest,
+    encodeRequest: encodeDescribeTransactionsRequest,
+    decodeResponse: decodeDescribeTransactionsResponse,
+    encodeResponse: encodeDescribeTransactionsResponse,
+  },
+  66: {
+    apiKey: 66,
+    name: 'ListTransactions',
+    minVersion: 0,
+    maxVersion: 1,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeListTransactionsRequest,
+    encodeRequest: encodeListTransactionsRequest,
+    decodeResponse: decodeListTransactionsResponse,
+    encodeResponse: encodeListTransactionsResponse,
+  },
   17: {
     apiKey: 17,
     name: 'SaslHandshake',
@@ -473,71 +539,5 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeAlterUserScramCredentialsRequest,
     decodeResponse: decodeAlterUserScramCredentialsResponse,
     encodeResponse: encodeAlterUserScramCredentialsResponse,
-  },
-  24: {
-    apiKey: 24,
-    name: 'AddPartitionsToTxn',
-    minVersion: 0,
-    maxVersion: 5,
-    firstFlexibleVersion: 3,
-    decodeRequest: decodeAddPartitionsToTxnRequest,
-    encodeRequest: encodeAddPartitionsToTxnRequest,
-    decodeResponse: decodeAddPartitionsToTxnResponse,
-    encodeResponse: encodeAddPartitionsToTxnResponse,
-  },
-  25: {
-    apiKey: 25,
-    name: 'AddOffsetsToTxn',
-    minVersion: 0,
-    maxVersion: 4,
-    firstFlexibleVersion: 3,
-    decodeRequest: decodeAddOffsetsToTxnRequest,
-    encodeRequest: encodeAddOffsetsToTxnRequest,
-    decodeResponse: decodeAddOffsetsToTxnResponse,
-    encodeResponse: encodeAddOffsetsToTxnResponse,
-  },
-  26: {
-    apiKey: 26,
-    name: 'EndTxn',
-    minVersion: 0,
-    maxVersion: 4,
-    firstFlexibleVersion: 3,
-    decodeRequest: decodeEndTxnRequest,
-    encodeRequest: encodeEndTxnRequest,
-    decodeResponse: decodeEndTxnResponse,
-    encodeResponse: encodeEndTxnResponse,
-  },
-  28: {
-    apiKey: 28,
-    name: 'TxnOffsetCommit',
-    minVersion: 0,
-    maxVersion: 4,
-    firstFlexibleVersion: 3,
-    decodeRequest: decodeTxnOffsetCommitRequest,
-    encodeRequest: encodeTxnOffsetCommitRequest,
-    decodeResponse: decodeTxnOffsetCommitResponse,
-    encodeResponse: encodeTxnOffsetCommitResponse,
-  },
-  65: {
-    apiKey: 65,
-    name: 'DescribeTransactions',
-    minVersion: 0,
-    maxVersion: 0,
-    firstFlexibleVersion: 0,
-    decodeRequest: decodeDescribeTransactionsRequest,
-    encodeRequest: encodeDescribeTransactionsRequest,
-    decodeResponse: decodeDescribeTransactionsResponse,
-    encodeResponse: encodeDescribeTransactionsResponse,
-  },
-  66: {
-    apiKey: 66,
-    name: 'ListTransactions',
-    minVersion: 0,
-    maxVersion: 1,
-    firstFlexibleVersion: 0,
-    decodeRequest: decodeListTransactionsRequest,
-    encodeRequest: encodeListTransactionsRequest,
-    decodeResponse: decodeListTransactionsResponse,
-    encodeResponse: encodeListTransactionsResponse,
   },
 };

@@ -70,6 +70,13 @@ export const apis: readonly ApiSchema[] = [
   api('OffsetDelete', 'offset-delete', OffsetDeleteRequest, OffsetDeleteResponse),
   api('ConsumerGroupHeartbeat', 'consumer-group-heartbeat', ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
   api('ConsumerGroupDescribe', 'consumer-group-describe', ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse),
+  // Transactions (src/txn).
+  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
+  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
+  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
+  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
+  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
   // Security (src/security): SASL, ACLs, SCRAM credentials.
   api('SaslHandshake', 'sasl-handshake', SaslHandshakeRequest, SaslHandshakeResponse),
   api('SaslAuthenticate', 'sasl-authenticate', SaslAuthenticateRequest, SaslAuthenticateResponse),
@@ -78,11 +85,4 @@ export const apis: readonly ApiSchema[] = [
   api('DeleteAcls', 'delete-acls', DeleteAclsRequest, DeleteAclsResponse),
   api('DescribeUserScramCredentials', 'describe-user-scram-credentials', DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
   api('AlterUserScramCredentials', 'alter-user-scram-credentials', AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
-  // Transactions (src/txn).
-  api('AddPartitionsToTxn', 'add-partitions-to-txn', AddPartitionsToTxnRequest, AddPartitionsToTxnResponse),
-  api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
-  api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
-  api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
-  api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
-  api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
 ];
