@@ -5,11 +5,11 @@ import type { CommandGroup, CommandSpec } from './command.js';
 
 // Commands load on demand: `start` (a long-running broker) never loads the client or its native codecs.
 async function toolCommands(): Promise<{ groups: CommandGroup[]; commands: CommandSpec[] }> {
-  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }, { usersGroup }, { aclsGroup }] = await Promise.all([
-    import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'),
+  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }, { transactionsGroup }, { usersGroup }, { aclsGroup }] = await Promise.all([
+    import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'), import('./transactions.js'),
     import('./users.js'), import('./acls.js'),
   ]);
-  return { groups: [topicsGroup, groupsGroup, offsetsGroup, usersGroup, aclsGroup], commands: [produceCommand, consumeCommand] };
+  return { groups: [topicsGroup, groupsGroup, offsetsGroup, transactionsGroup, usersGroup, aclsGroup], commands: [produceCommand, consumeCommand] };
 }
 
 const usage = `minikafka: a single-node Kafka-compatible broker, and tools for any Kafka cluster
@@ -18,9 +18,10 @@ Usage:
   minikafka start [--host H] [--port P] [--data-dir DIR] [--config FILE] [--set name=value ...] [--log-level L]
   minikafka topics list|create|describe|delete
   minikafka produce TOPIC             values from stdin lines or --file
-  minikafka consume TOPIC             print messages (--group, --from-beginning, --format)
+  minikafka consume TOPIC             print messages (--group, --from-beginning, --format, --isolation-level)
   minikafka groups list|describe|delete
   minikafka offsets reset --group G --topic T (--to-earliest|--to-latest|--to-offset N)
+  minikafka transactions list|describe
   minikafka users add|list|delete     SCRAM users
   minikafka acls add|list|remove      ACLs
   minikafka run [--set name=value ...] -- COMMAND   run COMMAND beside a temporary broker (tests)

@@ -137,3 +137,18 @@ export interface ClusterDescription {
   controllerId: number;
   brokers: { nodeId: number; host: string; port: number }[];
 }
+
+export interface TransactionListing {
+  transactionalId: string;
+  producerId: bigint;
+  /** Kafka's state name: Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, ... */
+  state: string;
+}
+
+export interface TransactionDescription extends TransactionListing {
+  producerEpoch: number;
+  timeoutMs: number;
+  /** -1 when no transaction has started. */
+  startTimeMs: number;
+  partitions: { topic: string; partition: number }[];
+}

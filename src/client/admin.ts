@@ -10,6 +10,7 @@ import type {
   ClusterDescription, CommittedOffset, ConfigChanges, ConfigResource, ConfigResourceResult, DeletedRecords,
   DeleteRecordsPartition, GroupDescription, GroupListing,
   GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
+  TransactionDescription, TransactionListing,
 } from './admin-types.js';
 
 const TOPIC_ALREADY_EXISTS = 36;
@@ -204,6 +205,30 @@ export class Admin {
     const list = [...offsets].map(([partition, offset]) => ({ topic, partition, offset }));
     await commitOffsets(this.cluster, groupId, { memberId: '', generation: -1 }, list);
     return list.map((o) => ({ ...o, metadata: null }));
+  }
+
+  /** Transactional ids known to the cluster, optionally only those in the given states. */
+  async listTransactions(states: readonly string[] = []): Promise<TransactionListing[]> {
+    const body = await this.call(ApiKey.ListTransactions, { stateFilters: states, producerIdFilters: [], durationFilter: -1n });
+    check(body.errorCode, 'ListTransactions');
+    return body.transactionStates.map((t: any) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.transactionState }))
+      .sort((a: TransactionListing, b: TransactionListing) => a.transactionalId.localeCompare(b.transactionalId));
+  }
+
+  /** State, producer, timeout and partitions of each transactional id, asked of its transaction coordinator. */
+  async describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
+    const out: TransactionDescription[] = [];
+    for (const id of transactionalIds) {
+      const body = await this.cluster.retry(async () => (await (await this.cluster.coordinator(id, 1)).request(ApiKey.DescribeTransactions, { transactionalIds: [id] })).body);
+      const t = body.transactionStates[0];
+      check(t.errorCode, `DescribeTransactions ${id}`);
+      out.push({
+        transactionalId: id, producerId: t.producerId, producerEpoch: t.producerEpoch, state: t.transactionState,
+        timeoutMs: t.transactionTimeoutMs, startTimeMs: Number(t.transactionStartTimeMs),
+        partitions: t.topics.flatMap((x: any) => x.partitions.map((partition: number) => ({ topic: x.topic, partition }))),
+      });
+    }
+    return out;
   }
 
   async listGroups(): Promise<GroupListing[]> {

@@ -160,6 +160,11 @@ export class GroupCoordinator {
     return c;
   }
 
+  /** Kafka creates `__consumer_offsets` when a client first looks for a group coordinator; so do we. */
+  ensureOffsetsTopic(): void {
+    this.offsetsTopic.ensureCreated();
+  }
+
   close(): void {
     this.closed = true;
     this.expiryTimer?.cancel();

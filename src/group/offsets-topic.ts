@@ -56,7 +56,8 @@ export class OffsetsTopic {
     return offsetsPartitionFor(groupId, this.partitions);
   }
 
-  private ensureCreated(): void {
+  /** Creates the topic if it does not exist yet (first write, or FindCoordinator as in Kafka). */
+  ensureCreated(): void {
     if (this.created) return;
     if (this.store.topic(OFFSETS_TOPIC) === undefined) {
       this.store.createTopic(OFFSETS_TOPIC, this.partitions, { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1' });

@@ -13,7 +13,7 @@ import type { BrokerMetrics } from './metrics.js';
 import type { ProduceService } from './produce-service.js';
 import type { HttpRecord } from './record-json.js';
 import type { Router } from './router.js';
-import { intParam, jsonBody, partitionParam, sendApi } from './console-params.js';
+import { intParam, jsonBody, mapChunked, partitionParam, sendApi } from './console-params.js';
 import { createTopicChecked, deleteTopicChecked } from './topic-admin.js';
 
 export interface ConsoleDeps {
@@ -63,16 +63,18 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
     sendApi(ctx, 201, { name: t.name, partitions: t.partitions });
   });
 
-  router.add('GET', '/console/api/topics/:topic', (ctx) => {
+  router.add('GET', '/console/api/topics/:topic', async (ctx) => {
     const t = b.store.topic(ctx.params['topic']!);
     if (t === undefined) throw topicNotFound(ctx.params['topic']!);
     const listed = Math.min(t.partitions, TOPIC_PARTITIONS_LISTED_MAX);
+    const partitions = await mapChunked(listed, (p) => {
+      const log = b.store.partition(t.name, p);
+      return { partition: p, earliest_offset: log.logStartOffset, latest_offset: log.highWatermark, records: log.highWatermark - log.logStartOffset };
+    });
+    if (b.store.topic(t.name)?.id !== t.id) throw topicNotFound(t.name); // deleted (or recreated) while this yielded
     sendApi(ctx, 200, {
       name: t.name, internal: INTERNAL_TOPICS.has(t.name), partitions_count: t.partitions, partitions_truncated: listed < t.partitions,
-      partitions: Array.from({ length: listed }, (_, p) => {
-        const log = b.store.partition(t.name, p);
-        return { partition: p, earliest_offset: log.logStartOffset, latest_offset: log.highWatermark, records: log.highWatermark - log.logStartOffset };
-      }),
+      partitions,
       configs: effectiveTopicConfigs({ ...t.configs }, b.config).map((c) => ({ name: c.name, value: c.value, is_default: !c.isTopicOverride })),
     });
   });
@@ -90,7 +92,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
     const timestamp = intParam(q, 'timestamp', 0, Number.MAX_SAFE_INTEGER);
     const position = q.get('position');
     if (position !== null && position !== 'earliest' && position !== 'latest') throw badRequest('position must be earliest or latest.');
-    if ([offset, timestamp, position ?? undefined].filter((v) => v !== undefined).length > 1) throw badRequest('Give one of offset, timestamp and position.');
+    // Where a page starts: offset, else timestamp, else position (several given: the first of these wins).
     const start: PageStart = offset !== undefined ? { offset } : timestamp !== undefined ? { timestampMs: timestamp } : (position as 'earliest' | 'latest' | null) ?? 'earliest';
     const limit = intParam(q, 'limit', 1, recordPageBounds.limitMax, recordPageBounds.limitDefault)!;
     const maxBytes = intParam(q, 'max_bytes', 1, recordPageBounds.maxBytesMax, recordPageBounds.maxBytesDefault)!;

@@ -1,15 +1,17 @@
 // The console's consumer groups: list, one group (members and their assignment, committed offsets and
 // lag per partition), and resetting a group's committed offsets, which only an empty group allows
-// (Kafka's kafka-consumer-groups --reset-offsets has the same rule): a group with members answers 409.
+// (Kafka's kafka-consumer-groups --reset-offsets has the same rule): a group with members answers 409; a
+// group that does not exist yet is created with the offsets.
 import { decodeConsumerAssignment } from '../group/consumer-protocol.js';
 import { HttpError, clip, notFound, topicNotFound, unprocessable } from './errors.js';
 import type { ConsoleDeps } from './console-api.js';
-import { jsonBody, sendApi } from './console-params.js';
+import { jsonBody, mapChunked, sendApi } from './console-params.js';
 import type { Router } from './router.js';
 import { lags } from './v3.js';
 
 /** Groups listed per request (each computes its lag). */
 export const GROUPS_LISTED_MAX = 1000;
+const GROUP_ID_CHARS_MAX = 255;
 /** Partitions one reset may name. */
 const RESET_PARTITIONS_MAX = 10_000;
 
@@ -70,7 +72,9 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
   router.add('POST', '/console/api/groups/:group/offsets', async (ctx) => {
     const groupId = ctx.params['group']!;
     const body = await jsonBody(ctx, d.bodyBytesMax);
-    if (listed(groupId) === undefined) throw notFound(`Consumer group ${clip(groupId)}`);
+    // A group that does not exist yet gets the offsets and exists from then on (kafka-consumer-groups
+    // --reset-offsets does the same): offsets can be staged before the consumers first start.
+    if (groupId === '' || groupId.length > GROUP_ID_CHARS_MAX) throw unprocessable(`A group id is 1 to ${GROUP_ID_CHARS_MAX} characters.`);
     const topicName = body['topic'];
     if (typeof topicName !== 'string') throw unprocessable('topic must be a string.');
     const topic = b.store.topic(topicName);
@@ -84,12 +88,8 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
       throw unprocessable(`partitions must be an array of partitions of ${topic.name} (0 to ${topic.partitions - 1}).`);
     }
     const partitions = asked === null ? Array.from({ length: Math.min(topic.partitions, RESET_PARTITIONS_MAX) }, (_, p) => p) : [...new Set(asked as number[])];
-    // Checked last, right before the commit (no await in between): the group is empty when it is written.
-    const group = b.groups.groups.get(groupId);
-    if (group !== undefined && group.members.size > 0) {
-      throw new HttpError(409, `Consumer group ${clip(groupId)} has ${group.members.size} member(s) (state ${group.state}): offsets can be reset only when it is empty.`, 40901);
-    }
-    const offsets = partitions.map((p) => {
+    const offsets = await mapChunked(partitions.length, (i) => {
+      const p = partitions[i]!;
       const log = b.store.partition(topic.name, p);
       const start = log.logStartOffset;
       const end = log.highWatermark;
@@ -98,6 +98,12 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
           : log.offsetForTimestamp(value as number)?.offset ?? end;
       return { partition: p, offset: target };
     });
+    if (b.store.topic(topic.name)?.id !== topic.id) throw topicNotFound(topic.name); // deleted (or recreated) while this yielded
+    // Checked right before the commit (no await in between): the group is empty when it is written.
+    const group = b.groups.groups.get(groupId);
+    if (group !== undefined && group.members.size > 0) {
+      throw new HttpError(409, `Consumer group ${clip(groupId)} has ${group.members.size} member(s) (state ${group.state}): offsets can be reset only when it is empty.`, 40901);
+    }
     const result = await b.groups.commitOffsets({
       groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 9,
       topics: [{ name: topic.name, partitions: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1, metadata: null })) }],

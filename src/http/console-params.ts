@@ -41,3 +41,17 @@ export function partitionParam(b: BrokerState, topic: string, raw: string): numb
   if (p < 0 || p >= t.partitions) throw new HttpError(404, `Partition ${clip(raw, 20)} of topic ${t.name} not found.`, 40402);
   return p;
 }
+
+/**
+ * fn(0..count-1), yielding to the event loop after every `chunk` calls: describing or resetting a topic
+ * opens its partitions' logs, which for thousands of them would hold the loop too long (DESIGN
+ * invariant 8).
+ */
+export async function mapChunked<R>(count: number, fn: (i: number) => R, chunk = 100): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % chunk === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    out.push(fn(i));
+  }
+  return out;
+}

@@ -13,6 +13,8 @@ import type { ConnectionStats } from '../broker/connection.js';
 import { apiMessages } from '../protocol/generated/index.js';
 import { lags } from './v3.js';
 
+/** Series written between two yields to the event loop during a scrape. */
+const SERIES_PER_SLICE = 500;
 const BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface Histogram {
@@ -111,8 +113,18 @@ export class BrokerMetrics {
     };
   }
 
-  /** The exposition text. */
-  render(): string {
+  /**
+   * The exposition text. Per-partition and per-group series are written in slices with a yield to the
+   * event loop between them: a scrape of thousands of partitions never holds Kafka clients up for its
+   * whole length (DESIGN invariant 8).
+   */
+  async render(): Promise<string> {
+    let sinceYield = 0;
+    const maybeYield = async (): Promise<void> => {
+      if (++sinceYield < SERIES_PER_SLICE) return;
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    };
     const lines: string[] = [];
     const family = (name: string, type: string, help: string): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -143,6 +155,7 @@ export class BrokerMetrics {
     family('kafka_topic_partition_current_offset', 'gauge', 'End offset (high watermark) of each open partition.');
     const oldest: string[] = [];
     for (const { topic, partition, log } of this.broker.store.openPartitions()) {
+      await maybeYield();
       const labels = `topic="${esc(topic)}",partition="${partition}"`;
       lines.push(`kafka_topic_partition_current_offset{${labels}} ${log.highWatermark}`);
       oldest.push(`kafka_topic_partition_oldest_offset{${labels}} ${log.logStartOffset}`);
@@ -153,7 +166,9 @@ export class BrokerMetrics {
     family('kafka_consumergroup_current_offset', 'gauge', 'Committed offset per group and partition.');
     const lagLines: string[] = [];
     for (const g of this.broker.groups.listGroups([], [])) {
+      await maybeYield();
       for (const l of lags(this.broker, g.groupId)) {
+        await maybeYield();
         const labels = `consumergroup="${esc(g.groupId)}",topic="${esc(l.topic)}",partition="${l.partition}"`;
         lines.push(`kafka_consumergroup_current_offset{${labels}} ${l.committed}`);
         lagLines.push(`kafka_consumergroup_lag{${labels}} ${l.lag}`);

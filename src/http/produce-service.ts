@@ -53,7 +53,7 @@ export class ProduceService {
     const byPartition = new Map<number, number[]>();
     records.forEach((r, i) => {
       const p = r.partition ?? this.sticky.partition(topic.name, r.key, topic.partitions);
-      if (r.partition !== undefined && p >= topic.partitions) {
+      if (r.partition !== undefined && (!Number.isSafeInteger(p) || p < 0 || p >= topic.partitions)) {
         const e = partitionNotFound(topic.name, p);
         outcomes[i] = { ok: false, status: e.status, errorCode: e.errorCode, message: e.message };
         return;
@@ -67,7 +67,16 @@ export class ProduceService {
     const logs = new Set<ReturnType<BrokerState['store']['partition']>>();
     const now = Date.now();
     for (const [partition, indexes] of byPartition) {
-      const log = this.broker.store.partition(topic.name, partition);
+      let log: ReturnType<BrokerState['store']['partition']>;
+      try {
+        log = this.broker.store.partition(topic.name, partition);
+      } catch (err) {
+        // A log that does not open (EMFILE, a disk error) fails its records, not the whole request.
+        const code = storageErrorCode(err);
+        this.broker.log.error({ topic: topic.name, partition, err }, 'REST produce: partition did not open');
+        for (const i of indexes) outcomes[i] = { ok: false, status: 500, errorCode: 500, message: `${errorName(code)}: ${clip((err as Error).message)}` };
+        continue;
+      }
       for (const chunk of chunksUnder(indexes, records, batchBytesMax, outcomes)) {
         const baseTimestamp = Math.min(...chunk.map((i) => records[i]!.timestampMs ?? now));
         const batch = buildRecordBatch({

@@ -24,10 +24,10 @@ export class Router {
     return this;
   }
 
-  /** The handler and path parameters for a request, `'method'` when the path exists for other methods only. */
-  match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } | 'method' | undefined {
+  /** The handler and path parameters for a request; `{ allow }` when the path exists for other methods only. */
+  match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } | { allow: string[] } | undefined {
     const parts = path.split('/').filter(Boolean);
-    let pathMatched = false;
+    const allow = new Set<string>();
     for (const r of this.routes) {
       if (r.segments.length !== parts.length) continue;
       const params: Record<string, string> = {};
@@ -44,8 +44,8 @@ export class Router {
       }
       if (!ok) continue;
       if (r.method === method) return { handler: r.handler, params };
-      pathMatched = true;
+      allow.add(r.method);
     }
-    return pathMatched ? 'method' : undefined;
+    return allow.size > 0 ? { allow: [...allow].sort() } : undefined;
   }
 }

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { BrokerState } from '../broker/state.js';
 import type { ConnectionStats } from '../broker/connection.js';
-import { HttpError } from './errors.js';
+import { HttpError, clip } from './errors.js';
 import { BrokerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { ProduceService } from './produce-service.js';
@@ -44,13 +44,13 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
   registerV3(router, { broker, produce, bodyBytesMax: options.bodyBytesMax, baseUrl });
   registerV2Produce(router, { broker, produce, bodyBytesMax: options.bodyBytesMax });
   const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, bodyBytesMax: options.bodyBytesMax, baseUrl });
-  router.add('GET', '/metrics', (ctx) => {
-    const text = metrics.render();
+  router.add('GET', '/metrics', async (ctx) => {
+    const text = await metrics.render();
     ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
   });
   router.add('GET', '/livez', (ctx) => sendJson(ctx.res, 200, { status: 'ok' }));
   router.add('GET', '/readyz', (ctx) => sendJson(ctx.res, broker.stopping ? 503 : 200, { status: broker.stopping ? 'stopping' : 'ready' }));
-  router.add('GET', '/openapi.json', (ctx) => sendJson(ctx.res, 200, openApiDocument()));
+  router.add('GET', '/openapi.json', (ctx) => sendJson(ctx.res, 200, openApiDocument(broker.limits)));
   registerConsoleApi(router, { broker, produce, metrics, bodyBytesMax: options.bodyBytesMax, startedAtMs: Date.now() });
   const asset = (path: string, contentType: string, body: string): void => {
     const bytes = Buffer.from(body, 'utf8');
@@ -110,7 +110,10 @@ async function serve(router: Router, broker: BrokerState, req: IncomingMessage, 
   const route = router.match(req.method ?? 'GET', url.pathname);
   try {
     if (route === undefined) throw new HttpError(404, 'Not found.', 404);
-    if (route === 'method') throw new HttpError(405, `Method ${req.method} not allowed here.`, 405);
+    if ('allow' in route) {
+      res.setHeader('allow', route.allow.join(', ')); // RFC 9110: a 405 names the methods the resource has
+      throw new HttpError(405, `Method ${clip(req.method ?? '', 20)} not allowed here.`, 405);
+    }
     await route.handler({ req, res, params: route.params, query: url.searchParams });
   } catch (err) {
     if (res.headersSent) {

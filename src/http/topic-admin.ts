@@ -12,7 +12,7 @@ import { HttpError, badRequest, clip, topicNotFound } from './errors.js';
 export function createTopicChecked(b: BrokerState, name: string, partitions: unknown, configs: Record<string, string>, via: string): Topic {
   const nameError = checkTopicName(name);
   if (nameError !== null) throw badRequest(clip(nameError));
-  if (INTERNAL_TOPICS.has(name)) throw badRequest(`Topic ${name} is internal: the broker creates it.`);
+  if (INTERNAL_TOPICS.has(name)) throw new HttpError(403, `Topic ${name} is internal: the broker creates it.`, 40301);
   if (b.store.topic(name) !== undefined) throw new HttpError(409, `Topic ${clip(name)} already exists.`, 40002);
   const count = partitions ?? b.config.int('num.partitions');
   if (!Number.isSafeInteger(count) || (count as number) < 1) throw badRequest('partitions_count must be a positive integer.');

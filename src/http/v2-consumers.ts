@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Consumer } from '../client/consumer.js';
+import { KafkaClientError } from '../client/errors.js';
 import type { ConsumedMessage, TopicPartition } from '../client/types.js';
 import type { BrokerState } from '../broker/state.js';
 import { parseJson, readBody } from './body.js';
-import { HttpError, badRequest, clip, unprocessable } from './errors.js';
+import { HttpError, clip, unprocessable } from './errors.js';
 import type { Router, RouteContext } from './router.js';
 import { sendJson } from './respond.js';
 
@@ -176,16 +177,28 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     });
   };
 
+  /** Commits and seeks name partitions that exist: anything else is a 404, not a client error deep inside. */
+  const checkExist = (parts: ReadonlyArray<{ topic: string; partition: number }>): void => {
+    for (const p of parts) {
+      const t = d.broker.store.topic(p.topic);
+      if (t === undefined || p.partition >= t.partitions) throw new HttpError(404, `Partition ${clip(p.topic)}-${p.partition} not found.`, 40402);
+    }
+  };
+
   router.add('POST', '/consumers/:group', async (ctx) => {
     const group = ctx.params['group']!;
     const b = await body(ctx);
     const name = b['name'] === undefined ? `rest-consumer-${randomUUID()}` : b['name'];
     if (typeof name !== 'string' || name === '' || name.length > 255) throw unprocessable('name must be a non-empty string of at most 255 characters.');
-    const format = (b['format'] ?? 'binary') as string;
+    // Absent: the default; present, even null: one of the allowed values.
+    const setting = (name: string, dflt: string): unknown => (b[name] === undefined ? dflt : b[name]);
+    const format = setting('format', 'binary');
     if (format !== 'binary' && format !== 'json' && format !== 'string') throw unprocessable('format must be binary, json or string (schema formats need a schema registry).');
-    const reset = (b['auto.offset.reset'] ?? 'latest') as string;
+    const reset = setting('auto.offset.reset', 'latest');
     if (reset !== 'earliest' && reset !== 'latest') throw unprocessable('auto.offset.reset must be earliest or latest.');
-    const autoCommit = String(b['auto.commit.enable'] ?? 'true') !== 'false';
+    const commitSetting = setting('auto.commit.enable', 'true');
+    if (commitSetting !== 'true' && commitSetting !== 'false') throw unprocessable('auto.commit.enable must be true or false.');
+    const autoCommit = commitSetting === 'true';
     if (instances.has(key(group, name))) throw new HttpError(409, `Consumer instance with the specified name already exists.`, 40902);
     instances.set(key(group, name), new Instance(group, name, format, autoCommit, d.bootstrap, reset));
     sendJson(ctx.res, 200, { instance_id: name, base_uri: `${d.baseUrl(ctx.req)}/consumers/${encodeURIComponent(group)}/instances/${encodeURIComponent(name)}` }, V2);
@@ -255,7 +268,14 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
       // v2 commits name the last consumed offset; Kafka stores the next one to read.
       return { topic: o.topic, partition: o.partition, offset: o.offset + 1n };
     });
-    await inst.commit(offsets);
+    if (offsets !== undefined) checkExist(offsets);
+    try {
+      await inst.commit(offsets);
+    } catch (err) {
+      // The group refused (a rebalance, a fenced member): the instance's state conflicts with the commit.
+      if (err instanceof KafkaClientError) throw new HttpError(409, `Commit refused: ${clip(err.message)}`, 40903);
+      throw err;
+    }
     ctx.res.writeHead(200, { 'content-length': 0 }).end();
   });
   router.add('GET', '/consumers/:group/instances/:instance/offsets', async (ctx) => {
@@ -271,6 +291,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
   router.add('POST', '/consumers/:group/instances/:instance/positions', async (ctx) => {
     const inst = instance(ctx);
     const positions = partitionsOf(await body(ctx), 'offsets');
+    checkExist(positions);
     try {
       inst.seek(positions.map((p) => {
         if (p.offset === undefined) throw unprocessable('each position needs "offset".');
@@ -278,7 +299,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
       }));
     } catch (err) {
       if (err instanceof HttpError) throw err;
-      throw badRequest(clip((err as Error).message));
+      throw notAssigned(err);
     }
     ctx.res.writeHead(204).end();
   });
@@ -295,7 +316,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
       try {
         inst.seek(positions);
       } catch (err) {
-        throw badRequest(clip((err as Error).message));
+        throw notAssigned(err);
       }
       ctx.res.writeHead(204).end();
     });
@@ -309,6 +330,11 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
       await Promise.allSettled(all.map((i) => i.close()));
     },
   };
+}
+
+/** A seek to a partition the instance does not hold conflicts with its assignment: 409, as for a commit. */
+function notAssigned(err: unknown): HttpError {
+  return new HttpError(409, clip((err as Error).message), 40903);
 }
 
 function numberParam(ctx: RouteContext, name: string, fallback: number, max: number): number {

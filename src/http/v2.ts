@@ -3,7 +3,7 @@
 // embedded format from the Content-Type (vnd.kafka.json.v2+json or vnd.kafka.binary.v2+json).
 // Consumer instances are in v2-consumers.ts.
 import { parseJson, readBody } from './body.js';
-import { HttpError, notFound } from './errors.js';
+import { HttpError, clip, notFound } from './errors.js';
 import type { ProduceService } from './produce-service.js';
 import { v2Format, v2Records } from './record-json.js';
 import type { Router, RouteContext } from './router.js';
@@ -29,9 +29,11 @@ export function registerV2Produce(router: Router, d: { broker: BrokerState; prod
   };
   router.add('POST', '/topics/:topic', (ctx) => produce(ctx, undefined));
   router.add('POST', '/topics/:topic/partitions/:partition', (ctx) => {
-    const p = Number(ctx.params['partition']);
+    // Checked before the topic may be auto-created: "0.5" or "7e-298" is no partition of any topic.
+    const raw = ctx.params['partition']!;
+    const p = /^\d{1,10}$/.test(raw) ? Number(raw) : -1;
     const t = d.broker.store.topic(ctx.params['topic']!);
-    if (t !== undefined && (!Number.isInteger(p) || p < 0 || p >= t.partitions)) throw new HttpError(404, `Partition ${ctx.params['partition']} not found.`, 40402);
+    if (p < 0 || (t !== undefined && p >= t.partitions)) throw new HttpError(404, `Partition ${clip(raw, 20)} not found.`, 40402);
     return produce(ctx, p);
   });
   router.add('GET', '/topics', (ctx) => sendJson(ctx.res, 200, d.broker.store.topics().map((t) => t.name).sort(), V2_JSON));

@@ -90,6 +90,28 @@ export function readBatchHeader(buf: Buffer, pos: number): BatchHeader {
   };
 }
 
+/** The header fields producer state looks at. Never reads baseOffset (a client may send any int64 there). */
+export interface BatchProducerFields {
+  sizeBytes: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+export function readBatchProducerFields(buf: Buffer, pos: number): BatchProducerFields {
+  if (pos + BATCH_HEADER_BYTES > buf.length) throw new RangeError('truncated batch header');
+  return {
+    sizeBytes: buf.readInt32BE(pos + OFFSET_LENGTH) + BATCH_LOG_OVERHEAD_BYTES,
+    attributes: buf.readInt16BE(pos + OFFSET_ATTRIBUTES),
+    lastOffsetDelta: buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA),
+    producerId: readInt64Number(buf, pos + OFFSET_PRODUCER_ID),
+    producerEpoch: buf.readInt16BE(pos + OFFSET_PRODUCER_EPOCH),
+    baseSequence: buf.readInt32BE(pos + OFFSET_BASE_SEQUENCE),
+  };
+}
+
 /** Whole batch size (batchLength + 12) of the batch at pos; needs 12 readable bytes. */
 export function batchSizeAt(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos + OFFSET_LENGTH) + BATCH_LOG_OVERHEAD_BYTES;

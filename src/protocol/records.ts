@@ -149,6 +149,15 @@ export class RecordWalker {
 
   /** Zigzag varint of at most 5 bytes (Kafka's int32 varint). */
   private varint(): number {
+    // Most fields are one byte: read it inline.
+    const pos = this.pos;
+    if (pos < this.limit) {
+      const byte = this.section[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return (byte >>> 1) ^ -(byte & 1);
+      }
+    }
     const v = this.uvarint(VARINT_BYTES_MAX);
     if (v > 0xffffffff) this.fail(`record ${this.index}: varint beyond 32 bits`);
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
@@ -156,6 +165,14 @@ export class RecordWalker {
 
   /** Zigzag varlong; values beyond 2^53 are refused (timestamps in ms are far below). */
   private varlong(): number {
+    const pos = this.pos;
+    if (pos < this.limit) {
+      const byte = this.section[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return (byte >>> 1) ^ -(byte & 1);
+      }
+    }
     const v = this.uvarint(VARLONG_BYTES_MAX);
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
@@ -198,12 +215,20 @@ export interface RecordsPolicy {
  */
 export function decompressedBytesLimit(recordCount: number, policy: RecordsPolicy): number {
   // The floor leaves codecs their framing slack (a zstd block header may claim 128 KiB) on topics with a small max.message.bytes.
-  const limit = Math.min(policy.decompressedBytesMax, Math.max(recordCount * policy.recordBytesMax, DECOMPRESSED_BYTES_FLOOR));
+  // max.message.bytes bounds what a producer puts in a record; the record's own framing comes on top.
+  const limit = Math.min(policy.decompressedBytesMax, Math.max(recordCount * (policy.recordBytesMax + RECORD_FRAMING_BYTES_MAX), DECOMPRESSED_BYTES_FLOOR));
   if (recordCount * RECORD_BYTES_MIN > limit) {
     throw new RecordsError('RECORD_LIST_TOO_LARGE', `${recordCount} records cannot fit in ${limit} decompressed bytes (minikafka.decompressed.bytes.max ${policy.decompressedBytesMax})`);
   }
   return limit;
 }
+
+/**
+ * The most bytes a v2 record spends on framing around its key, value and headers: length (varint, 5),
+ * attributes (1), timestamp delta (varlong, 10), offset delta (5), key and value lengths (5 each) and
+ * the header count (5).
+ */
+export const RECORD_FRAMING_BYTES_MAX = 36;
 
 /** Every batch may decompress to this much, whatever its record count and max.message.bytes say (within decompressedBytesMax). */
 export const DECOMPRESSED_BYTES_FLOOR = 1024 * 1024;

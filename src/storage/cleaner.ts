@@ -37,18 +37,20 @@ import type { StorageFs } from './fs.js';
 import type { CompactionResult, LogConfig, Logger } from './log-types.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, Segment, TIME_INDEX_SUFFIX, parseSegmentFileName, segmentFileName, type BatchLocation } from './segment.js';
 import {
-  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, readBatchHeader, rebuildBatch,
+  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, isTransactionalBatch, readBatchHeader, rebuildBatch,
   type BatchHeader,
 } from '../protocol/record-batch.js';
 import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
 import { decompressBounded } from '../protocol/records-codecs.js';
-import { compress } from '../protocol/compression.js';
+import { compress, compressXerialSnappy, isXerialSnappy } from '../protocol/compression.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
 const INT32_MAX = 0x7fffffff;
 /** Work between two yields to the event loop. */
 const SLICE_MS = 2;
+/** Segment bytes read at once. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 /** Records between two looks at the clock (a few hundred microseconds of work). */
 const RECORDS_PER_CHECK = 1024;
 
@@ -151,6 +153,9 @@ function worthCleaning(host: CleanerHost, state: CleanerState, range: Segment[],
 /** A stored batch and its records, ready to walk (walker reset on the decompressed section). */
 interface OpenBatch {
   header: BatchHeader;
+  /** The whole batch as stored. */
+  raw: Buffer;
+  /** Its records, decompressed. */
   section: Buffer;
 }
 
@@ -161,9 +166,16 @@ class BatchReader {
 
   constructor(private readonly host: CleanerHost, private readonly result: CompactionResult, readonly slicer: Slicer) {}
 
+  /** The batches of `seg`, read in chunks of up to READ_CHUNK_BYTES (few buffers for the GC to track); each `raw` is a view. */
   async *batches(seg: Segment): AsyncGenerator<{ loc: BatchLocation; raw: Buffer }> {
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = 0;
     for (let loc = seg.batchAt(0); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
-      yield { loc, raw: seg.read(loc.position, loc.sizeBytes) };
+      if (loc.position < chunkStart || loc.position + loc.sizeBytes > chunkStart + chunk.length) {
+        chunkStart = loc.position;
+        chunk = seg.read(loc.position, Math.max(loc.sizeBytes, Math.min(READ_CHUNK_BYTES, seg.sizeBytes() - loc.position)));
+      }
+      yield { loc, raw: chunk.subarray(loc.position - chunkStart, loc.position - chunkStart + loc.sizeBytes) };
       await this.slicer.maybeYield();
     }
   }
@@ -183,7 +195,7 @@ class BatchReader {
       // Walk it once to check it, in slices; users walk it again.
       this.walker.reset(section, header.recordCount, header.lastOffsetDelta);
       for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
-      return { header, section };
+      return { header, raw, section };
     } catch (err) {
       if (!(err instanceof RecordsError)) throw err;
       if (countUnreadable) this.result.undecodableBatches += 1;
@@ -211,7 +223,8 @@ async function latestOffsets(range: Segment[], reader: BatchReader): Promise<Map
   for (const seg of range) {
     for await (const { raw } of reader.batches(seg)) {
       const b = await reader.open(raw, false);
-      if (b === undefined) continue;
+      // Transactional records never supersede others: an aborted one must not replace a committed value.
+      if (b === undefined || isTransactionalBatch(b.header.attributes)) continue;
       const base = b.header.baseOffset;
       await reader.forEachRecord(b, (w) => {
         if (w.keyLength >= 0) latest.set(keyOf(w), base + w.offsetDelta);
@@ -299,7 +312,7 @@ class GroupCleaner {
       await writer.sync(true);
       if (!this.host.usable) throw new CleanerAbortedError();
     } catch (err) {
-      writer?.delete();
+      if (writer !== undefined) this.discard(writer);
       throw err;
     }
     this.swapIn(group, writer);
@@ -311,7 +324,8 @@ class GroupCleaner {
   /** The batch to keep: `raw` itself when unchanged, a rewrite, or undefined when nothing is left. */
   private async cleanBatch(raw: Buffer): Promise<Buffer | undefined> {
     const b = await this.reader.open(raw, true);
-    if (b === undefined) return raw;
+    // Transactional batches are kept whole (Kafka drops aborted ones; read_committed readers skip them here).
+    if (b === undefined || isTransactionalBatch(b.header.attributes)) return raw;
     const h = b.header;
     const horizon = deleteHorizonMs(h);
     const expired = horizon !== undefined && this.nowMs >= horizon;
@@ -360,9 +374,20 @@ class GroupCleaner {
     });
     let section: Buffer = out.subarray(0, at);
     const codec = compression(h.attributes)!;
-    if (codec !== 'none') section = await compress(codec, section);
+    // Snappy keeps its framing: Java producers write xerial blocks, others raw snappy.
+    if (codec === 'snappy' && isXerialSnappy(b.raw.subarray(BATCH_HEADER_BYTES))) section = await compressXerialSnappy(section);
+    else if (codec !== 'none') section = await compress(codec, section);
     const attributes = horizonMs === undefined ? h.attributes : h.attributes | ATTR_DELETE_HORIZON;
     return rebuildBatch(h, { attributes, baseTimestamp, maxTimestamp: isLogAppendTime(h.attributes) ? h.maxTimestamp : maxTimestamp, recordCount: kept, section });
+  }
+
+  /** Removes an unfinished '.cleaned' segment; if that fails (a deleted topic's dir was renamed), the next open removes it. */
+  private discard(writer: Segment): void {
+    try {
+      writer.delete();
+    } catch (err) {
+      this.host.logger.warn({ ...this.host.ctx, err }, 'could not remove an unfinished cleaned segment; it goes at the next open');
+    }
   }
 
   private createCleaned(base: number): Segment {

@@ -13,7 +13,7 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { BATCH_HEADER_BYTES, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchHeader } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 
@@ -96,7 +96,7 @@ export class ProducerStateManager {
     // Several batches of one producer in one append: later ones see the earlier ones' effects.
     const staged = new Map<number, { epoch: number; lastSeq: number | undefined; inTxn: boolean }>();
     for (let pos = 0; pos < batches.length; pos += batchSizeAt(batches, pos)) {
-      const h = readBatchHeader(batches, pos);
+      const h = readBatchProducerFields(batches, pos);
       const control = isControlBatch(h.attributes);
       if (control && origin === 'client') throw new StorageError('INVALID_RECORD', 'control batches are written by the broker only');
       if (h.producerId < 0) {

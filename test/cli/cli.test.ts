@@ -255,4 +255,13 @@ test('consume --isolation-level read_committed skips an aborted transaction; rea
   assert.deepEqual(r.stdout.trimEnd().split('\n'), ['kept', 'aborted']);
   r = await runCli(['consume', 'cli-txn', '--isolation-level', 'serializable', ...b]);
   assert.equal(r.code, 2);
+  r = await runCli(['transactions', 'list', '--json', ...b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as Array<{ transactionalId: string; state: string }>).find((t) => t.transactionalId === 'cli-txn-producer')?.state, 'CompleteAbort');
+  r = await runCli(['transactions', 'describe', 'cli-txn-producer', ...b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /cli-txn-producer\s+\d+\s+\d+\s+CompleteAbort\s+60000/);
+  r = await runCli(['transactions', 'describe', 'nobody', ...b]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /TRANSACTIONAL_ID_NOT_FOUND/);
 });

@@ -137,12 +137,23 @@ export function runBatch(input: Buffer): void {
     appended = log.append(records, { validated: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
   } catch (err) {
     // The log walks the records of what no one walked before (records.ts): a refusal there is one of these, and nothing is appended.
-    const recordLevel = ['INVALID_RECORD', 'CORRUPT_MESSAGE', 'RECORD_LIST_TOO_LARGE', 'UNSUPPORTED_COMPRESSION_TYPE'];
+    // Record-level refusals, and the producer-state ones (idempotence and transactions) a random producer id/epoch/sequence earns.
+    const recordLevel = ['INVALID_RECORD', 'CORRUPT_MESSAGE', 'RECORD_LIST_TOO_LARGE', 'UNSUPPORTED_COMPRESSION_TYPE',
+      'INVALID_PRODUCER_EPOCH', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_TXN_STATE'];
     if (err instanceof StorageError && recordLevel.includes(err.code)) {
       if (log.logEndOffset !== before) throw new OracleViolation(`a refused append (${err.code}) moved the log end`);
       return;
     }
     throw new OracleViolation(`append of a validated record set threw ${String(err)}`, { cause: err });
+  }
+  if (appended.duplicate === true) {
+    // An idempotent producer's retry of a batch already stored: answered with the first append's offsets, nothing written.
+    if (log.logEndOffset !== before) throw new OracleViolation('a duplicate batch moved the log end');
+    // As Kafka: the first batch found to be a duplicate answers for the append (one batch per partition is what producers send).
+    if (appended.baseOffset < 0 || appended.lastOffset >= before || appended.lastOffset < appended.baseOffset) {
+      throw new OracleViolation(`a duplicate answered offsets ${appended.baseOffset}..${appended.lastOffset}, not an earlier append's`);
+    }
+    return;
   }
   if (appended.baseOffset !== before || appended.lastOffset !== before + result.offsetCount - 1) {
     throw new OracleViolation(`append took offsets ${appended.baseOffset}..${appended.lastOffset}, expected ${before} + ${result.offsetCount}`);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BATCH_HEADER_BYTES, buildRecordBatch, type Compression, type RecordInput } from '../../src/protocol/record-batch.js';
-import { RecordWalker, RecordsError, decompressedBytesLimit, walkSlice } from '../../src/protocol/records.js';
+import { RECORD_FRAMING_BYTES_MAX, RecordWalker, RecordsError, decompressedBytesLimit, walkSlice } from '../../src/protocol/records.js';
 import { decompressBounded, lz4OutputBound, zstdOutputBound } from '../../src/protocol/records-codecs.js';
 import { compress, compressXerialSnappy } from '../../src/protocol/compression.js';
 
@@ -119,9 +119,20 @@ test('property: garbage or damaged frames give RecordsError only, never more out
 
 test('decompressedBytesLimit: the record count bounds the output, and counts that cannot fit are refused up front', () => {
   const policy = { requireKeys: false, decompressedBytesMax: 64 * 1024 * 1024, recordBytesMax: 1024 * 1024 };
-  assert.equal(decompressedBytesLimit(1, policy), 1024 * 1024);
+  assert.equal(decompressedBytesLimit(1, policy), 1024 * 1024 + RECORD_FRAMING_BYTES_MAX, 'a record of max.message.bytes and its framing');
   assert.equal(decompressedBytesLimit(2, { ...policy, recordBytesMax: 1000 }), 1024 * 1024, 'a floor for small max.message.bytes');
   assert.equal(decompressedBytesLimit(2, { ...policy, decompressedBytesMax: 5000, recordBytesMax: 1000 }), 5000, 'the cap wins');
   assert.equal(decompressedBytesLimit(1000, policy), 64 * 1024 * 1024);
   assert.throws(() => decompressedBytesLimit(20_000_000, policy), (err: unknown) => err instanceof RecordsError && err.code === 'RECORD_LIST_TOO_LARGE');
+});
+
+// Regression: franz-go's TestConsumeMaxDecompressBatchBytes produces three 1 MiB values in one gzip
+// batch with timestamps a second apart; the bound of records x max.message.bytes left no room for each
+// record's own framing (length, deltas, varints) and refused the batch, which Kafka accepts.
+test('decompressedBytesLimit leaves room for each record\'s framing: records of max.message.bytes fit', () => {
+  const policy = { requireKeys: false, decompressedBytesMax: 64 * 1024 * 1024, recordBytesMax: 1048588 };
+  const value = Buffer.alloc(1 << 20);
+  const records = [0, 1000, 2000].map((timestampDelta) => ({ key: null, value, timestampDelta }));
+  const decompressed = buildRecordBatch({ records }).length - BATCH_HEADER_BYTES;
+  assert.ok(decompressed <= decompressedBytesLimit(records.length, policy), `${decompressed} bytes of records fit the limit`);
 });

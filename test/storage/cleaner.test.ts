@@ -7,6 +7,8 @@ import { PartitionLog, type LogConfig } from '../../src/storage/log.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { TopicStore, logConfigFrom } from '../../src/storage/topic-store.js';
 import { defaultLogConfig } from '../../src/storage/log-types.js';
+import { buildCompressedBatch, compressXerialSnappy, decodeRecordBatches, isXerialSnappy } from '../../src/protocol/compression.js';
+import { checkRecords } from '../../src/protocol/records-check.js';
 import { decodePlainOrGzip, dumpLog, gzipped, keyedBatch, type KV, type ReadRecord } from './compaction-helpers.js';
 
 const compact: Partial<LogConfig> = { segmentBytes: 300, indexIntervalBytes: 64, cleanupPolicy: { compact: true, delete: false }, deleteRetentionMs: 1000 };
@@ -295,5 +297,40 @@ test('closing or deleting a log during a pass stops it: no leftovers, the log re
       for (const r of latest(before).values()) assert.ok(after.some((a) => a.offset === r.offset && a.value === r.value), `latest ${r.key} kept`);
       await reopened.close();
     }
+  }
+});
+
+test('batches of every codec are compacted and keep their codec (snappy its framing)', async () => {
+  for (const codec of ['gzip', 'snappy', 'xerial', 'lz4', 'zstd'] as const) {
+    const log = openLog(new MemoryFs(), { ...compact, segmentBytes: 100_000 });
+    const batchOf = async (kvs: KV[]): Promise<Buffer> => {
+      const records = kvs.map((r) => ({ key: Buffer.from(r.key!), value: r.value === null ? null : Buffer.from(r.value) }));
+      if (codec !== 'xerial') return buildCompressedBatch({ baseTimestamp: 1000, records }, codec);
+      const plain = buildRecordBatch({ baseTimestamp: 1000, records });
+      const body = await compressXerialSnappy(plain.subarray(61), 64);
+      const b = Buffer.concat([plain.subarray(0, 61), body]);
+      b.writeInt32BE(b.length - 12, 8);
+      b.writeInt16BE(2, OFFSET_ATTRIBUTES);
+      b.writeUInt32BE(computeBatchCrc(b, 0, b.length), OFFSET_CRC);
+      return b;
+    };
+    for (const kvs of [[kv('a', '1'), kv('b', '1'), kv('a', '2')], [kv('b', '2'), kv('c', '1')], [kv('c', null)]]) {
+      const b = await batchOf(kvs);
+      await checkRecords(b, log.recordsPolicy); // what the produce path does before appending
+      log.append(b, { recordsChecked: true });
+    }
+    log.roll();
+    log.append(keyedBatch([kv('z', '1')]));
+    await log.flush();
+    const res = await log.compact(0, { force: true });
+    assert.equal(res.undecodableBatches, 0, codec);
+    assert.equal(res.recordsRemoved, 3, codec);
+    const read = log.read(0, 1 << 20);
+    assert.ok(read.ok);
+    const batches = await decodeRecordBatches(read.records);
+    assert.deepEqual(batches.flatMap((b) => b.records.map((r) => [Number(r.offset), r.key?.toString() ?? null, r.value?.toString() ?? null])), [[2, 'a', '2'], [3, 'b', '2'], [5, 'c', null]], codec); // the sealed segment: one read
+    assert.deepEqual(batches.map((b) => b.compression), [0, 1, 2].map(() => (codec === 'xerial' ? 'snappy' : codec)), codec);
+    if (codec === 'xerial' || codec === 'snappy') assert.equal(isXerialSnappy(read.records.subarray(61, readBatchHeader(read.records, 0).sizeBytes)), codec === 'xerial', `${codec}: framing kept`);
+    await log.close();
   }
 });

@@ -174,3 +174,27 @@ test('producer.id.expiration.ms: idle producers without open transactions are fo
   assert.equal(state.entry(1), undefined);
   assert.notEqual(state.entry(2), undefined);
 });
+
+test('compaction: an aborted transactional value never replaces the committed one before it (both kept; markers kept)', async () => {
+  const fs = new MemoryFs();
+  const log = PartitionLog.open(DIR, { fs, config: { cleanupPolicy: { delete: false, compact: true }, minCleanableDirtyRatio: 0 } });
+  const value = (v: string) => [{ key: Buffer.from('k'), value: Buffer.from(v) }];
+  log.append(buildRecordBatch({ baseTimestamp: 1, records: value('committed') }));
+  log.append(buildRecordBatch({ attributes: ATTR_TRANSACTIONAL, producerId: 4, producerEpoch: 0, baseSequence: 0, baseTimestamp: 1, records: value('aborted') }));
+  log.append(marker(4, 0, false), { origin: 'coordinator' });
+  log.append(buildRecordBatch({ baseTimestamp: 1, records: [{ key: Buffer.from('other'), value: Buffer.from('plain-old') }] }));
+  log.append(buildRecordBatch({ baseTimestamp: 1, records: [{ key: Buffer.from('other'), value: Buffer.from('plain-new') }] }));
+  log.roll();
+  log.append(buildRecordBatch({ baseTimestamp: 1, records: [{ key: Buffer.from('active'), value: Buffer.from('z') }] }));
+  await log.flush();
+  const result = await log.compact(0, { force: true });
+  assert.ok(result.ran);
+  const read = log.read(0, 1 << 20);
+  assert.ok(read.ok);
+  const text = read.records.toString('latin1');
+  assert.ok(text.includes('committed'), 'the committed value survives');
+  assert.ok(text.includes('aborted'), 'the aborted value is kept (read_committed readers skip it)');
+  assert.deepEqual(log.producers.abortedTxns(0, log.logEndOffset).map((t) => [t.firstOffset, t.lastOffset]), [[1, 2]]);
+  assert.ok(!text.includes('plain-old') && text.includes('plain-new'), 'plain records are still compacted');
+  await log.close();
+});

@@ -2,15 +2,21 @@
 // want speed over durability. It serves real clients like any broker and leaves no files behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { startBroker } from '../../src/testing/index.js';
 import { createLogger } from '../../src/broker/logger.js';
 
+// A private TMPDIR for this process: other test runs on the machine create their own minikafka-* dirs.
+const privateTmp = mkdtempSync(join(tmpdir(), 'memory-test-'));
+process.env.TMPDIR = privateTmp;
+process.on('exit', () => rmSync(privateTmp, { recursive: true, force: true }));
 const ours = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('minikafka-')).sort();
 
 test("an in-memory broker serves KafkaJS (produce, group consume) and writes nothing to disk", { timeout: 60_000 }, async () => {
+  assert.equal(tmpdir(), privateTmp);
   const before = ours();
   const t0 = performance.now();
   const broker = await startBroker({ host: '127.0.0.1', port: 0, dataDir: ':memory:', logger: createLogger('silent') });

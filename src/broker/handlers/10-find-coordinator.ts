@@ -1,6 +1,8 @@
 /**
  * FindCoordinator (key 10), v0-6: this node coordinates every group (keyType 0) and every transactional
  * id (keyType 1), batched keys from v4.
+ * Looking up a group's coordinator creates `__consumer_offsets` if it does not exist, as in Kafka
+ * (clients and tests wait for it in Metadata after a FindCoordinator).
  * Not implemented: share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
@@ -19,6 +21,14 @@ export const findCoordinatorHandler: ApiHandler = {
     const answer = (key: string) => {
       if (req.keyType === 0 && !allowed(ctx, 'DESCRIBE', 'GROUP', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
       if (req.keyType === 1 && !allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
+      if (req.keyType === 0) {
+        try {
+          ctx.broker.groups.ensureOffsetsTopic();
+        } catch (err) {
+          ctx.log.error({ err: String(err) }, 'could not create __consumer_offsets');
+          return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the offsets topic could not be created' };
+        }
+      }
       if (req.keyType !== 0 && req.keyType !== 1) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `key type ${req.keyType} is not supported by this broker` };
       }

@@ -16,12 +16,12 @@ export const initProducerIdHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: InitProducerIdRequest, ctx: RequestContext): Promise<InitProducerIdResponseInput> {
-    // ACLs: WRITE on the transactional id, or for an idempotent producer IDEMPOTENT_WRITE on the cluster (or WRITE on some topic).
-    const denied = req.transactionalId === null ? (allowedIdempotentWrite(ctx) ? 0 : ErrorCode.CLUSTER_AUTHORIZATION_FAILED) : (allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-    if (denied !== 0) return { throttleTimeMs: 0, errorCode: denied, producerId: -1n, producerEpoch: -1 };
+    const denied = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 });
     if (req.transactionalId === null) {
+      if (!allowedIdempotentWrite(ctx)) return denied(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(ctx.broker.producerIds.allocate()), producerEpoch: 0 };
     }
+    if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return denied(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     const r = await ctx.broker.txn.initProducerId(req.transactionalId, req.transactionTimeoutMs, Number(req.producerId), req.producerEpoch);
     return { throttleTimeMs: 0, errorCode: txnCode(r.error, ctx.version, 4), producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch };
   },

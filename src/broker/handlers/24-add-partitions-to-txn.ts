@@ -19,10 +19,11 @@ export const addPartitionsToTxnHandler: ApiHandler = {
   maxVersion: 5,
   async handle(req: AddPartitionsToTxnRequest, ctx: RequestContext): Promise<AddPartitionsToTxnResponseInput> {
     const one = async (id: string, producerId: bigint, epoch: number, topics: TopicIn, verifyOnly: boolean) => {
-      // ACLs: WRITE on the transactional id, and on each topic.
-      const refuse = (code: number) => topics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: code })) }));
-      if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', id)) return refuse(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-      if (topics.some((t) => !allowed(ctx, 'WRITE', 'TOPIC', t.name))) return refuse(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      // ACLs as Kafka: WRITE on the transactional id, then WRITE on each topic (the others are not attempted).
+      const all = (f: (topic: string) => number) => topics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: f(t.name) })) }));
+      if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', id)) return all(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+      const deniedTopics = new Set(topics.filter((t) => !allowed(ctx, 'WRITE', 'TOPIC', t.name)).map((t) => t.name));
+      if (deniedTopics.size > 0) return all((name) => (deniedTopics.has(name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.OPERATION_NOT_ATTEMPTED));
       const result = await ctx.broker.txn.addPartitions(id, Number(producerId), epoch, topics.map((t) => ({ topic: t.name, partitions: t.partitions })), verifyOnly);
       return [...result].map(([name, parts]) => ({
         name,

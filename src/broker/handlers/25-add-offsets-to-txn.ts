@@ -1,7 +1,7 @@
 /** AddOffsetsToTxn (key 25), v0-4: the group's `__consumer_offsets` partition joins the producer's transaction. */
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponseInput } from '../../protocol/generated/index.js';
-import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 

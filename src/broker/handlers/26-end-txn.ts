@@ -4,8 +4,8 @@
  * Not implemented: v5 (transaction.version 2, an epoch bump per transaction; not advertised, KIP-890).
  */
 import type { EndTxnRequest, EndTxnResponseInput } from '../../protocol/generated/index.js';
-import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 

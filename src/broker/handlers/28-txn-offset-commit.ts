@@ -4,8 +4,8 @@
  * Generation and member (v3+) are checked as OffsetCommit checks them.
  */
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from '../../protocol/generated/index.js';
-import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 import { txnCode } from './txn-common.js';
@@ -18,12 +18,17 @@ export const txnOffsetCommitHandler: ApiHandler = {
   async handle(req: TxnOffsetCommitRequest, ctx: RequestContext): Promise<TxnOffsetCommitResponseInput> {
     const { txn, groups } = ctx.broker;
     const producerId = Number(req.producerId);
-    const deniedCode = !allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId) ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : !allowed(ctx, 'READ', 'GROUP', req.groupId) ? ErrorCode.GROUP_AUTHORIZATION_FAILED : 0;
-    if (deniedCode !== 0) return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: deniedCode })) })) };
+    const all = (errorCode: (topic: string) => number): TxnOffsetCommitResponseInput => ({ throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(t.name) })) })) });
+    if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return all(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return all(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    // Topics the principal may not READ are answered TOPIC_AUTHORIZATION_FAILED; the others are committed.
+    const denied = req.topics.filter((t) => !allowed(ctx, 'READ', 'TOPIC', t.name));
+    const deniedOut = denied.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) }));
+    const topics = denied.length === 0 ? req.topics : req.topics.filter((t) => !denied.includes(t));
     const problem = txn.checkTxnOffsetCommit(req.transactionalId, producerId, req.producerEpoch, req.groupId);
     if (problem !== 'NONE') {
       const errorCode = txnCode(problem, ctx.version, 3);
-      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
+      return { throttleTimeMs: 0, topics: [...topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })), ...deniedOut] };
     }
     const r = await groups.commitOffsets({
       groupId: req.groupId,
@@ -33,14 +38,14 @@ export const txnOffsetCommitHandler: ApiHandler = {
       // TxnOffsetCommit carries a KIP-848 member epoch in generationId as OffsetCommit v9 does.
       version: 9,
       txn: { producerId, producerEpoch: req.producerEpoch },
-      topics: req.topics.map((t) => ({
+      topics: topics.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
       })),
     });
     return {
       throttleTimeMs: 0,
-      topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+      topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...deniedOut],
     };
   },
 };

@@ -1,6 +1,7 @@
 /** DescribeTransactions (key 65), v0: the state of each named transactional id (TRANSACTIONAL_ID_NOT_FOUND if unknown). */
 import type { DescribeTransactionsRequest, DescribeTransactionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const describeTransactionsHandler: ApiHandler = {
@@ -13,7 +14,10 @@ export const describeTransactionsHandler: ApiHandler = {
     return {
       throttleTimeMs: 0,
       transactionStates: [...new Set(req.transactionalIds)].map((id) => {
-        const d = ctx.broker.txn.describe(id);
+        const d = allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', id) ? ctx.broker.txn.describe(id) : null;
+        if (d === null) {
+          return { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
+        }
         if (d === undefined) {
           return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [] };
         }

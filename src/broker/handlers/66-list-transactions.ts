@@ -6,6 +6,7 @@
 import type { ListTransactionsRequest, ListTransactionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { TXN_STATUS_NAMES } from '../../protocol/txn-records.js';
+import { allowed } from '../authz.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 
 export const listTransactionsHandler: ApiHandler = {
@@ -18,7 +19,9 @@ export const listTransactionsHandler: ApiHandler = {
     const unknown = states.filter((s) => !TXN_STATUS_NAMES.includes(s));
     const known = states.filter((s) => TXN_STATUS_NAMES.includes(s));
     if (states.length > 0 && known.length === 0) return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters: unknown, transactionStates: [] };
-    const listed = ctx.broker.txn.list(known, [...new Set(req.producerIdFilters)].map(Number), Number(req.durationFilter));
+    // Only the ids the principal may DESCRIBE are listed, as in Kafka.
+    const listed = ctx.broker.txn.list(known, [...new Set(req.producerIdFilters)].map(Number), Number(req.durationFilter))
+      .filter((t) => allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', t.transactionalId));
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

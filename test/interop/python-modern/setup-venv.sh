@@ -7,7 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 venv="$root/.venv-interop"
 req="$root/test/interop/python-modern/requirements.txt"
+# The python3 on PATH if it can make a venv (pyenv's, or Debian's with python3-venv), else Debian's.
 python="${PYTHON:-python3}"
+"$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || python=/usr/bin/python3
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" - "$req" <<'PY' 2>/dev/null
 import sys
 from importlib.metadata import version
