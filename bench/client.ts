@@ -1,5 +1,5 @@
 /** Our own client's (src/client) producer and group-consumer throughput, run inside the bench process against one target. */
-import { Consumer, Producer } from '../src/client/index.js';
+import { Consumer, Producer, type ClientOptions } from '../src/client/index.js';
 import { Kip848Member } from '../src/client/group-member.js';
 import { OffsetTracker, type ClientFigures } from './tracker.js';
 
@@ -14,8 +14,8 @@ export interface OwnClientFigures extends ClientFigures {
  * 'auto', from the earliest offset) until every (partition, offset) came back once. Rejects after
  * `timeoutMs` per half.
  */
-export async function clientRun(bootstrap: string, topic: string, partitions: number, count: number, timeoutMs = 60_000): Promise<OwnClientFigures> {
-  const base = { bootstrap, clientId: 'bench-client', requestTimeoutMs: 10_000, retries: 3, retryBackoffMs: 100 };
+export async function clientRun(bootstrap: string, topic: string, partitions: number, count: number, timeoutMs = 60_000, security: Pick<ClientOptions, 'ssl' | 'sasl'> = {}): Promise<OwnClientFigures> {
+  const base = { bootstrap, clientId: 'bench-client', requestTimeoutMs: 10_000, retries: 3, retryBackoffMs: 100, ...security };
   const producer = new Producer<Buffer, Buffer>({ ...base, acks: 1 });
   await producer.connect();
   const value = Buffer.alloc(100, 'x');

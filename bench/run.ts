@@ -6,7 +6,7 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default 2000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing, http, kafka-fsync, plain).
+ * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing, http, security, kafka-fsync, plain).
  * Apache Kafka (bench/kafka/apache-kafka.ts) runs beside them unless BENCH_KAFKA=0: its start-up and
  * idle RSS, then the same produce, consume, latency and KafkaJS load; `kafka-fsync` repeats the
  * acks=-1 produce runs on a Kafka that fsyncs every batch; `plain` is librdkafka's rdkafka_performance
@@ -32,6 +32,7 @@ import { clientRun, type OwnClientFigures } from './client.js';
 import type { ClientFigures } from './tracker.js';
 import { failoverPhase } from './failover.js';
 import { testingPhase } from './testing.js';
+import { securityPhase } from './security.js';
 import { httpPhase } from './http.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
@@ -523,6 +524,7 @@ async function main(): Promise<void> {
     await phase('failover', () => failoverPhase(scratch, rows, extra));
     await phase('testing', () => testingPhase(rows));
     await phase('http', () => httpPhase(scratch, rows, manyPartitions, envInt('BENCH_HTTP_OPEN_PARTITIONS', 2000)));
+    await phase('security', () => securityPhase(scratch, rows));
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });
     await new Promise((r) => setTimeout(r, 1000));

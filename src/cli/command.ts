@@ -4,6 +4,7 @@
  * and the options every client command shares (`--bootstrap`, `--json`, `--help`).
  */
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { securityOptions } from './security.js';
 
 export interface OptionSpec {
   name: string;
@@ -40,6 +41,7 @@ export const defaultBootstrap = 'localhost:9092';
 const clientOptions: OptionSpec[] = [
   { name: 'bootstrap', arg: 'HOST:PORT', help: `broker(s) to connect to, comma-separated (default ${defaultBootstrap}, or $MINIKAFKA_BOOTSTRAP)` },
   { name: 'json', help: 'machine-readable JSON on stdout' },
+  ...securityOptions,
 ];
 const helpOption: OptionSpec = { name: 'help', help: 'show this help' };
 

@@ -2,10 +2,11 @@
 import { Admin } from '../client/admin.js';
 import type { ClientOptions } from '../client/types.js';
 import type { CommandArgs } from './command.js';
+import { securityClientOptions } from './security.js';
 
 export function clientOptions(args: CommandArgs): ClientOptions {
   const bootstrap = args.bootstrap.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { bootstrap, clientId: 'minikafka-cli', connectTimeoutMs: 5_000, retries: 2 };
+  return { bootstrap, clientId: 'minikafka-cli', connectTimeoutMs: 5_000, retries: 2, ...securityClientOptions(args) };
 }
 
 /** Runs `fn` with an Admin client and always closes it. */

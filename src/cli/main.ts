@@ -5,10 +5,11 @@ import type { CommandGroup, CommandSpec } from './command.js';
 
 // Commands load on demand: `start` (a long-running broker) never loads the client or its native codecs.
 async function toolCommands(): Promise<{ groups: CommandGroup[]; commands: CommandSpec[] }> {
-  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }, { transactionsGroup }] = await Promise.all([
+  const [{ topicsGroup }, { produceCommand }, { consumeCommand }, { groupsGroup }, { offsetsGroup }, { transactionsGroup }, { usersGroup }, { aclsGroup }] = await Promise.all([
     import('./topics.js'), import('./produce.js'), import('./consume.js'), import('./groups.js'), import('./offsets.js'), import('./transactions.js'),
+    import('./users.js'), import('./acls.js'),
   ]);
-  return { groups: [topicsGroup, groupsGroup, offsetsGroup, transactionsGroup], commands: [produceCommand, consumeCommand] };
+  return { groups: [topicsGroup, groupsGroup, offsetsGroup, transactionsGroup, usersGroup, aclsGroup], commands: [produceCommand, consumeCommand] };
 }
 
 const usage = `minikafka: a single-node Kafka-compatible broker, and tools for any Kafka cluster
@@ -21,9 +22,12 @@ Usage:
   minikafka groups list|describe|delete
   minikafka offsets reset --group G --topic T (--to-earliest|--to-latest|--to-offset N)
   minikafka transactions list|describe
+  minikafka users add|list|delete     SCRAM users
+  minikafka acls add|list|remove      ACLs
   minikafka run [--set name=value ...] -- COMMAND   run COMMAND beside a temporary broker (tests)
 
-Every command but 'start' takes --bootstrap HOST:PORT (default localhost:9092) and --json.
+Every command but 'start' takes --bootstrap HOST:PORT (default localhost:9092), --json, and
+--command-config FILE (Kafka client security properties) or --security-protocol/--sasl-*/--ssl-ca.
 Exit codes: 0 ok, 1 run-time or Kafka error (its name on stderr), 2 usage error.
 Run 'minikafka <command> --help' for a command's options.
 `;

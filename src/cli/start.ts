@@ -15,10 +15,12 @@ Options:
   --http-port P      HTTP port (REST proxy, /metrics, health; default 8082, or any free port with --port 0)
   --no-http          no HTTP listener
   --trace FILE       append every request and response, decoded, to FILE (JSON lines)
+  --tls-self-signed  development TLS: a throwaway CA and broker certificate in DATA_DIR/~security/tls,
+                     and an SSL listener on port+1 (9093) unless 'listeners' names one
 `;
 
 export async function startCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['help', 'no-http']);
+  const args = parseArgs(argv, ['help', 'no-http', 'tls-self-signed']);
   if (args.flags.has('help')) {
     process.stdout.write(help);
     return 0;
@@ -43,12 +45,33 @@ export async function startCommand(argv: string[]): Promise<number> {
   else if (httpPort !== undefined) config['minikafka.http.listeners'] = `http://${host ?? 'localhost'}:${Number(httpPort)}`;
   // With --port 0 (any free port) HTTP takes any free port too, so brokers started that way never clash.
   else config['minikafka.http.listeners'] ??= `http://${host ?? 'localhost'}:${port === '0' ? 0 : 8082}`;
+  const resolvedDataDir = dataDir ?? config['log.dirs'] ?? './data';
+  let trustHint: string | undefined;
+  if (args.flags.has('tls-self-signed')) {
+    const { ensureSelfSignedCertificates } = await import('../security/self-signed.js');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(resolvedDataDir, { recursive: true });
+    const files = ensureSelfSignedCertificates(resolvedDataDir, host === undefined ? [] : [host]);
+    config['ssl.keystore.location'] ??= files.keystore;
+    const listeners = config['listeners'] ?? `PLAINTEXT://${host ?? 'localhost'}:${port ?? 9092}`;
+    if (!/(^|,)\s*(SSL|SASL_SSL):\/\//i.test(listeners)) {
+      const sslPort = port === '0' ? 0 : Number(port ?? 9092) + 1;
+      config['listeners'] = `${listeners},SSL://${host ?? 'localhost'}:${sslPort}`;
+    }
+    trustHint = files.caCert;
+  }
   const broker = await startBroker({
     host,
     port: port === undefined ? undefined : Number(port),
-    dataDir: dataDir ?? config['log.dirs'] ?? './data',
+    dataDir: resolvedDataDir,
     config,
   });
+  if (trustHint !== undefined) {
+    const ssl = broker.listeners.find((l) => l.protocol === 'SSL' || l.protocol === 'SASL_SSL');
+    process.stderr.write(`minikafka: development TLS on ${ssl?.bootstrap ?? '(no SSL listener)'}; clients trust ${trustHint}\n`
+      + `  kcat -b ${ssl?.bootstrap ?? 'HOST:PORT'} -X security.protocol=SSL -X ssl.ca.location=${trustHint} -L\n`
+      + `  new Producer({ bootstrap: '${ssl?.bootstrap ?? 'HOST:PORT'}', ssl: { ca: readFileSync('${trustHint}') } })\n`);
+  }
   const traceFile = option(args, 'trace');
   const tracing = traceFile === undefined ? undefined : (await import('../broker/protocol-trace.js')).traceToFile(broker, traceFile);
   let stopping = false;

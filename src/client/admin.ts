@@ -1,7 +1,8 @@
 // Admin: topics, configs, offsets and groups, each a request to the right broker (any broker, a
 // partition leader, or a group's coordinator), retried on retriable errors.
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { ApiKey, Cluster } from './cluster.js';
-import { KafkaClientError } from './errors.js';
+import { KafkaClientError, throwIfError } from './errors.js';
 import { decodeAssignment } from './group-protocol.js';
 import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './offsets.js';
 import type { ClientOptions } from './types.js';
@@ -332,6 +333,58 @@ export class Admin {
     };
   }
 
+  // ---- security: SCRAM users and ACLs (the broker answers SECURITY_DISABLED for ACLs when it has no authorizer)
+
+  /** Adds or replaces a SCRAM credential; the password is salted here and never sent. */
+  async upsertScramUser(user: string, password: string, mechanism: ScramMechanismName = 'SCRAM-SHA-512', iterations = 4096): Promise<void> {
+    const salt = randomBytes(32);
+    const hash = mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
+    const saltedPassword = pbkdf2Sync(Buffer.from(password.normalize('NFKC'), 'utf8'), salt, iterations, hash === 'sha256' ? 32 : 64, hash);
+    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [], upsertions: [{ name: user, mechanism: SCRAM_CODES[mechanism], iterations, salt, saltedPassword }] });
+    for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+  }
+
+  async deleteScramUser(user: string, mechanism: ScramMechanismName = 'SCRAM-SHA-512'): Promise<void> {
+    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [{ name: user, mechanism: SCRAM_CODES[mechanism] }], upsertions: [] });
+    for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+  }
+
+  /** Users with SCRAM credentials: per user the mechanisms and iteration counts (all users when `users` is omitted). */
+  async describeScramUsers(users?: readonly string[]): Promise<{ user: string; mechanisms: { mechanism: ScramMechanismName; iterations: number }[] }[]> {
+    const body = await this.call(SECURITY_KEYS.describeScram, { users: users === undefined ? null : users.map((name) => ({ name })) });
+    throwIfError(body.errorCode, body.errorMessage);
+    return body.results.map((r: any) => {
+      throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+      return { user: r.user, mechanisms: r.credentialInfos.map((c: any) => ({ mechanism: c.mechanism === 1 ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512', iterations: c.iterations })) };
+    });
+  }
+
+  /** Creates ACL bindings (wire codes: see AclBinding). */
+  async createAcls(acls: readonly AclBinding[]): Promise<void> {
+    const body = await this.call(SECURITY_KEYS.createAcls, { creations: acls.map((a) => ({ ...a, resourcePatternType: a.patternType })) });
+    for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, 'CreateAcls');
+  }
+
+  async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    const body = await this.call(SECURITY_KEYS.describeAcls, aclFilterWire(filter));
+    throwIfError(body.errorCode, body.errorMessage, 'DescribeAcls');
+    return body.resources.flatMap((r: any) => r.acls.map((a: any) => ({
+      resourceType: r.resourceType, resourceName: r.resourceName, patternType: r.patternType,
+      principal: a.principal, host: a.host, operation: a.operation, permissionType: a.permissionType,
+    })));
+  }
+
+  /** Deletes every binding the filter matches; returns them. */
+  async deleteAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    const body = await this.call(SECURITY_KEYS.deleteAcls, { filters: [aclFilterWire(filter)] });
+    const r = body.filterResults[0];
+    throwIfError(r.errorCode, r.errorMessage, 'DeleteAcls');
+    return r.matchingAcls.map((a: any) => ({
+      resourceType: a.resourceType, resourceName: a.resourceName, patternType: a.patternType,
+      principal: a.principal, host: a.host, operation: a.operation, permissionType: a.permissionType,
+    }));
+  }
+
   /** Closes every connection. Idempotent. */
   async close(): Promise<void> {
     await this.cluster.close();
@@ -341,4 +394,37 @@ export class Admin {
   disconnect(): Promise<void> {
     return this.close();
   }
+}
+
+const SECURITY_KEYS = { describeAcls: 29, createAcls: 30, deleteAcls: 31, describeScram: 50, alterScram: 51 } as const;
+export type ScramMechanismName = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+const SCRAM_CODES: Record<ScramMechanismName, number> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+
+/** An ACL binding in Kafka's wire codes (resource type 2 topic, 3 group, 4 cluster, 5 transactional id; pattern 3 literal, 4 prefixed; operation 2 all, 3 read, 4 write...; permission 2 deny, 3 allow). */
+export interface AclBinding {
+  resourceType: number;
+  resourceName: string;
+  patternType: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
+/** A filter: 1 (ANY) for a code matches every value, null for a string matches every string, pattern 2 (MATCH) every pattern that applies to the name. */
+export interface AclBindingFilter {
+  resourceType: number;
+  resourceName: string | null;
+  patternType: number;
+  principal: string | null;
+  host: string | null;
+  operation: number;
+  permissionType: number;
+}
+
+function aclFilterWire(f: AclBindingFilter): object {
+  return {
+    resourceTypeFilter: f.resourceType, resourceNameFilter: f.resourceName, patternTypeFilter: f.patternType,
+    principalFilter: f.principal, hostFilter: f.host, operation: f.operation, permissionType: f.permissionType,
+  };
 }

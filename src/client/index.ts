@@ -22,3 +22,5 @@ export type {
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
   GroupDescription, ClusterDescription, TransactionListing, TransactionDescription,
 } from './admin-types.js';
+export type { AclBinding, AclBindingFilter, ScramMechanismName } from './admin.js';
+export type { SaslOptions } from './sasl.js';

@@ -115,6 +115,30 @@ test('a denied and an allowed principal: Produce, Fetch, Metadata, CreateTopics,
   }
 });
 
+test('transactions and idempotence: WRITE on the transactional id, IDEMPOTENT_WRITE or WRITE on a topic', { timeout: 30_000 }, async () => {
+  const broker = await startTestBroker(aclConfig());
+  try {
+    const admin = await login(broker, 'admin');
+    const alice = await login(broker, 'alice');
+    const bob = await login(broker, 'bob');
+    await admin.request(30, 3, { creations: [
+      acl(5, 'tx-', PREFIXED, 'User:alice', WRITE),
+      acl(TOPIC, 'out', LITERAL, 'User:alice', WRITE),
+    ] });
+    const init = (c: WireClient, transactionalId: string | null) => c.request(22, 4, { transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+    assert.equal((await init(bob, 'tx-1')).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    assert.equal((await init(alice, 'tx-1')).errorCode, ErrorCode.NONE);
+    assert.equal((await init(bob, null)).errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    assert.equal((await init(alice, null)).errorCode, ErrorCode.NONE);
+    const end = await bob.request(26, 3, { transactionalId: 'tx-1', producerId: 1n, producerEpoch: 0, committed: true });
+    assert.equal(end.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    assert.equal((await bob.request(10, 3, { key: 'tx-1', keyType: 1 })).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    for (const c of [admin, alice, bob]) c.close();
+  } finally {
+    await broker.close();
+  }
+});
+
 test('DescribeAcls and DeleteAcls with filters (MATCH, ANY); ACLs survive a restart; SECURITY_DISABLED without an authorizer', { timeout: 30_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'minikafka-acls-'));
   try {

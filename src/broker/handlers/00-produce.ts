@@ -40,12 +40,14 @@ export const produceHandler: ApiHandler = {
 function produceBatches(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
   const acks = req.acks;
   const validAcks = acks === -1 || acks === 0 || acks === 1;
+  const txnDenied = req.transactionalId !== null && !allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
   const touched = new Map<PartitionLog, PartitionOut[]>();
   const pending: Promise<unknown>[] = [];
   const responses: TopicOut[] = req.topicData.map((t) => ({
     name: t.name,
     partitionResponses: t.partitionData.map((p): PartitionOut => {
       if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
+      if (txnDenied) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
       const out = produceOne(t.name, p.index, p.records, touched, ctx);
       if (!(out instanceof Promise)) return out;
       // Filled in once the partition's records are checked and appended.
