@@ -8,6 +8,7 @@ import type { ProducerId } from './produce-sender.js';
 const PRODUCER_FENCED = 90;
 const INVALID_PRODUCER_EPOCH = 47;
 const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53;
+const UNKNOWN_SERVER_ERROR = -1;
 
 /**
  * Another producer instance with the same transactionalId started (or the transaction timed out and the
@@ -33,6 +34,21 @@ function check(code: number, what: string): void {
   if (code === 0) return;
   if (code === PRODUCER_FENCED || code === INVALID_PRODUCER_EPOCH) throw new ProducerFencedError(what);
   throw new KafkaClientError(code, what, code === TRANSACTIONAL_ID_AUTHORIZATION_FAILED ? { retriable: false } : undefined);
+}
+
+/**
+ * The error AddPartitionsToTxn answers for the one partition asked for. From v4 on the answer is per
+ * transaction (`resultsByTransaction`, with a top-level code for the whole request) and the v3 list is
+ * present but empty; a partition missing from the answer is an error too, never success: its batch
+ * would go out outside the transaction (committed by the previous transaction's marker on Kafka).
+ */
+function addPartitionsError(version: number, body: any, transactionalId: string, topic: string, partition: number): number {
+  if (version >= 4 && body.errorCode !== 0) return body.errorCode as number;
+  const topics: Array<{ name: string; resultsByPartition: Array<{ partitionIndex: number; partitionErrorCode: number }> }> = version >= 4
+    ? body.resultsByTransaction?.find((t: { transactionalId: string }) => t.transactionalId === transactionalId)?.topicResults ?? []
+    : body.resultsByTopicV3AndBelow ?? [];
+  const r = topics.find((t) => t.name === topic)?.resultsByPartition.find((x) => x.partitionIndex === partition);
+  return r === undefined ? UNKNOWN_SERVER_ERROR : r.partitionErrorCode;
 }
 
 export class TransactionManager {
@@ -90,11 +106,10 @@ export class TransactionManager {
       p = this.call('AddPartitionsToTxn', async () => {
         const pid = this.pid!;
         const conn = await this.coordinator();
-        const { body } = await conn.request(ApiKey.AddPartitionsToTxn, (v: number) => (v >= 4
+        const { version, body } = await conn.request(ApiKey.AddPartitionsToTxn, (v: number) => (v >= 4
           ? { transactions: [{ transactionalId: this.transactionalId, producerId: pid.id, producerEpoch: pid.epoch, verifyOnly: false, topics: [{ name: topic, partitions: [partition] }] }] }
           : { v3AndBelowTransactionalId: this.transactionalId, v3AndBelowProducerId: pid.id, v3AndBelowProducerEpoch: pid.epoch, v3AndBelowTopics: [{ name: topic, partitions: [partition] }] }));
-        const results = body.resultsByTopicV3AndBelow ?? body.resultsByTransaction?.[0]?.topicResults ?? [];
-        for (const t of results) for (const r of t.resultsByPartition) check(r.partitionErrorCode, `AddPartitionsToTxn ${topic}-${partition}`);
+        check(addPartitionsError(version, body, this.transactionalId, topic, partition), `AddPartitionsToTxn ${topic}-${partition}`);
         this.added.add(k);
       }).finally(() => this.adding.delete(k));
       this.adding.set(k, p);

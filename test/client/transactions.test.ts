@@ -81,6 +81,48 @@ test('producer.transaction(): commit, abort and sendOffsets; consumers see what 
   }
 });
 
+// Apache Kafka answers EndTxn once the transaction is prepared and writes its markers afterwards: until
+// they are written, AddPartitionsToTxn answers CONCURRENT_TRANSACTIONS (v4+: inside resultsByTransaction),
+// which the producer must retry before the partition's batch goes out (FINDINGS K5).
+test('back-to-back transactions: commit, abort, commit without sendOffsets; the abort takes effect', async () => {
+  const broker = await startTestBroker({ 'num.partitions': 1 });
+  const producer = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'b2b', valueSerializer: stringSerde });
+  try {
+    const t1 = await producer.transaction();
+    await t1.send({ topic: 'b2b', messages: [{ value: 'c1' }] });
+    await t1.commit();
+    const t2 = await producer.transaction();
+    await t2.send({ topic: 'b2b', messages: [{ value: 'a1' }] });
+    await t2.abort();
+    const t3 = await producer.transaction();
+    await t3.send({ topic: 'b2b', messages: [{ value: 'c2' }] });
+    await t3.commit();
+    const t4 = await producer.transaction();
+    await t4.send({ topic: 'b2b', messages: [{ value: 'a2' }] });
+    await t4.abort();
+    assert.deepEqual(await readAll(broker.bootstrap, 'b2b', 'read_committed', 2), ['c1', 'c2']);
+    assert.deepEqual(await readAll(broker.bootstrap, 'b2b', 'read_uncommitted', 4), ['c1', 'a1', 'c2', 'a2']);
+  } finally {
+    await producer.close();
+    await broker.close();
+  }
+});
+
+test('a fenced producer adding a partition to its open transaction gets ProducerFencedError from AddPartitionsToTxn', async () => {
+  const broker = await startTestBroker({ 'num.partitions': 2 });
+  const zombie = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'fence-add', valueSerializer: stringSerde });
+  const next = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'fence-add', valueSerializer: stringSerde });
+  try {
+    const old = await zombie.transaction();
+    await old.send({ topic: 'fa', messages: [{ value: 'zombie-0', partition: 0 }] });
+    await next.transaction(); // InitProducerId: bumps the epoch, aborts the zombie's transaction
+    await assert.rejects(old.send({ topic: 'fa', messages: [{ value: 'zombie-1', partition: 1 }] }), ProducerFencedError);
+  } finally {
+    await Promise.allSettled([zombie.close(), next.close()]);
+    await broker.close();
+  }
+});
+
 test('a second producer with the same transactionalId fences the first: ProducerFencedError', async () => {
   const broker = await startTestBroker({ 'num.partitions': 1 });
   const zombie = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'fence-me', valueSerializer: stringSerde });
