@@ -81,7 +81,7 @@ export function consoleApiPaths(limits: { partitionsMax: number }): Record<strin
           partition: nullable({ type: 'integer', minimum: 0 }), key: nullable(str), value: nullable(str),
           headers: nullable({ type: 'array', maxItems: b.headersPerRecordMax, items: obj({ name: str, value: nullable(str) }, ['name']) }),
         }, [])),
-        responses: { 200: okJson('Delivered', obj({ topic: str, partition: nat, offset: nat, timestamp: int })), ...errors(400, 404, 413, 415, 422) },
+        responses: { 200: okJson('Delivered', obj({ topic: str, partition: nat, offset: nat, timestamp: int })), ...errors(400, 404, 409, 413, 415, 422) },
       },
     },
     '/console/api/groups': {

@@ -68,7 +68,7 @@ export function openApiDocument(limits: { partitionsMax: number }): unknown {
         post: {
           summary: 'Produce one record (or, with Transfer-Encoding: chunked, a stream of records, one report per line)', parameters: [cluster, topic],
           requestBody: jsonRequest(produceRecord),
-          responses: { 200: okJson('Delivery report'), ...errors(400, 403, 404, 413, 422) },
+          responses: { 200: okJson('Delivery report'), ...errors(400, 403, 404, 409, 413, 422) },
         },
       },
       '/v3/clusters/{cluster_id}/topics/{topic_name}/records:batch': {

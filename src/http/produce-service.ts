@@ -94,7 +94,9 @@ export class ProduceService {
           logs.add(log);
         } catch (err) {
           const code = storageErrorCode(err);
-          const status = code === ErrorCode.KAFKA_STORAGE_ERROR ? 500 : 400;
+          // A record refused by the topic's own settings (a keyless record on a compacted topic: INVALID_RECORD)
+          // is well-formed and conflicts with the topic's state: 409. Anything else a client sent: 400.
+          const status = code === ErrorCode.KAFKA_STORAGE_ERROR ? 500 : code === ErrorCode.INVALID_RECORD ? 409 : 400;
           if (status === 500) this.broker.log.error({ topic: topic.name, partition, err }, 'REST append failed');
           for (const i of chunk) outcomes[i] = { ok: false, status, errorCode: status, message: `${errorName(code)}: ${clip((err as Error).message)}` };
         }

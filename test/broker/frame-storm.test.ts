@@ -268,11 +268,13 @@ async function wellBehaved(broker: TestBroker, stop: Promise<void>): Promise<{ p
 
 // The broker closed the socket at once on a malformed frame, dropping the responses to the valid
 // requests pipelined before it on the same connection (Kafka answers those, then closes).
+// The bad frames: a header cut short, a body whose compact length runs past the frame, an unknown API key
+// (999). (Produce v2 used to be the unsupported request here; it is served since message formats v0/v1.)
 test('requests pipelined before a malformed frame are answered before the close', async () => {
   const broker = await startTestBroker();
   try {
     const frames = [100, 101, 102].map((id) => frame(request(3, 9, id, { topics: null, allowAutoTopicCreation: false })));
-    for (const bad of [frame(Buffer.from([0, 3, 0])), frame(Buffer.concat([request(3, 9, 103, {}).subarray(0, 10), Buffer.from([0, 0xff, 0xff, 0xff, 0x0f])])), frame(request(0, 2, 103, {}))]) {
+    for (const bad of [frame(Buffer.from([0, 3, 0])), frame(Buffer.concat([request(3, 9, 103, {}).subarray(0, 10), Buffer.from([0, 0xff, 0xff, 0xff, 0x0f])])), frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 103, 0, 0]))]) {
       const r = await exchange(broker.bootstrap, new Rng(1), Buffer.concat([...frames, bad]), { waitMs: 3000 });
       assert.ok(r.closedByBroker);
       assert.deepEqual(correlationIds(r.received), [100, 101, 102]);

@@ -112,3 +112,17 @@ test('the document describes every topic config, and each one\'s default value f
     assert.equal((await call(`${url}/console/api/topics`, 'POST', { name: 'edges', configs: edges })).status, 201);
   });
 });
+
+test('a keyless record to a compacted topic is a 409 (the topic\'s cleanup.policy refuses it), not a 400 for a schema-valid body', { timeout: 30_000 }, async () => {
+  await withBroker(async (_b, url) => {
+    const created = await call(`${url}/console/api/topics`, 'POST', { name: 'compacted', partitions: 1, configs: { 'cleanup.policy': 'compact' } });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const keyless = await call(`${url}/console/api/topics/compacted/records`, 'POST', {});
+    assert.equal(keyless.status, 409, JSON.stringify(keyless.json));
+    assert.match(keyless.json.message, /^INVALID_RECORD/);
+    const keyed = await call(`${url}/console/api/topics/compacted/records`, 'POST', { key: 'k', value: 'v' });
+    assert.equal(keyed.status, 200, JSON.stringify(keyed.json));
+    const v3 = await call(`${url}/v3/clusters/${_b.state.clusterId}/topics/compacted/records`, 'POST', { value: { type: 'STRING', data: 'v' } });
+    assert.equal(v3.status, 409, JSON.stringify(v3.json));
+  });
+});

@@ -9,6 +9,11 @@ export interface Intended {
   reason: string;
 }
 
+/** APIs minikafka advertises that Kafka (as the comparison runs it) does not, each with its reason. */
+export const intendedExtraApis: ReadonlyMap<number, string> = new Map([
+  [71, 'F12: Kafka advertises GetTelemetrySubscriptions only with a client-telemetry metrics reporter configured; minikafka serves it as Kafka would with no subscription (no metrics to push), so clients such as the Java Admin get a client instance id'],
+]);
+
 export const intended: Intended[] = [
   {
     scenario: /^(CreateTopics|DescribeConfigs)/,
