@@ -8,7 +8,7 @@
  * - `waitFor`, `waitForRecords`, `waitForCommittedOffset`, `waitForGroupStable`, `waitForLagZero`:
  *   polling helpers whose timeout errors say what was expected and what was last seen.
  */
-export { KafkaContainer, StartedKafkaContainer, KAFKA_PORT, configNameFromEnv } from './kafka-container.js';
+export { KafkaContainer, StartedKafkaContainer, KAFKA_PORT, configNameFromEnv, type SaslSslListenerOptions } from './kafka-container.js';
 export {
   BOOTSTRAP_ENV, startSharedBroker, testBootstrap, jestGlobalSetup, jestGlobalTeardown, vitestGlobalSetup,
   type SharedBroker, type SharedBrokerOptions,

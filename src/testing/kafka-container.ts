@@ -10,20 +10,33 @@
 //
 // What carries over: `withEnvironment({ KAFKA_X_Y: v })` sets the broker config `x.y` when minikafka
 // has it (KAFKA_AUTO_CREATE_TOPICS_ENABLE, KAFKA_NUM_PARTITIONS, KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS,
-// ...); settings that only make sense for a Docker container or a replicated cluster (listeners,
-// replication factors, the image, networks, mounts, wait strategies) are accepted and ignored, and
-// listed by `ignoredSettings()` so nothing is silently mistaken for applied.
+// ...); `withSaslSslListener` adds a SASL_SSL listener with a SCRAM user, as the Kafka module does;
+// settings that only make sense for a Docker container or a replicated cluster (listeners, replication
+// factors, the image, networks, mounts, wait strategies) are accepted and ignored, and listed by
+// `ignoredSettings()` so nothing is silently mistaken for applied.
 import { randomUUID } from 'node:crypto';
 import { startBroker, type RunningBroker } from '../broker/broker.js';
 import { configDefs } from '../broker/config.js';
 import { createLogger, type Logger } from '../broker/logger.js';
 import { TEST_BROKER_CONFIG } from './test-config.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { Admin } from '../client/admin.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The port tests ask for: testcontainers' Kafka module exposes the client listener as 9093. */
 export const KAFKA_PORT = 9093;
+
+/** testcontainers' `withSaslSslListener` options: a SASL_SSL listener with one SCRAM user. */
+export interface SaslSslListenerOptions {
+  /** The container port tests pass to getMappedPort for this listener. */
+  port: number;
+  sasl: { mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; user: { name: string; password: string } };
+  /** The broker's key and certificate chain as a PKCS12 file (JKS is not supported). */
+  keystore: { content: Buffer | string; passphrase: string };
+  /** Accepted for compatibility; clients bring their own trust (the broker does not ask for client certificates). */
+  truststore?: { content: Buffer | string; passphrase: string };
+}
 
 /** Configs the container decides itself: where it listens and where its data lives. */
 const OWNED_CONFIGS = new Set(['listeners', 'advertised.listeners', 'log.dirs']);
@@ -45,6 +58,7 @@ export class KafkaContainer {
   private logger: Logger | undefined;
   private hostPort = 0;
   private reuse = false;
+  private saslSsl: SaslSslListenerOptions | undefined;
 
   /** The image is recorded, not pulled: minikafka serves the Kafka protocol itself. */
   constructor(readonly image = 'minikafka') {}
@@ -75,6 +89,16 @@ export class KafkaContainer {
   /** KAFKA_* variables become broker configs where minikafka has them; others are listed as ignored. */
   withEnvironment(environment: Record<string, string>): this {
     Object.assign(this.environment, environment);
+    return this;
+  }
+
+  /**
+   * A second listener, SASL_SSL with SCRAM, beside the plaintext one, as testcontainers' Kafka module
+   * sets up: `getMappedPort(options.port)` is its port; the user is created before start() resolves.
+   */
+  withSaslSslListener(options: SaslSslListenerOptions): this {
+    this.saslSsl = options;
+    this.exposedPorts.add(options.port);
     return this;
   }
 
@@ -157,7 +181,7 @@ export class KafkaContainer {
   }
 
   async start(): Promise<StartedKafkaContainer> {
-    const reuseKey = this.reuse ? JSON.stringify([this.image, this.brokerConfig(), [...this.exposedPorts].sort(), this.dataDir ?? null, this.hostPort]) : undefined;
+    const reuseKey = this.reuse ? JSON.stringify([this.image, this.brokerConfig(), [...this.exposedPorts].sort(), this.dataDir ?? null, this.hostPort, this.saslSsl ?? null]) : undefined;
     const running = reuseKey === undefined ? undefined : reusable.get(reuseKey);
     if (running !== undefined && !running.stopped) return running;
     const started = await this.startNew();
@@ -170,19 +194,51 @@ export class KafkaContainer {
     const temporary = this.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'minikafka-container-')) : undefined;
     const dataDir = this.dataDir ?? temporary!;
     const logger = this.logger ?? createLogger('warn', (line) => process.stderr.write(line));
-    const open = (port: number): Promise<RunningBroker> => startBroker({ host: '127.0.0.1', port, dataDir, config: { ...TEST_BROKER_CONFIG, ...this.brokerConfig() }, logger });
+    const sasl = this.saslSsl;
+    // The SASL_SSL listener's keystore goes to a private directory of its own (not the data dir: removed with the container).
+    const keys = sasl === undefined ? undefined : mkdtempSync(join(tmpdir(), 'minikafka-container-keys-'));
+    let saslPort = 0;
+    const listenerConfig = (): Record<string, string> => {
+      if (sasl === undefined) return {};
+      const keystore = join(keys!, 'broker.p12');
+      writeFileSync(keystore, sasl.keystore.content, { mode: 0o600 });
+      return {
+        'listeners': `PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:${saslPort}`,
+        'ssl.keystore.type': 'PKCS12', 'ssl.keystore.location': keystore, 'ssl.keystore.password': sasl.keystore.passphrase,
+        'sasl.enabled.mechanisms': sasl.sasl.mechanism,
+      };
+    };
+    const open = async (port: number): Promise<RunningBroker> => {
+      const broker = await startBroker({ host: '127.0.0.1', port, dataDir, config: { ...TEST_BROKER_CONFIG, ...this.brokerConfig(), ...listenerConfig() }, logger });
+      if (sasl !== undefined) {
+        saslPort = broker.listeners.find((l) => l.protocol === 'SASL_SSL')!.port;
+        const admin = new Admin({ bootstrap: broker.bootstrap });
+        try {
+          await admin.upsertScramUser(sasl.sasl.user.name, sasl.sasl.user.password, sasl.sasl.mechanism);
+        } finally {
+          await admin.close();
+        }
+      }
+      return broker;
+    };
+    const removeKeys = (): void => {
+      if (keys !== undefined) rmSync(keys, { recursive: true, force: true });
+    };
     try {
       return new StartedKafkaContainer(await open(this.hostPort), {
         name: this.name ?? `/minikafka-${randomUUID().slice(0, 8)}`,
         labels: this.labels,
         exposedPorts: [...this.exposedPorts],
         restart: open,
+        saslSslPort: sasl?.port,
         removeData: () => {
           if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+          removeKeys();
         },
       });
     } catch (err) {
       if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+      removeKeys();
       throw err;
     }
   }
@@ -196,6 +252,8 @@ interface StartedSettings {
   restart: (port: number) => Promise<RunningBroker>;
   /** Removes the data directory if the container made it. */
   removeData: () => void;
+  /** The container port of withSaslSslListener, if any. */
+  saslSslPort?: number;
 }
 
 /** Containers started withReuse(), by their settings (one process: reuse does not outlive it). */
@@ -234,6 +292,7 @@ export class StartedKafkaContainer {
   /** The broker's port for any exposed port (9093 by default); like testcontainers, throws for others. */
   getMappedPort(port: number): number {
     if (!this.settings.exposedPorts.includes(port)) throw new Error(`No port mapping found for "${port}"`);
+    if (port === this.settings.saslSslPort) return this.current.listeners.find((l) => l.protocol === 'SASL_SSL')!.port;
     return this.current.port;
   }
 

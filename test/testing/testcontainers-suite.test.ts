@@ -1,13 +1,17 @@
 // The Kafka module tests of testcontainers-node (packages/modules/kafka: "should connect", "should
 // connect with custom network", "should be reusable", and its assertMessageProducedAndConsumed helper,
 // KafkaJS against getHost():getMappedPort(9093)), rewritten for node:test with only the import changed
-// to minikafka/testing. The SASL cases wait for the security work; the GenericContainer CLI case needs
-// Docker itself. testcontainers documents a 180 s start-up timeout for these containers; each start
+// to minikafka/testing. "should connect with SASL" uses a keystore made at test time by openssl (the
+// module ships its own test-certs); the GenericContainer CLI case needs Docker itself. testcontainers documents a 180 s start-up timeout for these containers; each start
 // here is printed.
 import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { KafkaContainer, type StartedKafkaContainer } from '../../src/testing/index.js';
+import { KafkaContainer, type SaslSslListenerOptions, type StartedKafkaContainer } from '../../src/testing/index.js';
+import { makeTestPki } from '../security/certs.js';
 
 const IMAGE = 'confluentinc/cp-kafka:7.9.0';
 
@@ -45,6 +49,43 @@ describe('KafkaContainer (testcontainers-node Kafka module tests)', { timeout: 2
     const kafkaContainer = await timedStart(new KafkaContainer(IMAGE).withNetwork(network));
     await assertMessageProducedAndConsumed(kafkaContainer);
     await kafkaContainer.stop();
+  });
+
+  it('should connect with SASL', async () => {
+    const pki = makeTestPki();
+    try {
+      const pfx = join(pki.dir, 'kafka.server.keystore.pfx');
+      execFileSync('openssl', ['pkcs12', '-export', '-in', pki.brokerCert, '-inkey', pki.brokerKey, '-certfile', pki.caCert, '-out', pfx, '-passout', 'pass:serverKeystorePassword'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const saslConfig: SaslSslListenerOptions = {
+        port: 9096,
+        sasl: { mechanism: 'SCRAM-SHA-512', user: { name: 'app-user', password: 'userPassword' } },
+        keystore: { content: readFileSync(pfx), passphrase: 'serverKeystorePassword' },
+      };
+      const container = await timedStart(new KafkaContainer(IMAGE).withSaslSslListener(saslConfig));
+      try {
+        await assertMessageProducedAndConsumed(container, {
+          brokers: [`${container.getHost()}:${container.getMappedPort(9096)}`],
+          sasl: { username: 'app-user', password: 'userPassword', mechanism: 'scram-sha-512' },
+          ssl: { ca: [readFileSync(pki.caCert)] },
+        });
+        // A wrong password is refused, as by Kafka.
+        await assert.rejects(assertMessageProducedAndConsumed(container, {
+          brokers: [`${container.getHost()}:${container.getMappedPort(9096)}`],
+          sasl: { username: 'app-user', password: 'wrong', mechanism: 'scram-sha-512' },
+          ssl: { ca: [readFileSync(pki.caCert)] },
+          retry: { retries: 0 },
+        }), /SASL|authentication/i);
+        // The plaintext listener stays where it was, and the SASL port survives a restart.
+        const saslPort = container.getMappedPort(9096);
+        assert.notEqual(saslPort, container.getMappedPort(9093));
+        await container.restart();
+        assert.equal(container.getMappedPort(9096), saslPort);
+      } finally {
+        await container.stop();
+      }
+    } finally {
+      pki.remove();
+    }
   });
 
   it('should be reusable', async () => {
