@@ -358,12 +358,16 @@ export class TransactionCoordinator {
 
   // ------------------------------------------------------------------ timeouts
 
+  /**
+   * The timeout check runs at a fixed rate (as Kafka's scheduler does): the next run is scheduled when this
+   * one starts, so a test clock advanced past several intervals runs each of them. Runs may overlap: a
+   * transaction being completed is `busy` and skipped by the others.
+   */
   private arm(): void {
     if (this.closed) return;
     this.timer = this.scheduler.schedule(this.config.abortCheckIntervalMs, () => {
-      this.abortExpired()
-        .catch((err: unknown) => this.log.error({ err }, 'aborting timed-out transactions failed'))
-        .finally(() => this.arm());
+      this.arm();
+      this.abortExpired().catch((err: unknown) => this.log.error({ err }, 'aborting timed-out transactions failed'));
     });
   }
 

@@ -54,3 +54,32 @@ test('retention follows the test clock', { timeout: 60_000 }, async () => {
     await broker.close();
   }
 });
+
+test('transaction timeouts follow the test clock: an open transaction is aborted once transaction.timeout.ms has passed', { timeout: 60_000 }, async () => {
+  const clock = new TestClock();
+  const broker = await startBroker({
+    host: '127.0.0.1', port: 0, dataDir: ':memory:', clock, logger: createLogger('silent'),
+    config: { 'transaction.abort.timed.out.transaction.cleanup.interval.ms': 1000 },
+  });
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  const producer = new Producer({ bootstrap: broker.bootstrap, transactionalId: 'clocked-txn', transactionTimeoutMs: 60_000 });
+  try {
+    await admin.createTopics([{ topic: 'txn-clocked', partitions: 1 }]);
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'txn-clocked', messages: [{ value: 'never committed' }] });
+    const state = async (): Promise<string> => (await admin.describeTransactions(['clocked-txn']))[0]!.state;
+    assert.equal(await state(), 'Ongoing');
+    clock.advance(59_000);
+    assert.equal(await state(), 'Ongoing', 'not aborted before its timeout');
+    clock.advance(2_500);
+    let now = await state();
+    for (let i = 0; i < 100 && now !== 'CompleteAbort'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      now = await state();
+    }
+    assert.equal(now, 'CompleteAbort', 'aborted once its timeout passed on the clock');
+  } finally {
+    await Promise.allSettled([producer.close(), admin.close()]);
+    await broker.close();
+  }
+});
