@@ -37,14 +37,14 @@ test('a catastrophic-backtracking regex against a 33-a topic is answered within 
     const joinMs = performance.now() - started;
     assert.equal(joined.errorCode, ErrorCode.NONE);
     assert.deepEqual(joined.topics, ['aaab']);
-    assert.ok(joinMs < 2000, `join answered in ${joinMs.toFixed(0)} ms`);
+    assert.ok(joinMs < 10_000, `join answered in ${joinMs.toFixed(0)} ms (the backtracking engine took 143 s)`);
     started = performance.now();
     for (let i = 0; i < 20; i++) {
       const hb = await client.request(68, 1, { groupId: joined.groupId, memberId: joined.memberId, memberEpoch: joined.memberEpoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null });
       assert.equal(hb.errorCode, ErrorCode.NONE);
     }
     const heartbeatsMs = performance.now() - started;
-    assert.ok(heartbeatsMs < 2000, `20 heartbeats answered in ${heartbeatsMs.toFixed(0)} ms`);
+    assert.ok(heartbeatsMs < 10_000, `20 heartbeats answered in ${heartbeatsMs.toFixed(0)} ms`);
   } finally {
     client.close();
     await broker.close();
