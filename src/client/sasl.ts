@@ -23,8 +23,13 @@ export async function authenticate(o: SaslOptions, roundTrip: SaslRoundTrip): Pr
       return;
     case 'oauthbearer': {
       const token = typeof o.token === 'function' ? await o.token() : o.token;
-      await roundTrip(Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`, 'utf8'));
-      return;
+      const answer = await roundTrip(Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`, 'utf8'));
+      if (answer.length === 0) return;
+      // RFC 7628 3.2.2: a refused token is answered with a JSON error status; the client acknowledges it
+      // with a lone \x01 and the broker then fails the exchange (its error carries the status).
+      const status = answer.subarray(0, 256).toString('utf8');
+      await roundTrip(Buffer.from([1]));
+      throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, `OAUTHBEARER token refused: ${status}`);
     }
     default:
       await scram(o.mechanism === 'scram-sha-256' ? 'sha256' : 'sha512', o.username, o.password, roundTrip);

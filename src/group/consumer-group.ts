@@ -80,9 +80,6 @@ export interface ConsumerMember {
   rebalanceTimer?: TimerHandle;
 }
 
-/** Internal topics are never matched by a regex subscription. */
-const INTERNAL = new Set(['__consumer_offsets', '__transaction_state']);
-
 function fail(error: GroupErrorName, errorMessage: string | null = null): ConsumerHeartbeatResult {
   return { error, errorMessage, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
 }
@@ -339,7 +336,9 @@ export class ConsumerGroup {
     if (member.subscribedTopicRegex !== null) {
       const compiled = compileTopicRegex(member.subscribedTopicRegex);
       if (compiled.ok) {
-        const names = this.env.topics.topics().map((t) => t.name).filter((n) => !INTERNAL.has(n));
+        // Every topic, internal ones included: Kafka's coordinator matches the regex against all the
+        // topics of its metadata image (GroupMetadataManager.refreshRegularExpressions).
+        const names = this.env.topics.topics().map((t) => t.name);
         for (const name of budget.filter(compiled.regex, names)) out.add(name);
       }
     }

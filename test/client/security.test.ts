@@ -63,3 +63,11 @@ test('our client: a wrong password rejects with SASL_AUTHENTICATION_FAILED', { t
   await assert.rejects(admin.listTopics(), (err: unknown) => err instanceof KafkaClientError && err.code === 58);
   await admin.close();
 });
+
+test('our client: an expired OAUTHBEARER token rejects with SASL_AUTHENTICATION_FAILED carrying the invalid_token status', { timeout: 30_000 }, async () => {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({ alg: 'none' })}.${b64({ sub: 'ann', exp: Math.floor(Date.now() / 1000) - 60 })}.`;
+  const admin = new Admin({ bootstrap: at('SASL_PLAINTEXT'), retries: 0, sasl: { mechanism: 'oauthbearer', token } });
+  await assert.rejects(admin.listTopics(), (err: unknown) => err instanceof KafkaClientError && err.code === 58 && err.message.includes('invalid_token'));
+  await admin.close();
+});

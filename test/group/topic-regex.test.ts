@@ -68,7 +68,8 @@ test('regex subscriptions: full match of the name, anchors, RE2 syntax; invalid 
       ['bar|foo', ['bar', 'foo']],
       ['(?i)foo\\.1', ['Foo.1']],
       ['[a-z]+', ['bar', 'foo', 'foobar', 'xfoo']],
-      ['.*', ['Foo.1', 'bar', 'foo', 'foobar', 'xfoo']],
+      // Internal topics match too, as on Kafka (the first join created __consumer_offsets).
+      ['.*', ['Foo.1', '__consumer_offsets', 'bar', 'foo', 'foobar', 'xfoo']],
     ];
     for (const [regex, expected] of cases) {
       const r = await joinWithRegex(broker, client, regex);
@@ -80,6 +81,30 @@ test('regex subscriptions: full match of the name, anchors, RE2 syntax; invalid 
       assert.equal(r.errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION, bad.slice(0, 20));
     }
     assert.equal((await joinWithRegex(broker, client, 'f'.repeat(1000))).errorCode, ErrorCode.NONE, 'a regex of 1000 chars is allowed');
+  } finally {
+    client.close();
+    await broker.close();
+  }
+});
+
+// The regex was never matched against internal topics, while Kafka's coordinator matches it against
+// every topic of the metadata image (GroupMetadataManager.refreshRegularExpressions): franz-go's
+// Test848RegexBrokerResolves expects `__consumer_offsets` assigned when the regex names it.
+test('a regex subscription matches internal topics too, as Kafka does: __consumer_offsets is assigned when the regex names it', async () => {
+  const broker = await startTestBroker();
+  const client = await WireClient.connect(broker.bootstrap);
+  try {
+    await createTopics(client, ['orders']);
+    const found = await client.request(10, 4, { keyType: 0, coordinatorKeys: ['some-group'] });
+    assert.equal(found.coordinators[0].errorCode, ErrorCode.NONE);
+    assert.ok(broker.state.store.topic('__consumer_offsets') !== undefined, 'FindCoordinator created __consumer_offsets');
+    const named = await joinWithRegex(broker, client, '__consumer_offsets|orders');
+    assert.equal(named.errorCode, ErrorCode.NONE);
+    assert.deepEqual(named.topics, ['__consumer_offsets', 'orders']);
+    const prefix = await joinWithRegex(broker, client, '__.*');
+    assert.deepEqual(prefix.topics, ['__consumer_offsets']);
+    const plain = await joinWithRegex(broker, client, 'ord.*');
+    assert.deepEqual(plain.topics, ['orders']);
   } finally {
     client.close();
     await broker.close();

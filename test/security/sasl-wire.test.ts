@@ -179,18 +179,38 @@ test('OAUTHBEARER with the unsecured validator: a valid unsigned token authentic
   try {
     const jwt = (claims: object, alg = 'none') => `${b64({ alg })}.${b64(claims)}.`;
     const now = Math.floor(Date.now() / 1000);
+    // A token the validator refuses is answered as Kafka's OAuthBearerSaslServer does (RFC 7628 3.2.2):
+    // errorCode NONE with the JSON error status as the server's challenge; the client's `\x01` then
+    // gets SASL_AUTHENTICATION_FAILED whose message is that status.
     const login = async (token: string) => {
       const c = await WireClient.connect(saslBootstrap(broker));
-      await c.request(17, 1, { mechanism: 'OAUTHBEARER' });
-      const res = await c.request(36, 2, { authBytes: Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`) });
-      c.close();
-      return res.errorCode;
+      try {
+        await c.request(17, 1, { mechanism: 'OAUTHBEARER' });
+        const res = await c.request(36, 2, { authBytes: Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`) });
+        if (res.errorCode !== ErrorCode.NONE || res.authBytes.length === 0) return { code: res.errorCode as number, challenge: '', message: res.errorMessage as string | null };
+        const challenge = res.authBytes.toString();
+        const fin = await c.request(36, 2, { authBytes: Buffer.from([1]) });
+        return { code: fin.errorCode as number, challenge, message: fin.errorMessage as string | null };
+      } finally {
+        c.close();
+      }
     };
-    assert.equal(await login(jwt({ sub: 'erin', iat: now, exp: now + 60 })), ErrorCode.NONE);
-    assert.equal(await login(jwt({ sub: 'erin', exp: now - 60 })), ErrorCode.SASL_AUTHENTICATION_FAILED);
-    assert.equal(await login(jwt({ sub: 'erin', exp: now + 60 }, 'HS256')), ErrorCode.SASL_AUTHENTICATION_FAILED);
-    assert.equal(await login(jwt({ exp: now + 60 })), ErrorCode.SASL_AUTHENTICATION_FAILED);
-    assert.equal(await login('not.a-json.token'), ErrorCode.SASL_AUTHENTICATION_FAILED);
+    assert.deepEqual(await login(jwt({ sub: 'erin', iat: now, exp: now + 60 })), { code: ErrorCode.NONE, challenge: '', message: null });
+    const refused = { code: ErrorCode.SASL_AUTHENTICATION_FAILED, challenge: '{"status":"invalid_token"}', message: '{"status":"invalid_token"}' };
+    assert.deepEqual(await login(jwt({ sub: 'erin', exp: now - 60 })), refused);
+    assert.deepEqual(await login(jwt({ sub: 'erin', exp: now + 60 }, 'HS256')), refused);
+    assert.deepEqual(await login(jwt({ exp: now + 60 })), refused);
+    assert.deepEqual(await login('not.a-json.token'), refused);
+    // A malformed client message is not a token to judge: it fails at once.
+    const c = await WireClient.connect(saslBootstrap(broker));
+    try {
+      await c.request(17, 1, { mechanism: 'OAUTHBEARER' });
+      const bad = await c.request(36, 2, { authBytes: Buffer.from('n,,auth=Bearer x') });
+      assert.equal(bad.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
+      assert.equal(bad.authBytes.length, 0);
+    } finally {
+      c.close();
+    }
     assert.ok(broker.logs.some((l) => l.msg === 'SASL authentication failed' && l.detail === 'token expired'));
   } finally {
     await broker.close();

@@ -24,10 +24,20 @@ export type OAuthBearerValidator = (token: string, nowMs: number) => OAuthBearer
 export class OAuthBearerServer implements SaslServer {
   readonly mechanism = 'OAUTHBEARER';
   private done = false;
+  /** Set once a token was refused: the JSON error status sent as the challenge, and why (for the log). */
+  private refused: { status: string; detail: string } | undefined;
 
   constructor(private readonly validate: OAuthBearerValidator, private readonly now: () => number = Date.now) {}
 
   evaluate(token: Buffer): SaslStep {
+    if (this.refused !== undefined) {
+      // Kafka's OAuthBearerSaslServer: after its error challenge the client sends a lone \x01 and the
+      // exchange fails with the status as the message. Anything else after a refusal fails the same way.
+      const { status, detail } = this.refused;
+      this.refused = undefined;
+      this.done = true;
+      throw new SaslAuthenticationError(status, token.length === 1 && token[0] === 1 ? detail : `${detail}; then a message other than \\x01`);
+    }
     if (this.done) throw fail('token after completion');
     this.done = true;
     if (token.length > OAUTH_MESSAGE_BYTES_MAX) throw fail(`message of ${token.length} bytes`);
@@ -41,7 +51,18 @@ export class OAuthBearerServer implements SaslServer {
     const b = bearer === undefined ? null : /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(bearer);
     if (b === null) throw fail('no auth=Bearer token');
     const now = this.now();
-    const t = this.validate(b[1]!, now);
+    let t: OAuthBearerToken;
+    try {
+      t = this.validate(b[1]!, now);
+    } catch (err) {
+      if (!(err instanceof SaslAuthenticationError)) throw err;
+      // RFC 7628 3.2.2, as Kafka does: the refusal is a server challenge with the error status (JSON keys
+      // status, scope, openid-configuration; Kafka's validators set only the status); errorCode stays NONE.
+      const status = JSON.stringify({ status: 'invalid_token' });
+      this.refused = { status, detail: err.detail };
+      this.done = false;
+      return { response: Buffer.from(status, 'utf8') };
+    }
     const authzid = m[2]?.slice(2);
     if (authzid !== undefined && authzid !== '' && authzid !== t.principalName) throw fail('authzid differs from the token\'s principal');
     return { response: Buffer.alloc(0), principal: userPrincipal(t.principalName), lifetimeMs: Math.max(0, t.expiresAtMs - now) };
