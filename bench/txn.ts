@@ -6,6 +6,7 @@
  */
 import { startBroker } from '../src/broker/broker.js';
 import { Producer } from '../src/client/index.js';
+import { percentile } from './lib.js';
 
 const messages = Number(process.argv[2] ?? 200_000);
 const transactions = Number(process.argv[3] ?? 300);
@@ -27,10 +28,6 @@ async function throughput(bootstrap: string, topic: string, idempotent: boolean)
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await producer.close();
   return messages / seconds;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const broker = await startBroker({ port: 0, config: { 'num.partitions': 4, 'minikafka.log.level': 'warn' } });

@@ -72,11 +72,6 @@ export async function kafkaUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
-/** True when the jars are already in the cache: no network, no Maven. */
-export function kafkaCached(version = kafkaVersion): boolean {
-  return existsSync(join(kafkaCacheDir, `kafka-${version}`, 'libs', '.complete'));
-}
-
 export async function resolveKafka(version = kafkaVersion): Promise<ResolvedKafka> {
   const t0 = Date.now();
   const dir = join(kafkaCacheDir, `kafka-${version}`);

@@ -129,11 +129,6 @@ export class BrokerConfig {
   entries(): [ConfigName, string][] {
     return [...this.values.entries()];
   }
-
-  /** The host and port to bind, from `listeners`. */
-  listener(): { host: string; port: number } {
-    return parseListener(this.string('listeners'));
-  }
 }
 
 function validate(name: string, kind: Kind, value: string): void {
@@ -142,14 +137,6 @@ function validate(name: string, kind: Kind, value: string): void {
   } else if (kind === 'bool') {
     if (value !== 'true' && value !== 'false') throw new ConfigError(`config '${name}' must be true or false, got '${value}'`);
   }
-}
-
-export function parseListener(listener: string): { host: string; port: number } {
-  const first = listener.split(',')[0]!.trim();
-  const m = /^(?:[A-Za-z_]+:\/\/)?(\[[^\]]*\]|[^:]*):(\d+)$/.exec(first);
-  if (!m) throw new ConfigError(`cannot parse listener '${listener}' (expected PLAINTEXT://host:port)`);
-  const host = m[1]!.replace(/^\[|\]$/g, '');
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(m[2]) };
 }
 
 /** Reads a Java-style .properties file: `name=value` or `name: value`, `#`/`!` comments. */

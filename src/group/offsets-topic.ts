@@ -105,7 +105,10 @@ export class OffsetsTopic {
           if (pos + h.sizeBytes > buf.length) break;
           try {
             if (!isTransactionalBatch(h.attributes)) yield* recordsOfBatch(buf, pos);
-            else if (!isControlBatch(h.attributes)) open.set(h.producerId, [...(open.get(h.producerId) ?? []), ...recordsOfBatch(buf, pos)]);
+            else if (!isControlBatch(h.attributes)) {
+              const pending = open.get(h.producerId) ?? open.set(h.producerId, []).get(h.producerId)!;
+              for (const r of recordsOfBatch(buf, pos)) pending.push(r);
+            }
             else {
               const records = open.get(h.producerId) ?? [];
               open.delete(h.producerId);

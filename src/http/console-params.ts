@@ -9,9 +9,8 @@ import { sendJson } from './respond.js';
 /** A console write body is small: one record or one form. */
 const BODY_BYTES_MAX = 1024 * 1024;
 
-/** JSON with nosniff: a response is never read as anything but data. */
+/** JSON, never cached (every response carries nosniff: server.ts). */
 export function sendApi(ctx: RouteContext, status: number, body: unknown): void {
-  ctx.res.setHeader('x-content-type-options', 'nosniff');
   ctx.res.setHeader('cache-control', 'no-store');
   sendJson(ctx.res, status, body);
 }

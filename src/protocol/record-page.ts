@@ -4,11 +4,10 @@
 // one that does not decode, is reported as skipped with its offsets, never thrown: a page always moves
 // forward.
 import { decodeRecords, type DecodedRecord } from './compression.js';
-import { crc32c } from './crc32c.js';
 import { decompressBounded } from './records-codecs.js';
 import { RecordsError } from './records.js';
 import {
-  BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, OFFSET_CRC, batchSizeAt, compression, isControlBatch, isLogAppendTime, readBatchHeader,
+  BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, batchCrcMatches, batchSizeAt, compression, isControlBatch, isLogAppendTime, readBatchHeader,
 } from './record-batch.js';
 
 export interface RecordPageLimits {
@@ -51,7 +50,7 @@ export async function decodeRecordPage(buf: Buffer, fromOffset: number, limits: 
       page.nextOffset = Math.max(page.nextOffset, lastOffset + 1);
       continue;
     }
-    if ((crc32c(batch.subarray(OFFSET_ATTRIBUTES)) >>> 0) !== batch.readUInt32BE(OFFSET_CRC)) {
+    if (!batchCrcMatches(batch, 0, batch.length)) {
       skip('CRC32C mismatch');
       continue;
     }

@@ -13,7 +13,7 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { BATCH_HEADER_BYTES, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 
@@ -115,7 +115,6 @@ export class ProducerStateManager {
         transactional: isTransactionalBatch(h.attributes),
         control: control ? (controlBatchType(batches, pos) ?? CONTROL_ABORT) : undefined,
       };
-      if (control && h.sizeBytes < BATCH_HEADER_BYTES) throw new StorageError('CORRUPT_MESSAGE', 'control batch too short');
       if (origin !== 'replay') {
         const known = this.producers.get(h.producerId);
         const current = staged.get(h.producerId) ?? (known === undefined ? undefined : {

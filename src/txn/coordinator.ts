@@ -16,6 +16,7 @@ import { StorageError } from '../storage/errors.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { PartitionLog } from '../storage/log.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import { OFFSETS_TOPIC } from '../group/offsets-topic.js';
 import type { Scheduler, TimerHandle } from '../group/clock.js';
 import type { GroupLogger } from '../group/types.js';
 import type { ProducerIdManager } from './producer-ids.js';
@@ -345,7 +346,7 @@ export class TransactionCoordinator {
           throw err;
         }
         logs.push(log);
-        if (topic === '__consumer_offsets') offsetsPartition = true;
+        if (topic === OFFSETS_TOPIC) offsetsPartition = true;
       }
     }
     await Promise.all(logs.map((l) => l.flush()));

@@ -43,19 +43,24 @@ function produceBatches(req: ProduceRequest, ctx: RequestContext): ProduceRespon
   const txnDenied = req.transactionalId !== null && !allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
   const touched = new Map<PartitionLog, PartitionOut[]>();
   const pending: Promise<unknown>[] = [];
-  const responses: TopicOut[] = req.topicData.map((t) => ({
-    name: t.name,
-    partitionResponses: t.partitionData.map((p): PartitionOut => {
-      if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
-      if (txnDenied) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
-      const out = produceOne(t.name, p.index, p.records, touched, ctx);
-      if (!(out instanceof Promise)) return out;
-      // Filled in once the partition's records are checked and appended.
-      const slot = failed(p.index, ErrorCode.NONE, null);
-      pending.push(out.then((o) => Object.assign(slot, o)));
-      return slot;
-    }),
-  }));
+  const responses: TopicOut[] = req.topicData.map((t) => {
+    // WRITE on the topic is checked once per topic (as Fetch checks READ), not once per partition.
+    const writable = validAcks && !txnDenied && t.partitionData.length > 0 && allowed(ctx, 'WRITE', 'TOPIC', t.name);
+    return {
+      name: t.name,
+      partitionResponses: t.partitionData.map((p): PartitionOut => {
+        if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, null);
+        if (txnDenied) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
+        if (!writable) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
+        const out = produceOne(t.name, p.index, p.records, touched, ctx);
+        if (!(out instanceof Promise)) return out;
+        // Filled in once the partition's records are checked and appended.
+        const slot = failed(p.index, ErrorCode.NONE, null);
+        pending.push(out.then((o) => Object.assign(slot, o)));
+        return slot;
+      }),
+    };
+  });
   if (pending.length === 0) return respond(acks, touched, responses, ctx);
   return Promise.all(pending).then(() => respond(acks, touched, responses, ctx));
 }
@@ -75,7 +80,6 @@ const appendQueues = new WeakMap<PartitionLog, Promise<unknown>>();
 
 function produceOne(topicName: string, partition: number, records: Buffer | null, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut | Promise<PartitionOut> {
   const { broker } = ctx;
-  if (!allowed(ctx, 'WRITE', 'TOPIC', topicName)) return failed(partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
   const refusal = internalTopicWriteRefusal(topicName);
   if (refusal !== null) {
     ctx.log.warn({ topic: topicName, partition, clientId: ctx.clientId }, 'refused produce to an internal topic');
@@ -135,7 +139,9 @@ function appendChecked(topicName: string, partition: number, records: Buffer, lo
       logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,
       logStartOffset: BigInt(log.logStartOffset), recordErrors: [], errorMessage: null,
     };
-    touched.set(log, [...(touched.get(log) ?? []), out]);
+    const outs = touched.get(log);
+    if (outs === undefined) touched.set(log, [out]);
+    else outs.push(out);
     return out;
   } catch (err) {
     const code = storageErrorCode(err);
