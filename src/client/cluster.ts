@@ -10,7 +10,7 @@ export const ApiKey = {
   ApiVersions: 18, CreateTopics: 19, DeleteTopics: 20, DeleteRecords: 21, InitProducerId: 22, DescribeConfigs: 32,
   AlterConfigs: 33, CreatePartitions: 37, IncrementalAlterConfigs: 44, DeleteGroups: 42, OffsetDelete: 47, DescribeCluster: 60, ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69, AddPartitionsToTxn: 24, AddOffsetsToTxn: 25, EndTxn: 26, TxnOffsetCommit: 28,
-  DescribeTransactions: 65, ListTransactions: 66,
+  DescribeProducers: 61, DescribeTransactions: 65, ListTransactions: 66,
 } as const;
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';

@@ -44,6 +44,7 @@ import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decod
 import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
 import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
 import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import { decodeDescribeProducersRequest, encodeDescribeProducersRequest, decodeDescribeProducersResponse, encodeDescribeProducersResponse } from './describe-producers.js';
 import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
 import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
 import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from './sasl-handshake.js';
@@ -96,6 +97,7 @@ export * from './add-partitions-to-txn.js';
 export * from './add-offsets-to-txn.js';
 export * from './end-txn.js';
 export * from './txn-offset-commit.js';
+export * from './describe-producers.js';
 export * from './describe-transactions.js';
 export * from './list-transactions.js';
 export * from './sasl-handshake.js';
@@ -583,6 +585,17 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeRequest: encodeTxnOffsetCommitRequest,
     decodeResponse: decodeTxnOffsetCommitResponse,
     encodeResponse: encodeTxnOffsetCommitResponse,
+  },
+  61: {
+    apiKey: 61,
+    name: 'DescribeProducers',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeProducersRequest,
+    encodeRequest: encodeDescribeProducersRequest,
+    decodeResponse: decodeDescribeProducersResponse,
+    encodeResponse: encodeDescribeProducersResponse,
   },
   65: {
     apiKey: 65,
