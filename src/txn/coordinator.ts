@@ -241,6 +241,11 @@ export class TransactionCoordinator {
   }
 
   /** Whether a transactional batch of this producer may go to the partition (it was added to an ongoing transaction). */
+  /** The current epoch of the transactional id holding producerId, undefined when none holds it. */
+  currentEpoch(producerId: number): number | undefined {
+    return this.byProducer.get(producerId)?.producerEpoch;
+  }
+
   partitionInTxn(producerId: number, epoch: number, topic: string, partition: number): boolean {
     const m = this.byProducer.get(producerId);
     return m !== undefined && m.producerEpoch === epoch && m.state === TxnStatus.Ongoing && m.partitions.get(topic)?.has(partition) === true;
