@@ -5,7 +5,7 @@
  * would hold the partition's last stable offset until the producer id expires. A batch from an epoch
  * older than the transactional id's current one is fenced: Kafka's verification gets PRODUCER_FENCED
  * from the coordinator and answers the Produce INVALID_PRODUCER_EPOCH (which clients of every version
- * know; the Java client raises ProducerFencedException).
+ * know; the Java client raises it from the send as InvalidProducerEpochException).
  */
 import { batchSizeAt, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { ErrorCode } from '../protocol/errors.js';

@@ -83,7 +83,7 @@ test('transactions over the wire: coordinator lookup, offsets in a transaction, 
 
 // Kafka verifies a transactional Produce with the coordinator (KIP-890 part 1); a producer fenced by a
 // newer epoch gets PRODUCER_FENCED there, answered to the Produce as INVALID_PRODUCER_EPOCH, which the
-// Java client turns into ProducerFencedException (INVALID_TXN_STATE would be an abortable error instead).
+// Java client raises from the send as InvalidProducerEpochException (test/interop/java/transactions.test.ts).
 test('a transactional Produce from a fenced epoch gets INVALID_PRODUCER_EPOCH, not INVALID_TXN_STATE', async () => {
   const broker = await startTestBroker();
   const c = await WireClient.connect(broker.bootstrap);
