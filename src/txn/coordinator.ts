@@ -138,8 +138,9 @@ export class TransactionCoordinator {
     if (meta.busy || meta.state === TxnStatus.PrepareCommit || meta.state === TxnStatus.PrepareAbort || meta.state === TxnStatus.PrepareEpochFence) {
       return fail('CONCURRENT_TRANSACTIONS');
     }
-    // KIP-360: a producer naming its id and epoch must be the current one (or the one just before a bump).
-    if (reqProducerId >= 0) {
+    // KIP-360: a producer naming its id and epoch must be the current one (or the one just before a bump),
+    // unless the transactional id has no epoch yet (Kafka accepts any then: @platformatic/kafka sends 0/0).
+    if (reqProducerId >= 0 && meta.producerEpoch >= 0) {
       const current = reqProducerId === meta.producerId && reqEpoch === meta.producerEpoch;
       const previous = (reqProducerId === meta.producerId || reqProducerId === meta.lastProducerId) && reqEpoch === meta.lastProducerEpoch;
       if (!current && !previous) return fail('PRODUCER_FENCED');
