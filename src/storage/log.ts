@@ -507,25 +507,10 @@ export class PartitionLog {
       const first = seg.findBatch(fetchOffset);
       if (first === undefined) continue;
       if (first.baseOffset >= upper) return empty;
-      const length = this.extent(seg, first, maxBytes, upper, opts.minOneBatch === true);
-      return length === 0 ? empty : { ok: true, records: seg.read(first.position, length), ...meta };
+      const records = seg.readBatches(first, maxBytes, upper, opts.minOneBatch === true, opts.alloc);
+      return records.length === 0 ? empty : { ok: true, records, ...meta };
     }
     return empty;
-  }
-
-  /** Bytes of whole batches from `first` that fit in maxBytes and start below `upper`. */
-  private extent(seg: Segment, first: BatchLocation, maxBytes: number, upper: number, minOne: boolean): number {
-    let total = 0;
-    for (let loc: BatchLocation | undefined = first; loc !== undefined; ) {
-      if (loc.baseOffset >= upper) break;
-      if (total + loc.sizeBytes > maxBytes) {
-        if (total === 0 && minOne) total = loc.sizeBytes;
-        break;
-      }
-      total += loc.sizeBytes;
-      loc = seg.batchAt(loc.position + loc.sizeBytes);
-    }
-    return total;
   }
 
   // ------------------------------------------------------------------ timestamps
