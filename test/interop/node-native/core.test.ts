@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { partitionForKey } from '../../../src/partitioner.js';
 import { createTopic, groupFailover, keyOf, partitions, produceAndReadBack, runMode, withBroker } from '../modern-clients/scenario.js';
-import { kafkaNode, kafkaNodeKeyedPartition, skipKafkaNode } from './clients.js';
+import { confluent, kafkaNode, kafkaNodeKeyedPartition, skipConfluent, skipKafkaNode } from './clients.js';
 
 test('kafka-node (Produce v2 / Fetch v2, message format v1): creates a topic; keyed produce reads back byte for byte; a custom partitioner with murmur2 places keys', { timeout: 180_000, skip: skipKafkaNode }, async () => {
   await withBroker((broker) => produceAndReadBack(kafkaNode(), broker));
@@ -30,3 +30,13 @@ test('kafka-node: its default KeyedPartitioner places keys by its own hash, not 
 test('kafka-node: classic group (JoinGroup v0, OffsetCommit v2): three members split, a SIGKILLed member\'s partitions fail over, a new member resumes at the committed offsets', { timeout: 240_000, skip: skipKafkaNode }, async () => {
   await withBroker((broker) => groupFailover(kafkaNode(), broker, 'classic'));
 });
+
+test('@confluentinc/kafka-javascript: KafkaJS admin creates a topic; keyed produce with binary headers reads back byte for byte; murmur2_random placement', { timeout: 180_000, skip: skipConfluent }, async () => {
+  await withBroker((broker) => produceAndReadBack(confluent, broker));
+});
+
+for (const protocol of ['classic', 'consumer'] as const) {
+  test(`@confluentinc/kafka-javascript: KafkaJS consumer, group.protocol=${protocol}: three members split, a SIGKILLed member's partitions fail over, a new member resumes at the committed offsets`, { timeout: 240_000, skip: skipConfluent }, async () => {
+    await withBroker((broker) => groupFailover(confluent, broker, protocol));
+  });
+}
