@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { partitionForKey } from '../../../src/partitioner.js';
 import { createTopic, groupFailover, keyOf, partitions, produceAndReadBack, runMode, withBroker } from '../modern-clients/scenario.js';
-import { confluent, kafkaNode, kafkaNodeKeyedPartition, skipConfluent, skipKafkaNode } from './clients.js';
+import { confluent, kafkaNode, kafkaNodeKeyedPartition, nodeRdkafka, skipConfluent, skipKafkaNode, skipNodeRdkafka } from './clients.js';
 
 test('kafka-node (Produce v2 / Fetch v2, message format v1): creates a topic; keyed produce reads back byte for byte; a custom partitioner with murmur2 places keys', { timeout: 180_000, skip: skipKafkaNode }, async () => {
   await withBroker((broker) => produceAndReadBack(kafkaNode(), broker));
@@ -30,6 +30,16 @@ test('kafka-node: its default KeyedPartitioner places keys by its own hash, not 
 test('kafka-node: classic group (JoinGroup v0, OffsetCommit v2): three members split, a SIGKILLed member\'s partitions fail over, a new member resumes at the committed offsets', { timeout: 240_000, skip: skipKafkaNode }, async () => {
   await withBroker((broker) => groupFailover(kafkaNode(), broker, 'classic'));
 });
+
+test('node-rdkafka: AdminClient creates a topic; keyed produce with (text) headers reads back byte for byte; murmur2_random placement', { timeout: 180_000, skip: skipNodeRdkafka }, async () => {
+  await withBroker((broker) => produceAndReadBack(nodeRdkafka, broker));
+});
+
+for (const protocol of ['classic', 'consumer'] as const) {
+  test(`node-rdkafka: group.protocol=${protocol}: three members split, a SIGKILLed member's partitions fail over, a new member resumes at the committed offsets`, { timeout: 240_000, skip: skipNodeRdkafka }, async () => {
+    await withBroker((broker) => groupFailover(nodeRdkafka, broker, protocol));
+  });
+}
 
 test('@confluentinc/kafka-javascript: KafkaJS admin creates a topic; keyed produce with binary headers reads back byte for byte; murmur2_random placement', { timeout: 180_000, skip: skipConfluent }, async () => {
   await withBroker((broker) => produceAndReadBack(confluent, broker));

@@ -19,7 +19,10 @@ export async function create(Kafka, bootstrap, topic, partitions) {
 
 export async function produce(Kafka, headersOf, bootstrap, topic, from, count) {
   // librdkafka's default partitioner is consistent_random (CRC32); murmur2_random is the Java client's.
-  const producer = new Kafka.Producer({ 'bootstrap.servers': bootstrap, acks: 'all', partitioner: 'murmur2_random', 'linger.ms': 5, dr_cb: true });
+  // Both are topic settings: node-rdkafka sets librdkafka's default_topic_conf from the second
+  // argument (empty when omitted), which replaces any topic setting given in the first.
+  const topicConf = { acks: 'all', partitioner: 'murmur2_random' };
+  const producer = new Kafka.Producer({ 'bootstrap.servers': bootstrap, 'linger.ms': 5, dr_cb: true }, topicConf);
   const acks = new Map();
   let failed;
   producer.on('delivery-report', (err, report) => {

@@ -3,7 +3,7 @@
 # @confluentinc/kafka-javascript) into this folder's node_modules (gitignored), apart from the
 # root's npm ci: two of them compile librdkafka from the source their npm packages carry.
 # .ci/run calls this; the tests skip, naming this script, when the folder is not set up.
-# Idempotent: an install matching package-lock.json is left as it is.
+# Idempotent: an install made from this package-lock.json for this Node is left as it is.
 #
 # Install scripts run only as package.json's allowScripts approves (npm 11, --strict-allow-scripts
 # makes an unreviewed one an error). kafka-node's optional snappy@6 (a node-gyp build for old Node)
@@ -16,7 +16,9 @@ set -euo pipefail
 dir="$(cd "$(dirname "$0")" && pwd)"
 cd "$dir"
 stamp=node_modules/.minikafka-setup
-if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp" \
+# What the install was made from: the lockfile and the Node it was built for (native ABI).
+wanted() { cat package-lock.json; node --version; }
+if [ -f "$stamp" ] && wanted | cmp -s - "$stamp" \
   && [ -f node_modules/node-rdkafka/build/Release/node-librdkafka.node ] \
   && [ -f node_modules/@confluentinc/kafka-javascript/build/Release/confluent-kafka-javascript.node ]; then
   echo "node-native setup: $dir/node_modules is up to date"
@@ -26,9 +28,10 @@ fi
 # <prefix>/include/node) rather than a download from nodejs.org.
 prefix="$(dirname "$(dirname "$(command -v node)")")"
 if [ -f "$prefix/include/node/node.h" ]; then export npm_config_nodedir="$prefix"; fi
+# npm 11 warns that build-from-source is an unknown config; node-pre-gyp reads it from this variable.
 export npm_config_build_from_source=true CKJS_LINKING=dynamic
 
 start=$(date +%s)
 nice -n 10 npm ci --no-audit --no-fund --strict-allow-scripts
-cp package-lock.json "$stamp"
+wanted > "$stamp"
 echo "node-native setup: installed kafka-node, node-rdkafka and @confluentinc/kafka-javascript in $(( $(date +%s) - start )) s"
