@@ -13,10 +13,10 @@
  * partition's producer state, persisted in .txnindex files) so the consumer drops their records.
  * Not implemented: follower fetching (no replicas).
  */
-import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type FetchRequest, type FetchResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { fetchLegacy } from '../legacy-records.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { storageErrorCode } from '../topic-access.js';
@@ -30,9 +30,7 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** Kafka answers "no data" and errors with an empty record set, not null. */
 const NO_RECORDS = Buffer.alloc(0);
 
-export const fetchHandler: ApiHandler = {
-  apiKey: 1,
-  name: 'Fetch',
+export const fetchHandler = defineHandler(ApiKey.Fetch, {
   minVersion: 0,
   maxVersion: 17,
   handle(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
@@ -40,7 +38,7 @@ export const fetchHandler: ApiHandler = {
     // v0-3 know message formats v0/v1 only: the stored batches are down-converted (legacy-records.ts).
     return Promise.resolve(fetchBatches(req, ctx)).then((res) => fetchLegacy(req, res, ctx));
   },
-};
+});
 
 function fetchBatches(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
   if (req.sessionId !== 0 || req.sessionEpoch > 0) {
