@@ -7,18 +7,16 @@
  * partition named), UNKNOWN_TOPIC_OR_PARTITION for a topic or partition that does not exist. A topic or
  * partition named twice is answered once.
  */
-import type { DescribeProducersRequest, DescribeProducersResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeProducersRequest, type DescribeProducersResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { storageErrorCode } from '../topic-access.js';
 
 type TopicOut = NonNullable<DescribeProducersResponseInput['topics']>[number];
 type PartitionOut = NonNullable<TopicOut['partitions']>[number];
 
-export const describeProducersHandler: ApiHandler = {
-  apiKey: 61,
-  name: 'DescribeProducers',
+export const describeProducersHandler = defineHandler(ApiKey.DescribeProducers, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: DescribeProducersRequest, ctx: RequestContext): DescribeProducersResponseInput {
@@ -33,7 +31,7 @@ export const describeProducersHandler: ApiHandler = {
       topics: [...wanted].map(([name, partitions]): TopicOut => ({ name, partitions: describeTopic(name, [...partitions], ctx) })),
     };
   },
-};
+});
 
 function describeTopic(name: string, partitions: number[], ctx: RequestContext): PartitionOut[] {
   if (!allowed(ctx, 'READ', 'TOPIC', name)) return partitions.map((p) => failed(p, ErrorCode.TOPIC_AUTHORIZATION_FAILED));

@@ -107,8 +107,8 @@ export interface DescribeProducersResponse {
 }
 
 export interface DescribeProducersResponseInput {
-  throttleTimeMs?: number;
-  topics?: DescribeProducersResponseTopicResponseInput[];
+  throttleTimeMs: number;
+  topics: DescribeProducersResponseTopicResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -119,8 +119,8 @@ export interface DescribeProducersResponseTopicResponse {
 }
 
 export interface DescribeProducersResponseTopicResponseInput {
-  name?: string;
-  partitions?: DescribeProducersResponsePartitionResponseInput[];
+  name: string;
+  partitions: DescribeProducersResponsePartitionResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -133,10 +133,10 @@ export interface DescribeProducersResponsePartitionResponse {
 }
 
 export interface DescribeProducersResponsePartitionResponseInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   errorMessage?: string | null;
-  activeProducers?: DescribeProducersResponseProducerStateInput[];
+  activeProducers: DescribeProducersResponseProducerStateInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -151,11 +151,11 @@ export interface DescribeProducersResponseProducerState {
 }
 
 export interface DescribeProducersResponseProducerStateInput {
-  producerId?: bigint;
-  producerEpoch?: number;
+  producerId: bigint;
+  producerEpoch: number;
   lastSequence?: number;
   lastTimestamp?: bigint;
-  coordinatorEpoch?: number;
+  coordinatorEpoch: number;
   currentTxnStartOffset?: bigint;
   _unknownTaggedFields?: TaggedField[];
 }
