@@ -17,9 +17,13 @@ async function readAll(bootstrap: string, topic: string, isolationLevel: Isolati
     const deadline = Date.now() + 10_000;
     // n values, then a short while longer: nothing more (aborted data) may come.
     let quietUntil = Infinity;
+    // One next() in flight at a time: a pending one outlives an idle tick (dropping it would drop its record).
+    let pending: ReturnType<typeof it.next> | undefined;
     while (Date.now() < Math.min(deadline, quietUntil)) {
-      const r = await Promise.race([it.next(), new Promise<'idle'>((res) => setTimeout(() => res('idle'), 200).unref())]);
+      pending ??= it.next();
+      const r = await Promise.race([pending, new Promise<'idle'>((res) => setTimeout(() => res('idle'), 200).unref())]);
       if (r === 'idle') continue;
+      pending = undefined;
       if (r.done === true) break;
       out.push(r.value);
       if (out.length >= n && quietUntil === Infinity) quietUntil = Date.now() + 400;
