@@ -126,7 +126,11 @@ export class Kip848Member extends LoopingMember implements GroupMember {
       await this.host.reconcile([]);
       return 0;
     }
-    if (body.errorCode !== ErrorCode.NONE) throw brokerError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`, { groupId });
+    if (body.errorCode !== ErrorCode.NONE) {
+      // Kafka refuses a subscription naming topics the member may not DESCRIBE (those missing from its metadata).
+      const unresolved = topics.filter((t) => !ids.has(t));
+      throw brokerError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`, { groupId, topics: unresolved.length > 0 ? unresolved : topics });
+    }
     if (body.memberId !== null && body.memberId !== '') this.memberId = body.memberId;
     this.epoch = body.memberEpoch;
     const interval = body.heartbeatIntervalMs > 0 ? body.heartbeatIntervalMs : this.host.heartbeatIntervalMs;
