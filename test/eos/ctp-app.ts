@@ -3,12 +3,14 @@
 // and for each fetched batch, in one transaction, writes the uppercased values to OUT and commits the
 // input offsets (sendOffsets). Its transactionalId is fixed, so each new instance fences the one before
 // and aborts whatever transaction that one left open. Prints a JSON line per committed transaction.
-//   node dist/test/eos/ctp-app.js BOOTSTRAP IN OUT GROUP TRANSACTIONAL_ID PARTITIONS
+// With CTP_STALL_AFTER=N, the transaction after the N-th commit sends its records, prints {"stalled"}
+// and never goes on: the test kills it there, inside an open transaction.
+//   node dist/test/eos/ctp-app.js BOOTSTRAP IN OUT GROUP TRANSACTIONAL_ID PARTITIONS TRANSACTION_TIMEOUT_MS
 import { Admin, Consumer, Producer, stringSerde } from '../../src/client/index.js';
 
-const [bootstrap, input, output, group, transactionalId, partitionCount] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [bootstrap, input, output, group, transactionalId, partitionCount, timeoutMs] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 
-const producer = new Producer({ bootstrap, transactionalId, keySerializer: stringSerde, valueSerializer: stringSerde, transactionTimeoutMs: 10_000 });
+const producer = new Producer({ bootstrap, transactionalId, keySerializer: stringSerde, valueSerializer: stringSerde, transactionTimeoutMs: Number(timeoutMs) });
 await producer.connect(); // InitProducerId: fences the previous instance and aborts its open transaction
 const admin = new Admin({ bootstrap });
 const committed = new Map((await admin.fetchCommittedOffsets(group, [input])).map((o) => [o.partition, o.offset]));
@@ -23,13 +25,20 @@ consumer.assign(Array.from({ length: Number(partitionCount) }, (_, partition) =>
 }));
 console.log(JSON.stringify({ ready: true, committed: Object.fromEntries([...committed].map(([p, o]) => [p, String(o)])) }));
 process.once('SIGTERM', () => void consumer.close().then(() => producer.close()).then(() => process.exit(0)));
+const stallAfter = Number(process.env.CTP_STALL_AFTER ?? -1);
+let commits = 0;
 await consumer.run({
   eachBatch: async (batch) => {
     const txn = await producer.transaction();
     await txn.send({ topic: output, messages: batch.messages.map((m) => ({ key: m.key, value: (m.value ?? '').toUpperCase() })) });
+    if (commits === stallAfter) {
+      console.log(JSON.stringify({ stalled: true }));
+      await new Promise(() => undefined);
+    }
     const next = batch.messages[batch.messages.length - 1]!.offset + 1n;
     await txn.sendOffsets({ groupId: group, offsets: [{ topic: input, partition: batch.partition, offset: next }] });
     await txn.commit();
+    commits += 1;
     console.log(JSON.stringify({ partition: batch.partition, records: batch.messages.length, next: String(next) }));
   },
 });
