@@ -33,6 +33,7 @@ import { loadOffsetsTopic } from './offsets-load.js';
 import { MatchBudget } from './topic-regex.js';
 import { decodeConsumerSubscription } from './consumer-protocol.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
+import { stopOnInvariant } from '../invariant.js';
 
 export interface GroupConfig {
   minSessionTimeoutMs: number;
@@ -272,6 +273,7 @@ export class GroupCoordinator {
     try {
       await this.offsetsTopic.appendDurable(req.groupId, writes, req.txn);
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) throw err;
       this.log.error({ groupId: req.groupId, err }, 'offset commit write failed');
       for (const t of result.topics) for (const p of t.partitions) if (p.error === 'NONE') p.error = 'COORDINATOR_NOT_AVAILABLE';
       return result;
@@ -468,6 +470,7 @@ export class GroupCoordinator {
           await this.deleteGroupNow(g);
           out.push({ groupId, error: 'NONE' });
         } catch (err) {
+          if (stopOnInvariant(err, this.log)) throw err;
           this.log.error({ groupId, err }, 'group delete write failed');
           out.push({ groupId, error: 'COORDINATOR_NOT_AVAILABLE' });
         }
@@ -493,7 +496,7 @@ export class GroupCoordinator {
   private scheduleExpiry(): void {
     if (this.closed) return;
     this.expiryTimer = this.scheduler.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
-      this.expireOffsets().catch((err) => this.log.error({ err }, 'offset expiry failed')).finally(() => this.scheduleExpiry());
+      this.expireOffsets().catch((err) => stopOnInvariant(err, this.log) || this.log.error({ err }, 'offset expiry failed')).finally(() => this.scheduleExpiry());
     });
   }
 
@@ -561,8 +564,9 @@ export class GroupCoordinator {
     if (this.closed) return;
     try {
       const log = this.offsetsTopic.append(groupId, writes);
-      log.flush().catch((err: unknown) => this.log.error({ groupId, err }, 'group metadata flush failed'));
+      log.flush().catch((err: unknown) => stopOnInvariant(err, this.log) || this.log.error({ groupId, err }, 'group metadata flush failed'));
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) return;
       this.log.error({ groupId, err }, 'group metadata write failed');
     }
   }
