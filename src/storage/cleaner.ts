@@ -43,6 +43,7 @@ import {
 import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
 import { decompressBounded } from '../protocol/records-codecs.js';
 import { compress, compressXerialSnappy, isXerialSnappy } from '../protocol/compression.js';
+import { assert } from '../invariant.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
@@ -128,7 +129,7 @@ function cleanableRange(host: CleanerHost, nowMs: number): Segment[] {
   const lagMs = host.config.minCompactionLagMs;
   host.segments.forEach((seg, i) => {
     const next = host.segments[i + 1];
-    if (next !== undefined && next.baseOffset <= seg.baseOffset) throw new Error(`segments ${seg.baseOffset} and ${next.baseOffset} out of order`);
+    assert(next === undefined || next.baseOffset > seg.baseOffset, () => `segments ${seg.baseOffset} and ${next!.baseOffset} out of order`);
   });
   for (const seg of host.segments.slice(0, -1)) {
     if (seg.dirty || seg.syncing) break;
