@@ -1,4 +1,7 @@
-/** OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). */
+/**
+ * OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise).
+ * ACLs: DELETE on the group, READ on each topic (else its partitions answer TOPIC_AUTHORIZATION_FAILED and keep their offsets).
+ */
 import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -12,11 +15,17 @@ export const offsetDeleteHandler: ApiHandler = {
   maxVersion: 0,
   async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
     if (!allowed(ctx, 'DELETE', 'GROUP', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: [] };
-    const r = await ctx.broker.groups.deleteOffsets(req.groupId, req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })));
+    const readable: typeof req.topics = [];
+    const denied: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> = [];
+    for (const t of req.topics) {
+      if (allowed(ctx, 'READ', 'TOPIC', t.name)) readable.push(t);
+      else denied.push({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) });
+    }
+    const r = await ctx.broker.groups.deleteOffsets(req.groupId, readable.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })));
     return {
       errorCode: code(r.error),
       throttleTimeMs: 0,
-      topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
+      topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...denied],
     };
   },
 };
