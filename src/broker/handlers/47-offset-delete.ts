@@ -6,7 +6,7 @@ import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../proto
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
-import { code } from './group-common.js';
+import { code, splitReadableTopics } from './group-common.js';
 
 export const offsetDeleteHandler: ApiHandler = {
   apiKey: 47,
@@ -15,17 +15,12 @@ export const offsetDeleteHandler: ApiHandler = {
   maxVersion: 0,
   async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
     if (!allowed(ctx, 'DELETE', 'GROUP', req.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: [] };
-    const readable: typeof req.topics = [];
-    const denied: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> = [];
-    for (const t of req.topics) {
-      if (allowed(ctx, 'READ', 'TOPIC', t.name)) readable.push(t);
-      else denied.push({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) });
-    }
+    const { readable, refused } = splitReadableTopics(ctx, req.topics);
     const r = await ctx.broker.groups.deleteOffsets(req.groupId, readable.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })));
     return {
       errorCode: code(r.error),
       throttleTimeMs: 0,
-      topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...denied],
+      topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...refused],
     };
   },
 };

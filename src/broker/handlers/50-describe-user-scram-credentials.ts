@@ -7,7 +7,7 @@ import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsR
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ApiHandler, RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
-import { SCRAM_CODE_OF } from '../../security/scram-credentials.js';
+import { SCRAM_CODE_OF } from '../../protocol/scram.js';
 
 export const describeUserScramCredentialsHandler: ApiHandler = {
   apiKey: 50,

@@ -1,7 +1,7 @@
 /** Test helpers shared by the security interop suites. */
 import assert from 'node:assert/strict';
 import { WireClient } from '../../broker/wire-client.js';
-import { saltedPassword } from '../../../src/security/scram-credentials.js';
+import { saltedPassword } from '../../../src/protocol/scram.js';
 import { startTestBroker, type TestBroker } from '../../broker/harness.js';
 import { makeTestPki, type TestPki } from '../../security/certs.js';
 
