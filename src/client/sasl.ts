@@ -2,6 +2,7 @@
 // SaslHandshake v1 + SaslAuthenticate, run on each new connection right after ApiVersions.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { KafkaClientError } from './errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 import {
   SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, clientProof, escapeName, parseAttributes, saltedPassword, serverKeys, serverSignature, type ScramMechanism,
 } from '../protocol/scram.js';
@@ -13,7 +14,7 @@ export type SaslOptions =
 /** One request/answer pair of the exchange: sends token bytes, gets the broker's. */
 export type SaslRoundTrip = (token: Buffer) => Promise<Buffer>;
 
-const SASL_AUTHENTICATION_FAILED = 58;
+const SASL_AUTHENTICATION_FAILED = ErrorCode.SASL_AUTHENTICATION_FAILED;
 
 export function mechanismName(o: SaslOptions): string {
   return o.mechanism.toUpperCase();

@@ -2,21 +2,21 @@
 // (fs write into the page cache) so offsets are assigned and bytes ordered without any locking;
 // durability is a separate, asynchronous flush() with group commit.
 //
-// Files in the partition directory besides segments (see segment.ts for those):
-//   recovery-point-checkpoint  JSON {"version":1,"recoveryPoint":N,"logStartOffset":N}, written
-//                              atomically (tmp + fsync + rename). Every segment below the one
-//                              holding recoveryPoint is fully synced with its indexes: recovery
-//                              after an unclean stop scans from that segment on.
-//   clean-shutdown             empty marker written by close(true) after everything is synced;
-//                              removed on open. When present, open trusts the files and reads only
-//                              the active segment's index tail and the batches after it.
-//   *.cleaned, *.swap          a compaction in progress (see cleaner.ts); finished or discarded on open.
+// The partition directory's other files are described in log-files.ts (checkpoint, clean-shutdown
+// marker) and producer-state-files.ts (snapshots, .txnindex).
 // Offsets are dense except in compacted logs, where cleaned segments have gaps inside them (never
 // at a segment's end: each cleaned segment still ends where the next one starts).
-import { BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, OFFSET_LAST_OFFSET_DELTA, isControlBatch, batchSizeAt, findRecordByTimestamp, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
-import { CleanerAbortedError, CleanerState, cleanLog, completeInterruptedSwaps } from './cleaner.js';
+import type { RecordsPolicy } from '../protocol/records.js';
+import { completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
+import { GroupCommit } from './group-commit.js';
+import { LogCompactor, type CompactionHost } from './log-compaction.js';
+import { assignOffsets, checkBatches, checkRecords, recordsPolicyOf } from './log-append.js';
+import { CLEAN_SHUTDOWN_FILE, readCheckpoint, scanSegmentBases, writeCheckpoint } from './log-files.js';
+import { forEachBatchHeader, maxTimestampOffset, offsetForTimestamp, readBatches, type TimestampHit } from './log-read.js';
+import { activeTailChecksOut, recoverSegments } from './log-recovery.js';
+import { retentionLimitsOf, segmentTimestampMs, segmentsPastRetention, type RetentionLimits } from './log-retention.js';
 import {
   defaultLogConfig,
   silentLogger,
@@ -29,23 +29,15 @@ import {
   type ReadOptions,
   type ReadResult,
 } from './log-types.js';
-import { checkRecordsSync } from '../protocol/records-check.js';
-import { RecordsError, type RecordsPolicy } from '../protocol/records.js';
 import { ProducerStateManager } from './producer-state.js';
 import { ProducerStateFiles } from './producer-state-files.js';
-import { type BatchLocation, LOG_SUFFIX, Segment, parseSegmentFileName } from './segment.js';
+import { LOG_SUFFIX, Segment } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
 
-export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-checkpoint';
-export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 const INT32_MAX = 0x7fffffff;
 
+export { CLEAN_SHUTDOWN_FILE, RECOVERY_CHECKPOINT_FILE } from './log-files.js';
 export * from './log-types.js';
-
-interface Checkpoint {
-  recoveryPoint: number;
-  logStartOffset: number;
-}
 
 export class PartitionLog {
   private segments: Segment[] = [];
@@ -53,8 +45,7 @@ export class PartitionLog {
   private startOffset = 0;
   private durableOffset = 0;
   private recoveryPoint = 0;
-  private flushing: Promise<void> | undefined;
-  private flushQueued: Promise<void> | undefined;
+  private readonly commits = new GroupCommit(() => this.doFlush());
   private failure: unknown;
   private closed = false;
   /** Its topic was deleted: appends and flushes answer UNKNOWN_TOPIC_OR_PARTITION. */
@@ -65,10 +56,8 @@ export class PartitionLog {
   private parentEntryDirty = false;
   private readonly fdPool: SegmentFdPool | undefined;
   private readonly beforeFlush: (() => Promise<void> | undefined) | undefined;
-  private readonly cleaner = new CleanerState();
-  /** The cleaner pass in progress: retention waits, close and retire stop it and wait for it. */
-  private compacting: Promise<CompactionResult> | undefined;
-  private stopCleaner = false;
+  /** The cleaner: retention waits while a pass runs; close and retire stop it and wait for it. */
+  private readonly compactor = new LogCompactor();
   private readonly fs: StorageFs;
   private readonly logger: Logger;
   private readonly clock: () => number;
@@ -144,8 +133,8 @@ export class PartitionLog {
   private load(): void {
     this.fs.mkdir(this.dir);
     const swapped = completeInterruptedSwaps(this.fs, this.dir, this.logger, this.ctx);
-    const bases = this.scanDir();
-    const checkpoint = this.readCheckpoint();
+    const bases = scanSegmentBases(this.fs, this.dir);
+    const checkpoint = readCheckpoint(this.fs, this.dir, this.logger, this.ctx);
     const clean = this.fs.exists(this.markerPath());
     this.fs.rm(this.markerPath());
     const now = this.clock();
@@ -161,16 +150,16 @@ export class PartitionLog {
     }
     // A swap finished here may have lost its indexes: rebuild them from the .log.
     for (const seg of this.segments) if (swapped.includes(seg.baseOffset)) seg.recover();
-    if (!fresh && (!clean || !this.activeTailChecksOut())) {
+    if (!fresh && (!clean || !activeTailChecksOut(this.active, this.logger, this.ctx))) {
       if (clean) this.logger.warn({ ...this.ctx }, 'clean-shutdown marker present but the log tail does not check out; recovering');
-      this.recover(checkpoint.recoveryPoint);
+      recoverSegments(this.segments, checkpoint.recoveryPoint, this.logger, this.ctx);
     }
     this.active.pinned = true; // after recovery, which may drop segments past a gap
     this.nextOffset = this.active.nextOffset!;
     this.durableOffset = this.nextOffset;
     this.startOffset = Math.min(Math.max(checkpoint.logStartOffset, this.segments[0]!.baseOffset), this.nextOffset);
     this.recoveryPoint = this.active.baseOffset;
-    this.cleaner.firstDirtyOffset = this.startOffset;
+    this.compactor.firstDirtyOffset = this.startOffset;
     if (!clean && !fresh) this.writeCheckpoint();
     this.loadProducerState(now);
   }
@@ -180,115 +169,18 @@ export class PartitionLog {
       fs: this.fs, dir: this.dir, logger: this.logger, ctx: this.ctx, nowMs: now,
       logStartOffset: this.startOffset, logEndOffset: this.nextOffset,
       segmentBases: this.segments.map((s) => s.baseOffset),
-      replay: (from, visit) => this.forEachBatch(from, visit),
+      replay: (from, visit) => forEachBatchHeader(this.segments, from, visit),
     });
     this.producers = state;
     this.producerFiles = files;
-  }
-
-  /** Every batch from `fromOffset` on: its header only, whole for control batches (producer-state replay). */
-  private forEachBatch(fromOffset: number, visit: (batch: Buffer, baseOffset: number) => void): void {
-    for (let i = Math.max(0, this.segmentIndexFor(fromOffset)); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      for (let loc = seg.findBatch(fromOffset); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
-        const head = seg.read(loc.position, BATCH_HEADER_BYTES);
-        visit(isControlBatch(head.readInt16BE(OFFSET_ATTRIBUTES)) ? seg.read(loc.position, loc.sizeBytes) : head, loc.baseOffset);
-      }
-    }
-  }
-
-  /** Clean start: the active segment's index tail is trusted only if it reads back sanely (garbled int64s throw). */
-  private activeTailChecksOut(): boolean {
-    try {
-      return this.active.loadTail();
-    } catch (err) {
-      this.logger.warn({ ...this.ctx, err: (err as Error).message }, 'unreadable index of the active segment');
-      return false;
-    }
-  }
-
-  /** Segment base offsets, ascending; removes leftovers of interrupted operations. */
-  private scanDir(): number[] {
-    const names = this.fs.readdir(this.dir);
-    const bases = new Set<number>();
-    for (const name of names) {
-      const base = parseSegmentFileName(name);
-      if (base !== undefined) bases.add(base);
-    }
-    for (const name of names) {
-      const orphanIndex = /^(\d{20})\.(index|timeindex)$/.exec(name);
-      if (name.endsWith('.tmp') || (orphanIndex !== null && !bases.has(Number(orphanIndex[1])))) {
-        this.fs.rm(`${this.dir}/${name}`);
-      }
-    }
-    return [...bases].sort((a, b) => a - b);
-  }
-
-  /** Scans from the segment holding `recoveryPoint`; truncates at the first bad batch. */
-  private recover(recoveryPoint: number): void {
-    let i = Math.max(0, this.segmentIndexFor(recoveryPoint));
-    for (; i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const outcome = seg.recover();
-      const nextBase = this.segments[i + 1]?.baseOffset;
-      if (outcome.truncatedBytes > 0) {
-        this.logger.warn({ ...this.ctx, segment: seg.baseOffset, ...outcome }, 'truncated invalid log tail');
-      }
-      if (nextBase !== undefined && outcome.nextOffset !== nextBase) {
-        this.dropSegmentsAfter(i, `segment ${seg.baseOffset} ends at ${outcome.nextOffset}, next starts at ${nextBase}`);
-      }
-    }
-    this.logger.info({ ...this.ctx, recoveryPoint, logEndOffset: this.active.nextOffset }, 'recovered log after unclean shutdown');
-  }
-
-  private dropSegmentsAfter(i: number, reason: string): void {
-    const dropped = this.segments.splice(i + 1);
-    for (const seg of dropped) seg.delete();
-    this.logger.warn({ ...this.ctx, dropped: dropped.map((s) => s.baseOffset), reason }, 'deleted segments after a gap');
   }
 
   private markerPath(): string {
     return `${this.dir}/${CLEAN_SHUTDOWN_FILE}`;
   }
 
-  private checkpointPath(): string {
-    return `${this.dir}/${RECOVERY_CHECKPOINT_FILE}`;
-  }
-
-  private readCheckpoint(): Checkpoint {
-    const fallback = { recoveryPoint: 0, logStartOffset: 0 };
-    if (!this.fs.exists(this.checkpointPath())) return fallback;
-    try {
-      const parsed = JSON.parse(this.fs.readFile(this.checkpointPath()).toString('utf8')) as Partial<Checkpoint>;
-      const ok = Number.isSafeInteger(parsed.recoveryPoint) && Number.isSafeInteger(parsed.logStartOffset);
-      if (ok) return { recoveryPoint: parsed.recoveryPoint!, logStartOffset: parsed.logStartOffset! };
-    } catch {
-      // fall through: an unreadable checkpoint means a full scan, never a failed start
-    }
-    this.logger.warn({ ...this.ctx }, 'unreadable recovery checkpoint; scanning the whole log');
-    return fallback;
-  }
-
   private writeCheckpoint(): void {
-    const body = { version: 1, recoveryPoint: this.recoveryPoint, logStartOffset: this.startOffset };
-    writeFileAtomic(this.fs, this.checkpointPath(), JSON.stringify(body));
-  }
-
-  /** Index of the segment whose range holds `offset` (largest base <= offset); -1 if before all. */
-  private segmentIndexFor(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    writeCheckpoint(this.fs, this.dir, { recoveryPoint: this.recoveryPoint, logStartOffset: this.startOffset });
   }
 
   // ------------------------------------------------------------------ append
@@ -305,8 +197,8 @@ export class PartitionLog {
    */
   append(batches: Buffer, opts: AppendOptions = {}): AppendResult {
     this.ensureWritable();
-    const offsetCount = this.checkBatches(batches, opts.validated === true);
-    if (opts.recordsChecked !== true) this.checkRecords(batches);
+    const offsetCount = checkBatches(batches, opts.validated === true);
+    if (opts.recordsChecked !== true) checkRecords(batches, this.recordsPolicy);
     const producerCheck = this.producers.check(batches, opts.origin ?? 'client');
     if (producerCheck.duplicate) {
       return { baseOffset: producerCheck.firstOffset, lastOffset: producerCheck.lastOffset, logAppendTimeMs: -1, duplicate: true };
@@ -314,7 +206,7 @@ export class PartitionLog {
     const now = this.clock();
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
-    const next = this.assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
+    const next = assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
@@ -323,55 +215,9 @@ export class PartitionLog {
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }
 
-  /** Returns how many offsets the buffer takes; throws a StorageError naming the Kafka error. */
-  private checkBatches(batches: Buffer, validated: boolean): number {
-    if (!validated) {
-      const result = validateRecordBatches(batches);
-      if (!result.ok) throw new StorageError(result.error, `batch ${result.batchIndex}: ${result.message}`);
-      return result.offsetCount;
-    }
-    let count = 0;
-    for (let pos = 0; pos < batches.length; ) {
-      if (batches.length - pos < BATCH_HEADER_BYTES) throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: truncated`);
-      const sizeBytes = batchSizeAt(batches, pos);
-      if (sizeBytes < BATCH_HEADER_BYTES || pos + sizeBytes > batches.length) {
-        throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: bad length`);
-      }
-      count += batches.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
-      pos += sizeBytes;
-    }
-    if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
-    return count;
-  }
-
   /** What every batch's records must satisfy here: keys on compacted logs, bounded decompression. */
   get recordsPolicy(): RecordsPolicy {
-    const bytesMax = this.config.decompressedBytesMax;
-    return { requireKeys: this.config.cleanupPolicy.compact, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax };
-  }
-
-  /** Walks the records of batches no one checked (internal writers): the produce path checks them off the loop first. */
-  private checkRecords(batches: Buffer): void {
-    try {
-      checkRecordsSync(batches, this.recordsPolicy);
-    } catch (err) {
-      if (err instanceof RecordsError) throw new StorageError(err.code, err.message);
-      throw err;
-    }
-  }
-
-  private assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, lat: number | undefined): number {
-    let next = first;
-    for (let pos = 0; pos < buf.length; ) {
-      const offsets = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
-      if (!Number.isSafeInteger(next + offsets - 1)) throw new RangeError('offset overflow');
-      setBaseOffset(buf, pos, next);
-      if (leaderEpoch !== undefined) setPartitionLeaderEpoch(buf, pos, leaderEpoch);
-      if (lat !== undefined) setMaxTimestampLogAppendTime(buf, pos, lat);
-      next += offsets;
-      pos += batchSizeAt(buf, pos);
-    }
-    return next;
+    return recordsPolicyOf(this.config);
   }
 
   private writeToActive(buf: Buffer, next: number): void {
@@ -424,25 +270,7 @@ export class PartitionLog {
   flush(): Promise<void> {
     if (this.retired) return Promise.reject(this.retiredError());
     if (this.failure !== undefined) return Promise.reject(new LogOfflineError(this.name(), this.failure));
-    if (this.flushing === undefined) return this.startFlush();
-    if (this.flushQueued === undefined) {
-      const queued = this.flushing
-        .catch(() => undefined)
-        .then(() => {
-          this.flushQueued = undefined;
-          return this.flushing ?? this.startFlush();
-        });
-      this.flushQueued = queued;
-    }
-    return this.flushQueued;
-  }
-
-  private startFlush(): Promise<void> {
-    const p = this.doFlush().finally(() => {
-      if (this.flushing === p) this.flushing = undefined;
-    });
-    this.flushing = p;
-    return p;
+    return this.commits.flush();
   }
 
   private async doFlush(): Promise<void> {
@@ -500,65 +328,17 @@ export class PartitionLog {
       return { ok: false, error: 'OFFSET_OUT_OF_RANGE', ...meta };
     }
     const upper = Math.min(opts.maxOffset ?? this.highWatermark, this.nextOffset);
-    const empty = { ok: true as const, records: Buffer.alloc(0), ...meta };
-    if (fetchOffset >= upper) return empty;
-    for (let i = Math.max(0, this.segmentIndexFor(fetchOffset)); i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const first = seg.findBatch(fetchOffset);
-      if (first === undefined) continue;
-      if (first.baseOffset >= upper) return empty;
-      const length = this.extent(seg, first, maxBytes, upper, opts.minOneBatch === true);
-      return length === 0 ? empty : { ok: true, records: seg.read(first.position, length), ...meta };
-    }
-    return empty;
+    return { ok: true, records: readBatches(this.segments, fetchOffset, upper, maxBytes, opts.minOneBatch === true, opts.alloc), ...meta };
   }
 
-  /** Bytes of whole batches from `first` that fit in maxBytes and start below `upper`. */
-  private extent(seg: Segment, first: BatchLocation, maxBytes: number, upper: number, minOne: boolean): number {
-    let total = 0;
-    for (let loc: BatchLocation | undefined = first; loc !== undefined; ) {
-      if (loc.baseOffset >= upper) break;
-      if (total + loc.sizeBytes > maxBytes) {
-        if (total === 0 && minOne) total = loc.sizeBytes;
-        break;
-      }
-      total += loc.sizeBytes;
-      loc = seg.batchAt(loc.position + loc.sizeBytes);
-    }
-    return total;
-  }
-
-  // ------------------------------------------------------------------ timestamps
-
-  /**
-   * First record whose timestamp >= ts (Kafka's ListOffsets): located by the time index, then the
-   * one batch is read and its record headers walked. Never below logStartOffset.
-   */
-  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | undefined {
-    for (const seg of this.segments) {
-      if (seg.maxTimestamp().timestamp < ts) continue;
-      const loc = seg.findByTimestamp(ts, this.startOffset);
-      if (loc !== undefined) return this.recordInBatch(seg, loc, ts);
-    }
-    return undefined;
+  /** First record whose timestamp >= ts (Kafka's ListOffsets), never below logStartOffset. */
+  offsetForTimestamp(ts: number): TimestampHit | undefined {
+    return offsetForTimestamp(this.segments, this.startOffset, ts);
   }
 
   /** The first record carrying the log's largest timestamp (Kafka's MAX_TIMESTAMP lookup). */
-  maxTimestampOffset(): { offset: number; timestamp: number } | undefined {
-    let best: { seg: Segment; timestamp: number; offset: number } | undefined;
-    for (const seg of this.segments) {
-      const m = seg.maxTimestamp();
-      if (m.timestamp >= 0 && (best === undefined || m.timestamp > best.timestamp)) best = { seg, ...m };
-    }
-    if (best === undefined) return undefined;
-    const loc = best.seg.findBatch(Math.max(best.offset, this.startOffset));
-    return loc === undefined ? undefined : this.recordInBatch(best.seg, loc, best.timestamp);
-  }
-
-  private recordInBatch(seg: Segment, loc: BatchLocation, ts: number): { offset: number; timestamp: number } {
-    const found = findRecordByTimestamp(seg.read(loc.position, loc.sizeBytes), 0, ts);
-    const hit = found ?? { offset: loc.baseOffset, timestamp: loc.maxTimestamp };
-    return { offset: Math.max(hit.offset, this.startOffset), timestamp: hit.timestamp };
+  maxTimestampOffset(): TimestampHit | undefined {
+    return maxTimestampOffset(this.segments, this.startOffset);
   }
 
   // ------------------------------------------------------------------ retention
@@ -569,33 +349,14 @@ export class PartitionLog {
    * cleanup.policy includes 'delete'), and those wholly below logStartOffset. Returns the number
    * of segments deleted.
    */
-  applyRetention(nowMs: number, limits: { retentionMs?: number; retentionBytes?: number } = {}): number {
-    if (this.compacting !== undefined) return 0; // the cleaner holds segments; the next round deletes them
-    const byPolicy = this.config.cleanupPolicy.delete;
-    const retentionMs = limits.retentionMs ?? (byPolicy ? this.config.retentionMs : -1);
-    const retentionBytes = limits.retentionBytes ?? (byPolicy ? this.config.retentionBytes : -1);
-    let total = retentionBytes >= 0 ? this.sizeBytes() : 0;
-    let deleted = 0;
-    while (this.segments.length > 1) {
-      const seg = this.segments[0]!;
-      const next = this.segments[1]!;
-      const byStart = next.baseOffset <= this.startOffset;
-      const byTime = retentionMs >= 0 && nowMs - this.segmentTimestamp(seg) > retentionMs;
-      const bySize = retentionBytes >= 0 && total - seg.sizeBytes() >= retentionBytes;
-      if (!(byStart || byTime || bySize) || seg.syncing || seg.dirty) break;
-      total -= seg.sizeBytes();
-      this.deleteOldest();
-      deleted += 1;
+  applyRetention(nowMs: number, limits: Partial<RetentionLimits> = {}): number {
+    if (this.compactor.running) return 0; // the cleaner holds segments; the next round deletes them
+    const count = segmentsPastRetention(this.segments, this.startOffset, nowMs, retentionLimitsOf(this.config, limits), (seg) => segmentTimestampMs(this.fs, seg, this.clock));
+    for (let i = 0; i < count; i++) this.deleteOldest();
+    if (count > 0) {
+      this.logger.info({ ...this.ctx, deleted: count, logStartOffset: this.startOffset }, 'retention deleted segments');
     }
-    if (deleted > 0) {
-      this.logger.info({ ...this.ctx, deleted, logStartOffset: this.startOffset }, 'retention deleted segments');
-    }
-    return deleted;
-  }
-
-  private segmentTimestamp(seg: Segment): number {
-    const ts = seg.maxTimestamp().timestamp;
-    return ts >= 0 ? ts : (this.fs.stat(seg.path(LOG_SUFFIX))?.mtimeMs ?? this.clock());
+    return count;
   }
 
   private deleteOldest(): void {
@@ -634,19 +395,19 @@ export class PartitionLog {
    */
   async compact(nowMs = this.clock(), opts: { force?: boolean } = {}): Promise<CompactionResult> {
     this.ensureWritable();
-    const idle: CompactionResult = { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
-    if (!this.config.cleanupPolicy.compact || this.compacting !== undefined) return idle;
+    if (!this.config.cleanupPolicy.compact) return { ran: false, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const log = this;
-    const host = {
+    const host: CompactionHost = {
       fs: this.fs,
       dir: this.dir,
       config: this.config,
       logger: this.logger,
       ctx: this.ctx,
       segments: this.segments,
-      get usable(): boolean {
-        return !log.stopCleaner && !log.closed && !log.retired && log.failure === undefined;
+      name: this.name(),
+      get logUsable(): boolean {
+        return !log.closed && !log.retired && log.failure === undefined;
       },
       replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
         const i = this.segments.indexOf(old[0]!);
@@ -659,23 +420,7 @@ export class PartitionLog {
         this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
       },
     };
-    const pass = cleanLog(host, this.cleaner, nowMs, opts.force === true);
-    this.compacting = pass;
-    try {
-      return await pass;
-    } catch (err) {
-      if (err instanceof CleanerAbortedError) return idle;
-      if (err instanceof StorageError) throw err;
-      throw new StorageIoError('compact', this.name(), err);
-    } finally {
-      this.compacting = undefined;
-    }
-  }
-
-  /** Stops a cleaner pass in progress at its next yield and waits for it. */
-  private async stopCompaction(): Promise<void> {
-    this.stopCleaner = true;
-    await this.compacting?.catch(() => undefined);
+    return this.compactor.run(host, nowMs, opts.force === true);
   }
 
   // ------------------------------------------------------------------ close
@@ -686,7 +431,7 @@ export class PartitionLog {
    */
   async close(clean = true): Promise<void> {
     if (this.closed) return;
-    await this.stopCompaction();
+    await this.compactor.stop();
     try {
       if (clean && this.failure === undefined) await this.shutdownCleanly();
     } finally {
@@ -697,7 +442,7 @@ export class PartitionLog {
   private async shutdownCleanly(): Promise<void> {
     await this.flush();
     this.closed = true;
-    await this.flushing;
+    await this.commits.current;
     this.active.seal();
     for (const seg of this.segments) seg.syncAllNow();
     this.recoveryPoint = this.nextOffset;
@@ -722,10 +467,8 @@ export class PartitionLog {
     if (this.retired) return;
     this.retired = true;
     this.closed = true;
-    await this.stopCompaction();
-    while (this.flushing !== undefined || this.flushQueued !== undefined) {
-      await Promise.allSettled([this.flushing, this.flushQueued]);
-    }
+    await this.compactor.stop();
+    await this.commits.settle();
     this.closeFds();
   }
 

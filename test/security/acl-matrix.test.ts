@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 
 const USERS = 200;
@@ -61,135 +62,135 @@ let producerEpoch = 0;
 let nextUser = 0;
 
 const rows: Row[] = [
-  { api: 0, name: 'Produce', version: 9, needs: [topic('WRITE')], body: () => ({
+  { api: ApiKey.Produce, name: 'Produce', version: 9, needs: [topic('WRITE')], body: () => ({
     transactionalId: null, acks: 1, timeoutMs: 5000,
     topicData: [{ name: T, partitionData: [{ index: 0, records: buildRecordBatch({ baseTimestamp: Date.now(), records: [{ value: Buffer.from('v') }] }) }] }],
   }) },
-  { api: 1, name: 'Fetch', version: 12, needs: [topic('READ')], body: () => ({
+  { api: ApiKey.Fetch, name: 'Fetch', version: 12, needs: [topic('READ')], body: () => ({
     replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
     topics: [{ topic: T, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
     forgottenTopicsData: [], rackId: '',
   }) },
-  { api: 2, name: 'ListOffsets', version: 5, needs: [topic('DESCRIBE')], body: () => ({
+  { api: ApiKey.ListOffsets, name: 'ListOffsets', version: 5, needs: [topic('DESCRIBE')], body: () => ({
     replicaId: -1, isolationLevel: 0, topics: [{ name: T, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }],
   }) },
-  { api: 3, name: 'Metadata', version: 12, needs: [topic('DESCRIBE')], body: () => ({
+  { api: ApiKey.Metadata, name: 'Metadata', version: 12, needs: [topic('DESCRIBE')], body: () => ({
     topics: [{ topicId: ZERO_UUID, name: T }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false,
   }) },
-  { api: 8, name: 'OffsetCommit', version: 9, needs: [group('READ'), topic('READ')], body: () => ({
+  { api: ApiKey.OffsetCommit, name: 'OffsetCommit', version: 9, needs: [group('READ'), topic('READ')], body: () => ({
     groupId: G, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
     topics: [{ name: T, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }],
   }) },
-  { api: 9, name: 'OffsetFetch', version: 8, needs: [group('DESCRIBE'), topic('DESCRIBE')], body: () => ({
+  { api: ApiKey.OffsetFetch, name: 'OffsetFetch', version: 8, needs: [group('DESCRIBE'), topic('DESCRIBE')], body: () => ({
     groups: [{ groupId: G, topics: [{ name: T, partitionIndexes: [0] }] }], requireStable: false,
   }) },
-  { api: 10, name: 'FindCoordinator (group)', version: 4, needs: [group('DESCRIBE')], body: () => ({ keyType: 0, coordinatorKeys: [G] }) },
-  { api: 10, name: 'FindCoordinator (transaction)', version: 4, needs: [txnId('DESCRIBE')], body: () => ({ keyType: 1, coordinatorKeys: [X] }) },
-  { api: 11, name: 'JoinGroup', version: 9, needs: [group('READ', 'mxg-join')], body: () => ({
+  { api: ApiKey.FindCoordinator, name: 'FindCoordinator (group)', version: 4, needs: [group('DESCRIBE')], body: () => ({ keyType: 0, coordinatorKeys: [G] }) },
+  { api: ApiKey.FindCoordinator, name: 'FindCoordinator (transaction)', version: 4, needs: [txnId('DESCRIBE')], body: () => ({ keyType: 1, coordinatorKeys: [X] }) },
+  { api: ApiKey.JoinGroup, name: 'JoinGroup', version: 9, needs: [group('READ', 'mxg-join')], body: () => ({
     groupId: 'mxg-join', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null,
     protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null,
   }) },
-  { api: 12, name: 'Heartbeat', version: 4, needs: [group('READ')], body: () => ({ groupId: G, generationId: 1, memberId: 'm', groupInstanceId: null }) },
-  { api: 13, name: 'LeaveGroup', version: 5, needs: [group('READ')], body: () => ({ groupId: G, members: [{ memberId: 'm', groupInstanceId: null, reason: null }] }) },
-  { api: 14, name: 'SyncGroup', version: 5, needs: [group('READ')], body: () => ({
+  { api: ApiKey.Heartbeat, name: 'Heartbeat', version: 4, needs: [group('READ')], body: () => ({ groupId: G, generationId: 1, memberId: 'm', groupInstanceId: null }) },
+  { api: ApiKey.LeaveGroup, name: 'LeaveGroup', version: 5, needs: [group('READ')], body: () => ({ groupId: G, members: [{ memberId: 'm', groupInstanceId: null, reason: null }] }) },
+  { api: ApiKey.SyncGroup, name: 'SyncGroup', version: 5, needs: [group('READ')], body: () => ({
     groupId: G, generationId: 1, memberId: 'm', groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [],
   }) },
-  { api: 15, name: 'DescribeGroups', version: 5, needs: [group('DESCRIBE')], body: () => ({ groups: [G], includeAuthorizedOperations: true }) },
-  { api: 16, name: 'ListGroups (group DESCRIBE)', version: 5, needs: [group('DESCRIBE')], body: () => ({ statesFilter: [], typesFilter: [] }),
+  { api: ApiKey.DescribeGroups, name: 'DescribeGroups', version: 5, needs: [group('DESCRIBE')], body: () => ({ groups: [G], includeAuthorizedOperations: true }) },
+  { api: ApiKey.ListGroups, name: 'ListGroups (group DESCRIBE)', version: 5, needs: [group('DESCRIBE')], body: () => ({ statesFilter: [], typesFilter: [] }),
     listed: (res) => res.groups.some((g: any) => g.groupId === G) },
-  { api: 16, name: 'ListGroups (cluster DESCRIBE)', version: 5, needs: [cluster('DESCRIBE')], body: () => ({ statesFilter: [], typesFilter: [] }),
+  { api: ApiKey.ListGroups, name: 'ListGroups (cluster DESCRIBE)', version: 5, needs: [cluster('DESCRIBE')], body: () => ({ statesFilter: [], typesFilter: [] }),
     listed: (res) => res.groups.some((g: any) => g.groupId === G) },
-  { api: 18, name: 'ApiVersions (no ACL; SaslHandshake and SaslAuthenticate log every principal in)', version: 3, needs: [],
+  { api: ApiKey.ApiVersions, name: 'ApiVersions (no ACL; SaslHandshake and SaslAuthenticate log every principal in)', version: 3, needs: [],
     body: () => ({ clientSoftwareName: 'matrix', clientSoftwareVersion: '1' }) },
-  { api: 19, name: 'CreateTopics (cluster CREATE)', version: 7, needs: [cluster('CREATE', ErrorCode.TOPIC_AUTHORIZATION_FAILED)], body: (n) => ({
+  { api: ApiKey.CreateTopics, name: 'CreateTopics (cluster CREATE)', version: 7, needs: [cluster('CREATE', ErrorCode.TOPIC_AUTHORIZATION_FAILED)], body: (n) => ({
     topics: [{ name: `mx-new-${n}`, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: true,
   }) },
-  { api: 19, name: 'CreateTopics (topic CREATE)', version: 7, needs: [topic('CREATE', 'mx-new')], body: () => ({
+  { api: ApiKey.CreateTopics, name: 'CreateTopics (topic CREATE)', version: 7, needs: [topic('CREATE', 'mx-new')], body: () => ({
     topics: [{ name: 'mx-new', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: true,
   }) },
-  { api: 20, name: 'DeleteTopics', version: 6, needs: [topic('DELETE', 'mx-del')], body: () => ({ topics: [{ name: 'mx-del', topicId: ZERO_UUID }], timeoutMs: 5000 }) },
-  { api: 21, name: 'DeleteRecords', version: 2, needs: [topic('DELETE')], body: () => ({ topics: [{ name: T, partitions: [{ partitionIndex: 0, offset: 0n }] }], timeoutMs: 5000 }) },
-  { api: 22, name: 'InitProducerId (transactional)', version: 4, needs: [txnId('WRITE', 'mxt-init')], body: () => ({
+  { api: ApiKey.DeleteTopics, name: 'DeleteTopics', version: 6, needs: [topic('DELETE', 'mx-del')], body: () => ({ topics: [{ name: 'mx-del', topicId: ZERO_UUID }], timeoutMs: 5000 }) },
+  { api: ApiKey.DeleteRecords, name: 'DeleteRecords', version: 2, needs: [topic('DELETE')], body: () => ({ topics: [{ name: T, partitions: [{ partitionIndex: 0, offset: 0n }] }], timeoutMs: 5000 }) },
+  { api: ApiKey.InitProducerId, name: 'InitProducerId (transactional)', version: 4, needs: [txnId('WRITE', 'mxt-init')], body: () => ({
     transactionalId: 'mxt-init', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1,
   }) },
-  { api: 22, name: 'InitProducerId (idempotent)', version: 4, needs: [cluster('IDEMPOTENT_WRITE')], body: () => ({
+  { api: ApiKey.InitProducerId, name: 'InitProducerId (idempotent)', version: 4, needs: [cluster('IDEMPOTENT_WRITE')], body: () => ({
     transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1,
   }) },
-  { api: 23, name: 'OffsetForLeaderEpoch', version: 4, needs: [topic('DESCRIBE')], body: () => ({
+  { api: ApiKey.OffsetForLeaderEpoch, name: 'OffsetForLeaderEpoch', version: 4, needs: [topic('DESCRIBE')], body: () => ({
     replicaId: -1, topics: [{ topic: T, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
   }) },
-  { api: 24, name: 'AddPartitionsToTxn', version: 3, needs: [txnId('WRITE'), topic('WRITE')], body: () => ({
+  { api: ApiKey.AddPartitionsToTxn, name: 'AddPartitionsToTxn', version: 3, needs: [txnId('WRITE'), topic('WRITE')], body: () => ({
     v3AndBelowTransactionalId: X, v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch, v3AndBelowTopics: [{ name: T, partitions: [0] }],
   }) },
-  { api: 25, name: 'AddOffsetsToTxn', version: 3, needs: [txnId('WRITE'), group('READ')], body: () => ({ transactionalId: X, producerId, producerEpoch, groupId: G }) },
-  { api: 26, name: 'EndTxn', version: 3, needs: [txnId('WRITE')], body: () => ({ transactionalId: X, producerId, producerEpoch, committed: false }) },
-  { api: 28, name: 'TxnOffsetCommit', version: 3, needs: [txnId('WRITE'), group('READ'), topic('READ')], body: () => ({
+  { api: ApiKey.AddOffsetsToTxn, name: 'AddOffsetsToTxn', version: 3, needs: [txnId('WRITE'), group('READ')], body: () => ({ transactionalId: X, producerId, producerEpoch, groupId: G }) },
+  { api: ApiKey.EndTxn, name: 'EndTxn', version: 3, needs: [txnId('WRITE')], body: () => ({ transactionalId: X, producerId, producerEpoch, committed: false }) },
+  { api: ApiKey.TxnOffsetCommit, name: 'TxnOffsetCommit', version: 3, needs: [txnId('WRITE'), group('READ'), topic('READ')], body: () => ({
     transactionalId: X, groupId: G, producerId, producerEpoch, generationId: -1, memberId: '', groupInstanceId: null,
     topics: [{ name: T, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }],
   }) },
-  { api: 29, name: 'DescribeAcls', version: 3, needs: [cluster('DESCRIBE')], body: () => ({
+  { api: ApiKey.DescribeAcls, name: 'DescribeAcls', version: 3, needs: [cluster('DESCRIBE')], body: () => ({
     resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1,
   }) },
-  { api: 30, name: 'CreateAcls', version: 3, needs: [cluster('ALTER')], body: () => ({ creations: [{
+  { api: ApiKey.CreateAcls, name: 'CreateAcls', version: 3, needs: [cluster('ALTER')], body: () => ({ creations: [{
     resourceType: RESOURCE.TOPIC, resourceName: 'elsewhere', resourcePatternType: 3, principal: 'User:nobody', host: '*', operation: OP.READ, permissionType: 3,
   }] }) },
-  { api: 31, name: 'DeleteAcls', version: 3, needs: [cluster('ALTER')], body: () => ({ filters: [{
+  { api: ApiKey.DeleteAcls, name: 'DeleteAcls', version: 3, needs: [cluster('ALTER')], body: () => ({ filters: [{
     resourceTypeFilter: RESOURCE.TOPIC, resourceNameFilter: 'elsewhere', patternTypeFilter: 3, principalFilter: 'User:nobody', hostFilter: null, operation: 1, permissionType: 1,
   }] }) },
-  { api: 32, name: 'DescribeConfigs (topic)', version: 4, needs: [topic('DESCRIBE_CONFIGS')], body: () => ({
+  { api: ApiKey.DescribeConfigs, name: 'DescribeConfigs (topic)', version: 4, needs: [topic('DESCRIBE_CONFIGS')], body: () => ({
     resources: [{ resourceType: 2, resourceName: T, configurationKeys: null }], includeSynonyms: false, includeDocumentation: false,
   }) },
-  { api: 32, name: 'DescribeConfigs (broker)', version: 4, needs: [cluster('DESCRIBE_CONFIGS')], body: () => ({
+  { api: ApiKey.DescribeConfigs, name: 'DescribeConfigs (broker)', version: 4, needs: [cluster('DESCRIBE_CONFIGS')], body: () => ({
     resources: [{ resourceType: 4, resourceName: String(broker.state.nodeId), configurationKeys: null }], includeSynonyms: false, includeDocumentation: false,
   }) },
-  { api: 33, name: 'AlterConfigs (topic)', version: 2, needs: [topic('ALTER_CONFIGS')], body: () => ({
+  { api: ApiKey.AlterConfigs, name: 'AlterConfigs (topic)', version: 2, needs: [topic('ALTER_CONFIGS')], body: () => ({
     validateOnly: true, resources: [{ resourceType: 2, resourceName: T, configs: [{ name: 'retention.ms', value: '3600000' }] }],
   }) },
-  { api: 33, name: 'AlterConfigs (broker)', version: 2, needs: [cluster('ALTER_CONFIGS')], body: () => ({
+  { api: ApiKey.AlterConfigs, name: 'AlterConfigs (broker)', version: 2, needs: [cluster('ALTER_CONFIGS')], body: () => ({
     validateOnly: true, resources: [{ resourceType: 4, resourceName: String(broker.state.nodeId), configs: [{ name: 'num.partitions', value: '1' }] }],
   }) },
-  { api: 35, name: 'DescribeLogDirs', version: 4, needs: [cluster('DESCRIBE')], body: () => ({ topics: [{ topic: T, partitions: [0] }] }) },
-  { api: 37, name: 'CreatePartitions', version: 3, needs: [topic('ALTER')], body: () => ({ topics: [{ name: T, count: 2, assignments: null }], timeoutMs: 5000, validateOnly: true }) },
-  { api: 42, name: 'DeleteGroups', version: 2, needs: [group('DELETE', 'mxg-del')], body: () => ({ groupsNames: ['mxg-del'] }) },
-  { api: 43, name: 'ElectLeaders', version: 2, needs: [cluster('ALTER')], body: () => ({ electionType: 0, topicPartitions: [{ topic: T, partitions: [0] }], timeoutMs: 5000 }) },
-  { api: 44, name: 'IncrementalAlterConfigs (topic)', version: 1, needs: [topic('ALTER_CONFIGS')], body: () => ({
+  { api: ApiKey.DescribeLogDirs, name: 'DescribeLogDirs', version: 4, needs: [cluster('DESCRIBE')], body: () => ({ topics: [{ topic: T, partitions: [0] }] }) },
+  { api: ApiKey.CreatePartitions, name: 'CreatePartitions', version: 3, needs: [topic('ALTER')], body: () => ({ topics: [{ name: T, count: 2, assignments: null }], timeoutMs: 5000, validateOnly: true }) },
+  { api: ApiKey.DeleteGroups, name: 'DeleteGroups', version: 2, needs: [group('DELETE', 'mxg-del')], body: () => ({ groupsNames: ['mxg-del'] }) },
+  { api: ApiKey.ElectLeaders, name: 'ElectLeaders', version: 2, needs: [cluster('ALTER')], body: () => ({ electionType: 0, topicPartitions: [{ topic: T, partitions: [0] }], timeoutMs: 5000 }) },
+  { api: ApiKey.IncrementalAlterConfigs, name: 'IncrementalAlterConfigs (topic)', version: 1, needs: [topic('ALTER_CONFIGS')], body: () => ({
     validateOnly: true, resources: [{ resourceType: 2, resourceName: T, configs: [{ name: 'retention.ms', configOperation: 0, value: '3600000' }] }],
   }) },
-  { api: 44, name: 'IncrementalAlterConfigs (broker)', version: 1, needs: [cluster('ALTER_CONFIGS')], body: () => ({
+  { api: ApiKey.IncrementalAlterConfigs, name: 'IncrementalAlterConfigs (broker)', version: 1, needs: [cluster('ALTER_CONFIGS')], body: () => ({
     validateOnly: true, resources: [{ resourceType: 4, resourceName: String(broker.state.nodeId), configs: [{ name: 'num.partitions', configOperation: 0, value: '1' }] }],
   }) },
-  { api: 45, name: 'AlterPartitionReassignments', version: 0, needs: [cluster('ALTER')], body: () => ({
+  { api: ApiKey.AlterPartitionReassignments, name: 'AlterPartitionReassignments', version: 0, needs: [cluster('ALTER')], body: () => ({
     timeoutMs: 5000, topics: [{ name: T, partitions: [{ partitionIndex: 0, replicas: null }] }],
   }) },
-  { api: 46, name: 'ListPartitionReassignments', version: 0, needs: [cluster('DESCRIBE')], body: () => ({ timeoutMs: 5000, topics: null }) },
-  { api: 47, name: 'OffsetDelete', version: 0, needs: [group('DELETE'), topic('READ')], body: () => ({ groupId: G, topics: [{ name: T, partitions: [{ partitionIndex: 0 }] }] }) },
-  { api: 48, name: 'DescribeClientQuotas', version: 1, needs: [cluster('DESCRIBE_CONFIGS')], body: () => ({ components: [], strict: false }) },
-  { api: 49, name: 'AlterClientQuotas', version: 1, needs: [cluster('ALTER_CONFIGS')], body: () => ({
+  { api: ApiKey.ListPartitionReassignments, name: 'ListPartitionReassignments', version: 0, needs: [cluster('DESCRIBE')], body: () => ({ timeoutMs: 5000, topics: null }) },
+  { api: ApiKey.OffsetDelete, name: 'OffsetDelete', version: 0, needs: [group('DELETE'), topic('READ')], body: () => ({ groupId: G, topics: [{ name: T, partitions: [{ partitionIndex: 0 }] }] }) },
+  { api: ApiKey.DescribeClientQuotas, name: 'DescribeClientQuotas', version: 1, needs: [cluster('DESCRIBE_CONFIGS')], body: () => ({ components: [], strict: false }) },
+  { api: ApiKey.AlterClientQuotas, name: 'AlterClientQuotas', version: 1, needs: [cluster('ALTER_CONFIGS')], body: () => ({
     entries: [{ entity: [{ entityType: 'client-id', entityName: 'matrix' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true,
   }) },
-  { api: 50, name: 'DescribeUserScramCredentials', version: 0, needs: [cluster('DESCRIBE')], body: () => ({ users: null }) },
-  { api: 51, name: 'AlterUserScramCredentials', version: 0, needs: [cluster('ALTER')], body: () => ({ deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [] }) },
-  { api: 55, name: 'DescribeQuorum', version: 2, needs: [cluster('DESCRIBE')], body: () => ({ topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }) },
-  { api: 57, name: 'UpdateFeatures', version: 2, needs: [cluster('ALTER')], body: () => ({
+  { api: ApiKey.DescribeUserScramCredentials, name: 'DescribeUserScramCredentials', version: 0, needs: [cluster('DESCRIBE')], body: () => ({ users: null }) },
+  { api: ApiKey.AlterUserScramCredentials, name: 'AlterUserScramCredentials', version: 0, needs: [cluster('ALTER')], body: () => ({ deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [] }) },
+  { api: ApiKey.DescribeQuorum, name: 'DescribeQuorum', version: 2, needs: [cluster('DESCRIBE')], body: () => ({ topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] }) },
+  { api: ApiKey.UpdateFeatures, name: 'UpdateFeatures', version: 2, needs: [cluster('ALTER')], body: () => ({
     timeoutMs: 5000, validateOnly: true, featureUpdates: [{ feature: 'group.version', maxVersionLevel: 1, upgradeType: 1 }],
   }) },
-  { api: 60, name: 'DescribeCluster', version: 1, needs: [cluster('DESCRIBE')], body: () => ({ includeClusterAuthorizedOperations: true, endpointType: 1 }) },
-  { api: 65, name: 'DescribeTransactions', version: 0, needs: [txnId('DESCRIBE')], body: () => ({ transactionalIds: [X] }) },
-  { api: 66, name: 'ListTransactions', version: 1, needs: [txnId('DESCRIBE')], body: () => ({ stateFilters: [], producerIdFilters: [], durationFilter: -1n }),
+  { api: ApiKey.DescribeCluster, name: 'DescribeCluster', version: 1, needs: [cluster('DESCRIBE')], body: () => ({ includeClusterAuthorizedOperations: true, endpointType: 1 }) },
+  { api: ApiKey.DescribeTransactions, name: 'DescribeTransactions', version: 0, needs: [txnId('DESCRIBE')], body: () => ({ transactionalIds: [X] }) },
+  { api: ApiKey.ListTransactions, name: 'ListTransactions', version: 1, needs: [txnId('DESCRIBE')], body: () => ({ stateFilters: [], producerIdFilters: [], durationFilter: -1n }),
     listed: (res) => res.transactionStates.some((t: any) => t.transactionalId === X) },
-  { api: 68, name: 'ConsumerGroupHeartbeat', version: 1, needs: [group('READ', 'mxg-848'), topic('DESCRIBE')], body: () => ({
+  { api: ApiKey.ConsumerGroupHeartbeat, name: 'ConsumerGroupHeartbeat', version: 1, needs: [group('READ', 'mxg-848'), topic('DESCRIBE')], body: () => ({
     groupId: 'mxg-848', memberId: 'matrix-member-0000000000', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
     subscribedTopicNames: [T], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
   }) },
-  { api: 69, name: 'ConsumerGroupDescribe', version: 0, needs: [group('DESCRIBE', 'mxg-848')], body: () => ({ groupIds: ['mxg-848'], includeAuthorizedOperations: false }) },
-  { api: 71, name: 'GetTelemetrySubscriptions (no ACL)', version: 0, needs: [], body: () => ({ clientInstanceId: ZERO_UUID }) },
-  { api: 75, name: 'DescribeTopicPartitions', version: 0, needs: [topic('DESCRIBE')], body: () => ({ topics: [{ name: T }], responsePartitionLimit: 2000, cursor: null }) },
+  { api: ApiKey.ConsumerGroupDescribe, name: 'ConsumerGroupDescribe', version: 0, needs: [group('DESCRIBE', 'mxg-848')], body: () => ({ groupIds: ['mxg-848'], includeAuthorizedOperations: false }) },
+  { api: ApiKey.GetTelemetrySubscriptions, name: 'GetTelemetrySubscriptions (no ACL)', version: 0, needs: [], body: () => ({ clientInstanceId: ZERO_UUID }) },
+  { api: ApiKey.DescribeTopicPartitions, name: 'DescribeTopicPartitions', version: 0, needs: [topic('DESCRIBE')], body: () => ({ topics: [{ name: T }], responsePartitionLimit: 2000, cursor: null }) },
 ];
 
 async function login(user: string, password: string): Promise<WireClient> {
   const c = await WireClient.connect(broker.bootstrap);
-  assert.equal((await c.request(17, 1, { mechanism: 'PLAIN' })).errorCode, 0);
-  assert.equal((await c.request(36, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${password}`) })).errorCode, 0);
+  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, 0);
+  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${password}`) })).errorCode, 0);
   return c;
 }
 
@@ -198,7 +199,7 @@ async function principalWith(needs: readonly Need[]): Promise<WireClient> {
   const user = `u${nextUser++}`;
   assert.ok(nextUser <= USERS, 'more principals than JAAS users');
   if (needs.length > 0) {
-    const res = await admin.request(30, 3, { creations: needs.map((n) => ({
+    const res = await admin.request(ApiKey.CreateAcls, 3, { creations: needs.map((n) => ({
       resourceType: RESOURCE[n.resource], resourceName: n.name, resourcePatternType: 3, principal: `User:${user}`, host: '*', operation: OP[n.op], permissionType: 3,
     })) });
     assert.deepEqual(res.results.map((r: any) => r.errorCode), needs.map(() => 0));
@@ -228,12 +229,12 @@ before(async () => {
     'auto.create.topics.enable': false,
   });
   admin = await login('admin', 'admin-pw');
-  const created = await admin.request(19, 7, { topics: [T, 'mx-del'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 5000, validateOnly: false });
+  const created = await admin.request(ApiKey.CreateTopics, 7, { topics: [T, 'mx-del'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 5000, validateOnly: false });
   assert.deepEqual(created.topics.map((t: any) => t.errorCode), [0, 0]);
   assert.deepEqual(errorCodes(await admin.request(rows[0]!.api, rows[0]!.version, rows[0]!.body(0))), [0]);
-  const commit = await admin.request(8, 9, rows.find((r) => r.api === 8)!.body(0));
+  const commit = await admin.request(ApiKey.OffsetCommit, 9, rows.find((r) => r.api === ApiKey.OffsetCommit)!.body(0));
   assert.deepEqual(errorCodes(commit), [0], 'the group exists with a committed offset');
-  const init = await admin.request(22, 4, { transactionalId: X, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+  const init = await admin.request(ApiKey.InitProducerId, 4, { transactionalId: X, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
   assert.equal(init.errorCode, 0);
   producerId = init.producerId;
   producerEpoch = init.producerEpoch;
@@ -269,7 +270,7 @@ for (const row of rows) {
 }
 
 test('ACL matrix covers every API key the broker serves', async () => {
-  const res = await admin.request(18, 3, { clientSoftwareName: 'matrix', clientSoftwareVersion: '1' });
-  const served = res.apiKeys.map((k: any) => k.apiKey).filter((k: number) => k !== 17 && k !== 36);
+  const res = await admin.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'matrix', clientSoftwareVersion: '1' });
+  const served = res.apiKeys.map((k: any) => k.apiKey).filter((k: number) => k !== ApiKey.SaslHandshake && k !== ApiKey.SaslAuthenticate);
   assert.deepEqual([...new Set(rows.map((r) => r.api))].sort((a, b) => a - b), served.sort((a: number, b: number) => a - b));
 });

@@ -6,15 +6,13 @@
  * ACLs: DESCRIBE on the group; a topic the principal may not describe answers TOPIC_AUTHORIZATION_FAILED
  * per partition when named, and is left out of an all-topics fetch, as KafkaApis does.
  */
-import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetFetchRequest, type OffsetFetchResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const offsetFetchHandler: ApiHandler = {
-  apiKey: 9,
-  name: 'OffsetFetch',
+export const offsetFetchHandler = defineHandler(ApiKey.OffsetFetch, {
   minVersion: 0,
   maxVersion: 9,
   handle(req: OffsetFetchRequest, ctx: RequestContext): OffsetFetchResponseInput {
@@ -34,16 +32,20 @@ export const offsetFetchHandler: ApiHandler = {
     });
     const toTopics = (ts: Array<{ name: string; partitionIndexes: number[] }> | null) => (ts === null ? null : ts.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
     if (ctx.version < 8) {
-      if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
+      if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [], groups: [] };
       const r = groups.fetchOffsets(req.groupId, toTopics(req.topics));
       return {
         throttleTimeMs: 0,
         errorCode: code(r.error),
         topics: answer(req.groupId, r.topics, req.topics === null),
+        groups: [],
       };
     }
     return {
       throttleTimeMs: 0,
+      // v8+ answers per group; the v0-7 fields stay empty.
+      errorCode: ErrorCode.NONE,
+      topics: [],
       // A group named twice is answered once: its offsets are not repeated per mention.
       groups: [...new Map(req.groups.map((g) => [g.groupId, g])).values()].map((g) => {
         if (!allowed(ctx, 'DESCRIBE', 'GROUP', g.groupId)) return { groupId: g.groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
@@ -56,4 +58,4 @@ export const offsetFetchHandler: ApiHandler = {
       }),
     };
   },
-};
+});

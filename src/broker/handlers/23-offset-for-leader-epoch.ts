@@ -7,9 +7,9 @@
  * ACLs: DESCRIBE on the topic (else TOPIC_AUTHORIZATION_FAILED per partition), as for Kafka's consumers.
  * Not implemented: nothing; replicaId is ignored (there are no followers).
  */
-import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetForLeaderEpochRequest, type OffsetForLeaderEpochResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { storageErrorCode } from '../topic-access.js';
 
@@ -19,9 +19,7 @@ type Out = NonNullable<NonNullable<OffsetForLeaderEpochResponseInput['topics']>[
 /** The one leader epoch of every partition on this node. */
 export const LEADER_EPOCH = 0;
 
-export const offsetForLeaderEpochHandler: ApiHandler = {
-  apiKey: 23,
-  name: 'OffsetForLeaderEpoch',
+export const offsetForLeaderEpochHandler = defineHandler(ApiKey.OffsetForLeaderEpoch, {
   minVersion: 0,
   maxVersion: 4,
   handle(req: OffsetForLeaderEpochRequest, ctx: RequestContext): OffsetForLeaderEpochResponseInput {
@@ -36,7 +34,7 @@ export const offsetForLeaderEpochHandler: ApiHandler = {
       }),
     };
   },
-};
+});
 
 function endOffset(topic: string, p: Partition, ctx: RequestContext): Out {
   const answer = (errorCode: number, leaderEpoch = -1, endOffset = -1n): Out => ({ errorCode, partition: p.partition, leaderEpoch, endOffset });

@@ -5,17 +5,15 @@
  * as Kafka's controller leaves out those that need no election. Needs ALTER on the cluster (else every
  * partition named, and the answer, CLUSTER_AUTHORIZATION_FAILED).
  */
-import type { ElectLeadersRequest, ElectLeadersResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ElectLeadersRequest, type ElectLeadersResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 
 const PREFERRED = 0;
 const UNCLEAN = 1;
 
-export const electLeadersHandler: ApiHandler = {
-  apiKey: 43,
-  name: 'ElectLeaders',
+export const electLeadersHandler = defineHandler(ApiKey.ElectLeaders, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: ElectLeadersRequest, ctx: RequestContext): ElectLeadersResponseInput {
@@ -43,4 +41,4 @@ export const electLeadersHandler: ApiHandler = {
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults };
   },
-};
+});

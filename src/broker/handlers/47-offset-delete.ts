@@ -2,15 +2,13 @@
  * OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise).
  * ACLs: DELETE on the group, READ on each topic (else its partitions answer TOPIC_AUTHORIZATION_FAILED and keep their offsets).
  */
-import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetDeleteRequest, type OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code, splitReadableTopics } from './group-common.js';
 
-export const offsetDeleteHandler: ApiHandler = {
-  apiKey: 47,
-  name: 'OffsetDelete',
+export const offsetDeleteHandler = defineHandler(ApiKey.OffsetDelete, {
   minVersion: 0,
   maxVersion: 0,
   async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
@@ -23,4 +21,4 @@ export const offsetDeleteHandler: ApiHandler = {
       topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...refused],
     };
   },
-};
+});

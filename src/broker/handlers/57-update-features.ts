@@ -5,15 +5,13 @@
  * with the first error at the top. validateOnly changes nothing either way. Needs ALTER on the cluster
  * (else CLUSTER_AUTHORIZATION_FAILED at the top, no results).
  */
-import type { UpdateFeaturesRequest, UpdateFeaturesResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type UpdateFeaturesRequest, type UpdateFeaturesResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { featureByName } from '../features.js';
 
-export const updateFeaturesHandler: ApiHandler = {
-  apiKey: 57,
-  name: 'UpdateFeatures',
+export const updateFeaturesHandler = defineHandler(ApiKey.UpdateFeatures, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: UpdateFeaturesRequest, ctx: RequestContext): UpdateFeaturesResponseInput {
@@ -34,4 +32,4 @@ export const updateFeaturesHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, results };
   },
-};
+});

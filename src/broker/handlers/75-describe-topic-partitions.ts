@@ -7,9 +7,9 @@
  * ACLs: DESCRIBE on the topic; a named topic without it answers TOPIC_AUTHORIZATION_FAILED (before its
  * existence is checked), and the every-topic listing leaves it out.
  */
-import type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { INTERNAL_TOPICS } from '../topic-access.js';
 
@@ -18,9 +18,7 @@ type TopicOut = NonNullable<DescribeTopicPartitionsResponseInput['topics']>[numb
 const PARTITIONS_PER_RESPONSE_MAX = 2000;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
-export const describeTopicPartitionsHandler: ApiHandler = {
-  apiKey: 75,
-  name: 'DescribeTopicPartitions',
+export const describeTopicPartitionsHandler = defineHandler(ApiKey.DescribeTopicPartitions, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: DescribeTopicPartitionsRequest, ctx: RequestContext): DescribeTopicPartitionsResponseInput {
@@ -75,4 +73,4 @@ export const describeTopicPartitionsHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, topics, nextCursor };
   },
-};
+});

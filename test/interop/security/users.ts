@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { WireClient } from '../../broker/wire-client.js';
 import { saltedPassword } from '../../../src/protocol/scram.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 import { startTestBroker, type TestBroker } from '../../broker/harness.js';
 import { makeTestPki, type TestPki } from '../../security/certs.js';
 
@@ -9,14 +11,14 @@ import { makeTestPki, type TestPki } from '../../security/certs.js';
 export async function addScramUser(bootstrapServer: string, user: string, password: string): Promise<void> {
   const c = await WireClient.connect(bootstrapServer);
   const salt = Buffer.from('0123456789abcdef');
-  const res = await c.request(51, 0, {
+  const res = await c.request(ApiKey.AlterUserScramCredentials, 0, {
     deletions: [],
     upsertions: (['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const).map((m, i) => ({
       name: user, mechanism: i + 1, iterations: 4096, salt, saltedPassword: saltedPassword(m, password, salt, 4096),
     })),
   });
   c.close();
-  assert.equal(res.results[0].errorCode, 0);
+  assert.equal(res.results[0].errorCode, ErrorCode.NONE);
 }
 
 
