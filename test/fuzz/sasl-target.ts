@@ -138,6 +138,8 @@ export const saslSeeds: Buffer[] = [
   seed(3, `n,,\x01auth=Bearer ${jws({ sub: 'frank', exp: NOW_MS / 1000 + 60 })}\x01\x01`),
   seed(3, `n,,\x01auth=Bearer ${jws({ sub: 'frank', exp: NOW_MS / 1000 - 60 })}\x01\x01`, '\x01'),
   seed(3, 'n,a=x,\x01host=h\x01auth=Bearer a.b.\x01\x01'),
+  // Found by this target: text after a right proof was taken (Node's lenient base64); see test/security/sasl-parsers.test.ts.
+  Buffer.from('016e2c2c6e3d616c6963652c723d616263ffff633d626977732c723d254e2c703d25503d3344632c723d71ffff633d626977732c72e469941235003d254e2c703d41414141', 'hex'),
 ];
 
 /** Puts a placeholder or a SCRAM attribute where the fuzzer would not guess one. */
