@@ -324,12 +324,8 @@ export class Connection {
       w.raw(step.response);
       w.fillSizePrefix(sizeAt);
       if (step.principal !== undefined) {
-        this.session.principal = step.principal;
-        this.session.authenticated = true;
-        this.session.sasl = undefined;
-        this.session.unframedTokens = false;
+        this.session.authenticatedAs(step.principal, sasl.mechanism, this.log);
         this.afterAuthentication();
-        this.log.info({ principal: step.principal.slice(0, 256), mechanism: sasl.mechanism, listener: this.session.listener.name }, 'authenticated');
       }
       this.enqueueResolved(w.toBuffer());
     } catch (err) {
