@@ -11,7 +11,7 @@ import type { ClientOptions } from './types.js';
 import type {
   ClusterDescription, CommittedOffset, ConfigChanges, ConfigResource, ConfigResourceResult, DeletedRecords,
   DeleteRecordsPartition, GroupDescription, GroupListing,
-  GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
+  GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ProducerDescription, ResetTarget, TopicDescription,
   TransactionDescription, TransactionListing,
 } from './admin-types.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -230,6 +230,28 @@ export class Admin {
         timeoutMs: t.transactionTimeoutMs, startTimeMs: Number(t.transactionStartTimeMs),
         partitions: t.topics.flatMap((x: any) => x.partitions.map((partition: number) => ({ topic: x.topic, partition }))),
       });
+    }
+    return out;
+  }
+
+  /** Active idempotent and transactional producers of a topic's partitions (all of them by default), asked of each leader. */
+  async describeProducers(topic: string, partitions?: readonly number[]): Promise<ProducerDescription[]> {
+    const info = await this.cluster.retry(() => this.cluster.topic(topic, { refresh: true }), { topic });
+    const out: ProducerDescription[] = [];
+    for (const partition of partitions ?? info.partitions.map((p) => p.partition)) {
+      const body = await this.cluster.retry(async () => {
+        const res = (await (await this.cluster.leader(topic, partition)).request(ApiKey.DescribeProducers, { topics: [{ name: topic, partitionIndexes: [partition] }] })).body;
+        const p = res.topics[0]?.partitions[0];
+        if (p === undefined) throw new KafkaClientError(-1, `DescribeProducers ${topic}-${partition}: no answer for the partition`);
+        check(p.errorCode, `DescribeProducers ${topic}-${partition}`, p.errorMessage);
+        return p;
+      }, { topic });
+      for (const a of body.activeProducers) {
+        out.push({
+          topic, partition, producerId: a.producerId, producerEpoch: a.producerEpoch, lastSequence: a.lastSequence,
+          lastTimestamp: Number(a.lastTimestamp), coordinatorEpoch: a.coordinatorEpoch, currentTransactionStartOffset: a.currentTxnStartOffset,
+        });
+      }
     }
     return out;
   }

@@ -20,7 +20,7 @@ export type {
   NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, ConfigChange,
   ConfigChanges, DeleteRecordsPartition, DeletedRecords, OffsetSpec,
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
-  GroupDescription, ClusterDescription, TransactionListing, TransactionDescription,
+  GroupDescription, ClusterDescription, TransactionListing, TransactionDescription, ProducerDescription,
 } from './admin-types.js';
 export type { AclBinding, AclBindingFilter, ScramMechanismName } from './admin.js';
 export {

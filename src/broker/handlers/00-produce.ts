@@ -99,7 +99,7 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     }
   }
   const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
-  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
+  if (txnProblem !== undefined) return failed(partition, txnProblem.code, txnProblem.message);
   const log = broker.store.partition(topicName, partition);
   const policy: RecordsPolicy = { requireKeys: log.config.cleanupPolicy.compact, decompressedBytesMax: broker.limits.decompressedBytesMax, recordBytesMax: batchBytesMax };
   const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
