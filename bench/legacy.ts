@@ -13,6 +13,7 @@ import { encodeMessage, type LegacyMagic } from '../src/protocol/legacy-messages
 import { Admin } from '../src/client/index.js';
 import { cpuSeconds, median, progress } from './lib.js';
 import type { Row } from './report.js';
+import { ApiKey } from '../src/protocol/generated/index.js';
 
 const PARTITIONS = 8;
 const PER_PARTITION = 40_000;
@@ -60,7 +61,7 @@ async function produceRun(bootstrap: string, pid: number, topic: string, f: Form
     while (next < requests) {
       if (Date.now() > deadline) throw new Error(`${f.label}: ${next}/${requests} produce requests in ${RUN_TIMEOUT_MS} ms`);
       next++;
-      const res = await c.request(0, f.produceVersion, body);
+      const res = await c.request(ApiKey.Produce, f.produceVersion, body);
       for (const p of res.responses[0].partitionResponses) if (p.errorCode !== 0) throw new Error(`${f.label}: Produce v${f.produceVersion} partition ${p.index}: error ${p.errorCode}`);
     }
   };
@@ -70,7 +71,7 @@ async function produceRun(bootstrap: string, pid: number, topic: string, f: Form
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = cpuSeconds(pid) - cpu0;
-    const ends = await c.request(2, 1, { replicaId: -1, topics: [{ name: topic, partitions: Array.from({ length: PARTITIONS }, (_, p) => ({ partitionIndex: p, timestamp: -1n })) }] });
+    const ends = await c.request(ApiKey.ListOffsets, 1, { replicaId: -1, topics: [{ name: topic, partitions: Array.from({ length: PARTITIONS }, (_, p) => ({ partitionIndex: p, timestamp: -1n })) }] });
     for (const p of ends.topics[0].partitions) if (Number(p.offset) !== PER_PARTITION) throw new Error(`${f.label}: partition ${p.partitionIndex} ends at ${p.offset}, not ${PER_PARTITION}`);
     return { msgsPerSec: (PARTITIONS * PER_PARTITION) / seconds, cpuSeconds: cpu };
   } finally {
@@ -114,7 +115,7 @@ async function fetchRun(bootstrap: string, pid: number, topic: string, f: Format
     while (next.some((o) => o < PER_PARTITION)) {
       if (Date.now() > deadline) throw new Error(`${f.label}: fetched ${next.reduce((a, b) => a + b, 0)} in ${RUN_TIMEOUT_MS} ms`);
       const partitions = next.flatMap((o, p) => (o < PER_PARTITION ? [{ partition: p, fetchOffset: BigInt(o), partitionMaxBytes: PARTITION_MAX_BYTES }] : []));
-      const res = await c.request(1, f.fetchVersion, { replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 8 * PARTITION_MAX_BYTES, isolationLevel: 0, topics: [{ topic, partitions }] });
+      const res = await c.request(ApiKey.Fetch, f.fetchVersion, { replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 8 * PARTITION_MAX_BYTES, isolationLevel: 0, topics: [{ topic, partitions }] });
       for (const p of res.responses[0].partitions) {
         if (p.errorCode !== 0) throw new Error(`${f.label}: Fetch v${f.fetchVersion} partition ${p.partitionIndex}: error ${p.errorCode}`);
         if (p.records) next[p.partitionIndex] = walk(p.records, f.magic, next[p.partitionIndex]!);

@@ -5,7 +5,7 @@
  *
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
- * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default 2000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
+ * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default: BENCH_PARTITIONS_MANY), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
  * produce, consume, latency, kafkajs, platformatic, client, legacy, connections, partitions, testing, http, security, kafka-fsync, plain).
  * Apache Kafka (bench/kafka/apache-kafka.ts) runs beside them unless BENCH_KAFKA=0: its start-up and
  * idle RSS, then the same produce, consume, latency and KafkaJS load; `kafka-fsync` repeats the
@@ -524,7 +524,7 @@ async function main(): Promise<void> {
     await phase('startup', () => startupPhase(scratch, loadgenProblem === undefined));
     await phase('failover', () => failoverPhase(scratch, rows, extra));
     await phase('testing', () => testingPhase(rows));
-    await phase('http', () => httpPhase(scratch, rows, manyPartitions, envInt('BENCH_HTTP_OPEN_PARTITIONS', 2000)));
+    await phase('http', () => httpPhase(scratch, rows, manyPartitions, envInt('BENCH_HTTP_OPEN_PARTITIONS', manyPartitions)));
     await phase('security', () => securityPhase(scratch, rows));
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });

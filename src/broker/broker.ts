@@ -8,6 +8,7 @@ import { limitsFrom } from './limits.js';
 import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
 import { FetchPurgatory, partitionKey } from './fetch-purgatory.js';
+import { FETCH_BUFFER_RETAINED_BYTES_MAX, FetchBufferPool } from './fetch-buffers.js';
 import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
@@ -169,7 +170,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     logPartitions: config.int('transaction.state.log.num.partitions'),
   }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, producerIds, txn, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, fetchBuffers: new FetchBufferPool(FETCH_BUFFER_RETAINED_BYTES_MAX), groups, quotas, producerIds, txn, nodeId, clusterId,
     advertised: { host, port }, security, stopping: false,
   };
   registerHandlers(registry);

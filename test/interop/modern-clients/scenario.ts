@@ -30,6 +30,7 @@ import { WireClient } from '../../broker/wire-client.js';
 import { stopChild, track, exited } from '../../support/children.js';
 import { waitFor } from '../../support/net.js';
 import { uniqueTopic } from '../../support/target.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 export interface ClientProgram {
   /** Short name used in topic and group names. */
@@ -133,7 +134,7 @@ function describe(members: Member[]): string {
 async function committedOffsets(broker: TestBroker, groupId: string, topic: string): Promise<Map<number, number>> {
   const c = await WireClient.connect(broker.bootstrap);
   try {
-    const res = await c.request(9, 8, { groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }] }], requireStable: false });
+    const res = await c.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }] }], requireStable: false });
     const out = new Map<number, number>();
     for (const t of res.groups[0].topics) for (const p of t.partitions) out.set(p.partitionIndex, Number(p.committedOffset));
     return out;
