@@ -45,6 +45,16 @@ test('@confluentinc/kafka-javascript: KafkaJS admin creates a topic; keyed produ
   await withBroker((broker) => produceAndReadBack(confluent, broker));
 });
 
+test('@confluentinc/kafka-javascript: the KafkaJS producer at its defaults places keys by murmur2 (its documented murmur2_random)', { timeout: 120_000, skip: skipConfluent }, async () => {
+  await withBroker(async (broker) => {
+    const topic = await createTopic(confluent, broker, 'kjs-default');
+    const count = 24;
+    const produced = await runMode<{ i: number; partition: number; offset: number }>(confluent, ['produce-kafkajs', broker.bootstrap, topic, '0', String(count)]);
+    assert.equal(produced.length, count, 'every record acknowledged');
+    for (const r of produced) assert.equal(r.partition, partitionForKey(Buffer.from(keyOf(r.i)), partitions), `record ${r.i}: murmur2 (src/partitioner.ts)`);
+  });
+});
+
 for (const protocol of ['classic', 'consumer'] as const) {
   test(`@confluentinc/kafka-javascript: KafkaJS consumer, group.protocol=${protocol}: three members split, a SIGKILLed member's partitions fail over, a new member resumes at the committed offsets`, { timeout: 240_000, skip: skipConfluent }, async () => {
     await withBroker((broker) => groupFailover(confluent, broker, protocol));
