@@ -9,7 +9,7 @@ export { Producer, Transaction } from './producer.js';
 export { ProducerFencedError, type TransactionOffsets } from './transaction.js';
 export { Consumer } from './consumer.js';
 export { Admin } from './admin.js';
-export { KafkaClientError } from './errors.js';
+export { KafkaClientError, TopicAuthorizationError, GroupAuthorizationError } from './errors.js';
 export { stringSerde, bufferSerde, jsonSerde, rawSerializer, type Serializer, type Deserializer, type Serde } from './serde.js';
 export type {
   ClientOptions, CompressionCodec, Acks, TopicPartition, TopicPartitionOffset, MessageHeader, HeadersInput,
