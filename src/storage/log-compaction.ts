@@ -1,8 +1,12 @@
 // Runs the log cleaner (cleaner.ts) for one PartitionLog: one pass at a time, stopped at its next
-// yield when the log closes or is deleted, failures mapped to storage errors.
+// yield when the log closes or is deleted, failures mapped to storage errors; and the cleaner's view
+// of the log's transactions.
 import { CleanerAbortedError, CleanerState, cleanLog, type CleanerHost } from './cleaner.js';
+import type { CleanerTxnHost } from './cleaner-txn.js';
 import { StorageError, StorageIoError } from './errors.js';
 import type { CompactionResult } from './log-types.js';
+import type { ProducerStateManager } from './producer-state.js';
+import type { ProducerStateFiles } from './producer-state-files.js';
 
 /** What the log gives a pass: the cleaner's host without `usable`, which the compactor adds. */
 export type CompactionHost = Omit<CleanerHost, 'usable'> & {
@@ -55,4 +59,24 @@ export class LogCompactor {
     this.stopped = true;
     await this.pass?.catch(() => undefined);
   }
+}
+
+/** The cleaner's view of a log's transactions: its producer state and transaction index files. */
+export function cleanerTxnHost(producers: ProducerStateManager, files: ProducerStateFiles | undefined): CleanerTxnHost {
+  return {
+    firstUnstableOffset: () => producers.firstUnstableOffset(),
+    abortedTxns: (from, upper) => producers.abortedTxns(from, upper),
+    producerLastRecord: (producerId) => {
+      const entry = producers.entry(producerId);
+      return entry === undefined ? undefined : { lastDataOffset: entry.batches.at(-1)?.lastOffset, epoch: entry.epoch };
+    },
+    replaceAborted: (oldBases, newBases, endOffset, kept) => {
+      const from = oldBases[0]!;
+      const before = producers.allAborted().filter((t) => t.lastOffset >= from && t.lastOffset < endOffset);
+      const same = before.length === kept.length && kept.every((t) => before.includes(t));
+      if (same && oldBases.length === newBases.length) return; // nothing changed: spare the index files a rewrite
+      producers.replaceAborted(from, endOffset, kept);
+      files?.replaceTxnIndexes(oldBases, newBases, kept);
+    },
+  };
 }

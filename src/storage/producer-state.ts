@@ -13,13 +13,15 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 
 /** Batches remembered per producer for deduplication (Kafka: 5, the most a producer has in flight). */
 export const PRODUCER_BATCHES_KEPT = 5;
 const INT32_MAX = 0x7fffffff;
+/** A control batch without records: what the log cleaner leaves of a producer's last marker (Kafka does the same). */
+const EMPTY_CONTROL = -1;
 
 export interface BatchMetadata {
   firstSeq: number;
@@ -58,7 +60,7 @@ interface BatchPlan {
   lastSeq: number;
   offsetCount: number;
   transactional: boolean;
-  /** CONTROL_ABORT / CONTROL_COMMIT for a marker, undefined for data. */
+  /** CONTROL_ABORT / CONTROL_COMMIT / EMPTY_CONTROL for a marker, undefined for data. */
   control: number | undefined;
 }
 
@@ -113,7 +115,7 @@ export class ProducerStateManager {
         lastSeq,
         offsetCount,
         transactional: isTransactionalBatch(h.attributes),
-        control: control ? (controlBatchType(batches, pos) ?? CONTROL_ABORT) : undefined,
+        control: control ? (batches.readInt32BE(pos + OFFSET_RECORD_COUNT) === 0 ? EMPTY_CONTROL : (controlBatchType(batches, pos) ?? CONTROL_ABORT)) : undefined,
       };
       if (origin !== 'replay') {
         const known = this.producers.get(h.producerId);
@@ -162,6 +164,7 @@ export class ProducerStateManager {
       entry.batches = [];
     }
     entry.lastUpdateMs = nowMs;
+    if (plan.control === EMPTY_CONTROL) return; // a marker the cleaner emptied: its transaction's data is gone
     if (plan.control !== undefined) {
       this.completeTxn(entry, plan.control === CONTROL_ABORT, first);
       return;
@@ -239,6 +242,12 @@ export class ProducerStateManager {
   restoreEntry(entry: ProducerEntry): void {
     this.producers.set(entry.producerId, entry);
     if (entry.currentTxnFirstOffset >= 0) this.ongoing.set(entry.producerId, entry.currentTxnFirstOffset);
+  }
+
+  /** The log cleaner rewrote [fromOffset, endOffset): of the aborted transactions whose markers lie there, `kept` remain. */
+  replaceAborted(fromOffset: number, endOffset: number, kept: readonly AbortedTxn[]): void {
+    const outside = this.aborted.filter((t) => t.lastOffset < fromOffset || t.lastOffset >= endOffset);
+    this.aborted = [...outside, ...kept].sort((a, b) => a.lastOffset - b.lastOffset);
   }
 
   /** Forgets aborted transactions wholly below the log start (retention, DeleteRecords). */
