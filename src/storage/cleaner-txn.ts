@@ -1,10 +1,10 @@
 // Transactions as the log cleaner meets them, Kafka's rules (LogCleaner's CleanedTransactionMetadata
-// and its batch retention), one source segment at a time:
+// and its batch retention), over a group of segments cleaned into one (or the whole range, pass 1):
 //   - a data batch of an aborted transaction (the .txnindex ranges overlapping the segment) loses
 //     its records; a transactional batch of any other transaction is committed (the cleaner stays
 //     below the LSO, so every transaction it sees has ended) and is compacted like plain data;
-//   - an abort marker stays while this segment held batches of its transaction (then the cleaned
-//     segment's .txnindex keeps the transaction), a commit marker while this segment held batches of
+//   - an abort marker stays while the group held batches of its transaction (then the cleaned
+//     segment's .txnindex keeps the transaction), a commit marker while the group held batches of
 //     its transaction; otherwise the marker may go: it first gets a delete horizon (cleaning time +
 //     delete.retention.ms, KIP-534) and is removed by the first pass after it, so a reader that was
 //     past its transaction's data still sees it;
@@ -37,17 +37,24 @@ export interface CleanerTxnHost {
 /** A control batch left without its record (Kafka's empty control batch: a cleaned marker kept for its producer). */
 export const EMPTY_MARKER = -1;
 
-/** Transactions while the cleaner reads one source segment. */
-export class SegmentTransactions {
-  private readonly pending: AbortedTxn[];
+/** Transactions while the cleaner reads a group of segments, oldest first. */
+export class GroupTransactions {
+  /** Aborted transactions not reached yet, by first offset. */
+  private pending: AbortedTxn[] = [];
   private next = 0;
+  private readonly added = new Set<AbortedTxn>();
   private readonly committed = new Set<number>();
   private readonly aborted = new Map<number, { txn: AbortedTxn; observed: boolean }>();
   /** Aborted transactions whose marker stays with data of theirs read here: the cleaned .txnindex keeps them. */
   readonly kept: AbortedTxn[] = [];
 
-  constructor(aborted: readonly AbortedTxn[]) {
-    this.pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+  /** The aborted transactions overlapping the next segment (each is taken once, however many segments it spans). */
+  addAborted(aborted: readonly AbortedTxn[]): void {
+    const fresh = aborted.filter((t) => !this.added.has(t));
+    if (fresh.length === 0) return;
+    for (const t of fresh) this.added.add(t);
+    this.pending = [...this.pending.slice(this.next), ...fresh].sort((a, b) => a.firstOffset - b.firstOffset);
+    this.next = 0;
   }
 
   private consumeUpTo(offset: number): void {

@@ -36,8 +36,7 @@
 // completeInterruptedSwaps() removes '.cleaned' leftovers and finishes any committed swap.
 import type { StorageFs } from './fs.js';
 import type { CompactionResult, LogConfig, Logger } from './log-types.js';
-import { EMPTY_MARKER, SegmentTransactions, isProducersLastBatch, type CleanerTxnHost } from './cleaner-txn.js';
-import type { AbortedTxn } from './producer-state.js';
+import { EMPTY_MARKER, GroupTransactions, isProducersLastBatch, type CleanerTxnHost } from './cleaner-txn.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, Segment, TIME_INDEX_SUFFIX, parseSegmentFileName, segmentFileName, type BatchLocation } from './segment.js';
 import {
   ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, readBatchHeader, rebuildBatch,
@@ -140,8 +139,9 @@ function markerType(raw: Buffer, h: BatchHeader): number | undefined {
 /** Pass 1: key → offset of its latest record in the range (aborted records never supersede others). */
 async function latestOffsets(host: CleanerHost, range: Segment[], ends: number[], reader: BatchReader): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
+  const txns = new GroupTransactions();
   for (const [i, seg] of range.entries()) {
-    const txns = new SegmentTransactions(host.abortedTxns(seg.baseOffset, ends[i]!));
+    txns.addAborted(host.abortedTxns(seg.baseOffset, ends[i]!));
     for await (const { raw } of reader.batches(seg)) {
       const h = readBatchHeader(raw, 0);
       if (isControlBatch(h.attributes)) {
@@ -210,11 +210,11 @@ class GroupCleaner {
       writer!.append(b, h.baseOffset + h.lastOffsetDelta + 1);
       bytesAfter += b.length;
     };
-    const abortsKept: AbortedTxn[] = [];
+    const txns = new GroupTransactions();
     try {
       for (const seg of group) {
         bytesBefore += seg.sizeBytes();
-        const txns = new SegmentTransactions(this.host.abortedTxns(seg.baseOffset, endOf.get(seg)!));
+        txns.addAborted(this.host.abortedTxns(seg.baseOffset, endOf.get(seg)!));
         for await (const { loc, raw } of this.reader.batches(seg)) {
           const kept = await this.cleanBatch(raw, txns);
           last = { header: readBatchHeader(raw, 0), emitted: kept !== undefined };
@@ -232,12 +232,11 @@ class GroupCleaner {
           }
           if (kept !== undefined) write(kept);
         }
-        abortsKept.push(...txns.kept);
       }
       const bases = group.map((seg) => seg.baseOffset);
       const end = endOf.get(group[group.length - 1]!)!;
       if (writer === undefined) {
-        this.host.replaceAborted(bases, bases, end, abortsKept);
+        this.host.replaceAborted(bases, bases, end, txns.kept);
         return;
       }
       // The group's last batch stays (empty if need be): the cleaned segment ends where the old ones did.
@@ -250,14 +249,14 @@ class GroupCleaner {
       throw err;
     }
     this.swapIn(group, writer);
-    this.host.replaceAborted(group.map((seg) => seg.baseOffset), [group[0]!.baseOffset], endOf.get(group[group.length - 1]!)!, abortsKept);
+    this.host.replaceAborted(group.map((seg) => seg.baseOffset), [group[0]!.baseOffset], endOf.get(group[group.length - 1]!)!, txns.kept);
     this.result.segmentsRewritten += group.length;
     this.result.bytesBefore += bytesBefore;
     this.result.bytesAfter += bytesAfter;
   }
 
   /** The batch to keep: `raw` itself when unchanged, a rewrite, or undefined when nothing is left. */
-  private async cleanBatch(raw: Buffer, txns: SegmentTransactions): Promise<Buffer | undefined> {
+  private async cleanBatch(raw: Buffer, txns: GroupTransactions): Promise<Buffer | undefined> {
     const header = readBatchHeader(raw, 0);
     const control = isControlBatch(header.attributes);
     const producersLast = isProducersLastBatch(header, control, this.host.producerLastRecord(header.producerId));
