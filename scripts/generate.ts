@@ -278,11 +278,22 @@ class MessageGen {
     return `m.${f.name} === undefined ? ${d} : m.${f.name}`;
   }
 
+  /**
+   * May `f` be left out of the Input type? In a request (what our client sends), always: the encoder
+   * writes defaults. In a response (what a handler returns), only when the schema gives the field a
+   * default or the field travels only as a tagged field, so a handler cannot forget an error code.
+   */
+  optionalInInput(f: FieldSchema): boolean {
+    if (this.msg.kind !== 'response') return true;
+    if (f.default !== undefined) return true;
+    return f.taggedVersions.min <= f.versions.min && f.taggedVersions.max >= f.versions.max;
+  }
+
   interfaces(name: string, fields: readonly FieldSchema[]): string {
     const out: string[] = [];
     for (const input of [false, true]) {
       out.push(`export interface ${name}${input ? 'Input' : ''} {`);
-      for (const f of fields) out.push(`  ${f.name}${input ? '?' : ''}: ${this.tsType(f.type, this.isNullable(f), input)};`);
+      for (const f of fields) out.push(`  ${f.name}${input && this.optionalInInput(f) ? '?' : ''}: ${this.tsType(f.type, this.isNullable(f), input)};`);
       out.push('  _unknownTaggedFields?: TaggedField[];', '}', '');
     }
     return out.join('\n');
@@ -475,6 +486,7 @@ function generateIndex(): string {
   const out = [HEADER, "import type { Reader } from '../reader.js';", "import type { Writer } from '../writer.js';"];
   for (const api of apis) {
     out.push(`import { decode${api.request.name}, encode${api.request.name}, decode${api.response.name}, encode${api.response.name} } from './${api.fileName}.js';`);
+    out.push(`import type { ${api.request.name}, ${api.response.name}Input } from './${api.fileName}.js';`);
   }
   out.push('');
   for (const api of apis) out.push(`export * from './${api.fileName}.js';`);
@@ -517,6 +529,21 @@ function generateIndex(): string {
     );
   }
   out.push('};', '');
+  out.push(
+    '/** Every API key by name (Kafka\'s ApiKeys). */',
+    'export const ApiKey = {',
+    ...[...apis].sort((a, b) => a.apiKey - b.apiKey).map((api) => `  ${api.name}: ${api.apiKey},`),
+    '} as const;',
+    'export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];',
+    '',
+    '/** Key → the decoded request a handler receives and the complete response it returns. */',
+    'export interface ApiTypes {',
+    ...[...apis].sort((a, b) => a.apiKey - b.apiKey).map((api) => `  ${api.apiKey}: { request: ${api.request.name}; response: ${api.response.name}Input };`),
+    '}',
+    'export type ApiRequest<K extends ApiKey> = ApiTypes[K][\'request\'];',
+    'export type ApiResponse<K extends ApiKey> = ApiTypes[K][\'response\'];',
+    '',
+  );
   return out.join('\n');
 }
 

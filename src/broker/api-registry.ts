@@ -2,7 +2,7 @@
  * The one registry of supported APIs and versions (franz-go's regKey). ApiVersions is built from it;
  * a request outside it is answered UNSUPPORTED_VERSION where the protocol allows, else the connection closes.
  */
-import type { ApiHandler } from './handler.js';
+import type { AnyApiHandler, ApiHandler } from './handler.js';
 import { apiMessages } from '../protocol/generated/index.js';
 
 export class ApiRegistry {
@@ -10,7 +10,7 @@ export class ApiRegistry {
   /** Version caps set by tests that pretend to be an older Kafka (minikafka/testing's maxVersions). */
   private readonly caps = new Map<number, number>();
 
-  register(handler: ApiHandler): void {
+  register(handler: AnyApiHandler): void {
     if (this.byKey.has(handler.apiKey)) throw new Error(`api key ${handler.apiKey} registered twice`);
     const schema = apiMessages[handler.apiKey];
     if (!schema) throw new Error(`no schema for api key ${handler.apiKey}`);

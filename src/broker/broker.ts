@@ -8,6 +8,7 @@ import { limitsFrom } from './limits.js';
 import { createLogger, isLogLevel, type Logger } from './logger.js';
 import { ApiRegistry } from './api-registry.js';
 import { FetchPurgatory, partitionKey } from './fetch-purgatory.js';
+import { FETCH_BUFFER_RETAINED_BYTES_MAX, FetchBufferPool } from './fetch-buffers.js';
 import { BrokerServer } from './server.js';
 import type { ConnectionStats } from './connection.js';
 import { registerHandlers } from './handlers/index.js';
@@ -169,7 +170,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     logPartitions: config.int('transaction.state.log.num.partitions'),
   }, clock);
   const state: BrokerState = {
-    config, limits: limitsFrom(config), log, registry, store, purgatory, groups, quotas, producerIds, txn, nodeId, clusterId,
+    config, limits: limitsFrom(config), log, registry, store, purgatory, fetchBuffers: new FetchBufferPool(FETCH_BUFFER_RETAINED_BYTES_MAX), groups, quotas, producerIds, txn, nodeId, clusterId,
     advertised: { host, port }, security, stopping: false,
   };
   registerHandlers(registry);
@@ -214,7 +215,8 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   if (http !== undefined) {
     try {
       const { startHttp } = await import('../http/server.js');
-      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: `${bound.host}:${bound.port}` });
+      const rest = await restConsumerListener(state, server);
+      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: rest.bootstrap, proxyLogins: rest.logins });
     } catch (err) {
       retentionTimer.cancel();
       cleanerTimer.cancel();
@@ -249,6 +251,26 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     return closing;
   };
   return { host: bound.host, port: bound.port, bootstrap, listeners: running, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
+}
+
+/** The loopback listener REST consumer instances connect to (not in `listeners`, never advertised to others). */
+export const REST_CONSUMERS_LISTENER = 'MINIKAFKA-REST';
+
+/**
+ * REST consumer instances are Kafka clients of this broker acting as the HTTP caller's principal. They
+ * log in with SASL/PLAIN on a loopback listener of their own whose "passwords" are secrets the broker
+ * mints per user and keeps in memory (never a user's password), so every request they send is checked
+ * by the broker's authorizer as `User:<name>`, like any Kafka client's: one place decides. (A name with
+ * "-" cannot be a `listeners` name, so it never clashes with one.)
+ */
+async function restConsumerListener(state: BrokerState, server: BrokerServer): Promise<{ bootstrap: string; logins: Map<string, string> }> {
+  const logins = new Map<string, string>();
+  state.security.addInternalListener(REST_CONSUMERS_LISTENER, logins);
+  const spec: ListenerSpec = { name: REST_CONSUMERS_LISTENER, protocol: 'SASL_PLAINTEXT', host: '127.0.0.1', port: 0 };
+  const bound: BoundListener = { name: spec.name, protocol: spec.protocol, advertised: { host: '127.0.0.1', port: 0 } };
+  const addr = await server.listen(spec, '127.0.0.1', 0, bound);
+  bound.advertised = { host: addr.host, port: addr.port };
+  return { bootstrap: `${addr.host}:${addr.port}`, logins };
 }
 
 /** `advertised.listeners` by listener name; an entry without a name (host:port) is the first listener's. */

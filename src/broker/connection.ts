@@ -9,16 +9,17 @@ import { FrameDecoder } from '../protocol/frame.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from '../protocol/header.js';
-import { apiMessages } from '../protocol/generated/index.js';
+import { ApiKey, apiMessages } from '../protocol/generated/index.js';
 import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
 import type { RequestContext } from './handler.js';
 import { requestLogger, type Logger, type RequestLogger } from './logger.js';
 import { SecuritySession } from '../security/session.js';
 import { SaslAuthenticationError } from '../security/sasl/mechanism.js';
+import { POOLED_BUFFERS, type WithPooledBuffers } from './fetch-buffers.js';
 
-const API_VERSIONS_KEY = 18;
-const FETCH_KEY = 1;
+const API_VERSIONS_KEY = ApiKey.ApiVersions;
+const FETCH_KEY = ApiKey.Fetch;
 /** Fetch responses reference record sets of at least this size instead of copying them into the frame. */
 const GATHER_BYTES_MIN = 4096;
 
@@ -31,6 +32,8 @@ interface Slot {
   log: RequestLogger | null;
   /** The connection ends once this response is written (a failed or refused authentication). */
   closeAfter?: boolean;
+  /** Pooled read buffers the frame references (a Fetch answer): given back once the socket wrote it. */
+  pooled?: Buffer[];
 }
 
 export interface ConnectionStats {
@@ -287,6 +290,7 @@ export class Connection {
     if (this.closed) return;
     try {
       slot.frame = response === null ? null : this.encodeResponse(ctx.apiKey, ctx.version, ctx.correlationId, response);
+      if (response !== null && typeof response === 'object') slot.pooled = (response as WithPooledBuffers)[POOLED_BUFFERS];
     } catch (err) {
       this.failRequest(slot, ctx, err);
       return;
@@ -367,8 +371,19 @@ export class Connection {
       if (slot.frame !== null) {
         if (!wrote) this.socket.cork();
         wrote = true;
-        if (Array.isArray(slot.frame)) for (const piece of slot.frame) this.socket.write(piece);
-        else this.socket.write(slot.frame);
+        // The callback of the last piece runs once the kernel has taken the whole frame (or not at all
+        // when the socket failed: then the buffers stay with the garbage collector).
+        const pooled = slot.pooled;
+        const written = pooled === undefined ? undefined : (err?: Error | null) => {
+          if (!err) this.broker.fetchBuffers.give(pooled);
+        };
+        if (Array.isArray(slot.frame)) {
+          const last = slot.frame.length - 1;
+          for (let i = 0; i < last; i++) this.socket.write(slot.frame[i]!);
+          this.socket.write(slot.frame[last]!, written);
+        } else {
+          this.socket.write(slot.frame, written);
+        }
       }
       if (slot.closeAfter === true) {
         // Nothing after this response is answered: the client is told why, then the connection ends.

@@ -4,6 +4,7 @@ import type { Limits } from './limits.js';
 import type { Logger } from './logger.js';
 import type { ApiRegistry } from './api-registry.js';
 import type { FetchPurgatory } from './fetch-purgatory.js';
+import type { FetchBufferPool } from './fetch-buffers.js';
 import type { TopicStore } from '../storage/topic-store.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientQuotaStore } from './client-quotas.js';
@@ -18,6 +19,8 @@ export interface BrokerState {
   registry: ApiRegistry;
   store: TopicStore;
   purgatory: FetchPurgatory;
+  /** Read buffers of Fetch responses, reused once a response is written. */
+  fetchBuffers: FetchBufferPool;
   /** Consumer groups and committed offsets (classic and KIP-848). */
   groups: GroupCoordinator;
   /** Client quotas (AlterClientQuotas): stored and described, not enforced. */

@@ -2,7 +2,8 @@
 // a bounded page of a partition's records, produce one record, consumer groups (console-groups.ts).
 // Every parameter is checked and bounded; a mistake is a 4xx with { error_code, message }. Writes
 // need `Content-Type: application/json`, which a cross-site form cannot send without a CORS
-// preflight (which this listener never grants).
+// preflight (which this listener never grants). Calls are authorized as the REST proxy's (auth.ts):
+// lists and counts show what the caller may DESCRIBE; reading a partition's records needs READ.
 import type { BrokerState } from '../broker/state.js';
 import { effectiveTopicConfigs } from '../broker/topic-configs.js';
 import { INTERNAL_TOPICS } from '../broker/topic-access.js';
@@ -15,6 +16,7 @@ import type { HttpRecord } from './record-json.js';
 import type { Router } from './router.js';
 import { intParam, jsonBody, mapChunked, partitionParam, sendApi } from './console-params.js';
 import { createTopicChecked, deleteTopicChecked } from './topic-admin.js';
+import { canDescribeGroup } from './v3.js';
 
 export interface ConsoleDeps {
   broker: BrokerState;
@@ -30,14 +32,14 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
   const b = d.broker;
 
   router.add('GET', '/console/api/overview', (ctx) => {
-    const topics = b.store.topics();
+    const topics = b.store.topics().filter((t) => ctx.access.can('DESCRIBE', 'TOPIC', t.name));
     const m = d.metrics.summary();
     sendApi(ctx, 200, {
       broker: {
         node_id: b.nodeId, cluster_id: b.clusterId, kafka_listener: `${b.advertised.host}:${b.advertised.port}`,
         started_at: new Date(d.startedAtMs).toISOString(), uptime_seconds: Math.round((Date.now() - d.startedAtMs) / 1000),
       },
-      topics: topics.length, partitions: topics.reduce((n, t) => n + t.partitions, 0), groups: b.groups.listGroups([], []).length,
+      topics: topics.length, partitions: topics.reduce((n, t) => n + t.partitions, 0), groups: b.groups.listGroups([], []).filter((g) => canDescribeGroup(ctx.access, g.groupId)).length,
       metrics: {
         messages_in_total: m.messagesInTotal, bytes_in_total: m.bytesInTotal, bytes_out_total: m.bytesOutTotal,
         requests_total: m.requestsTotal, connections: m.connections, resident_memory_bytes: m.rssBytes,
@@ -47,7 +49,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
   });
 
   router.add('GET', '/console/api/topics', (ctx) => {
-    const topics = b.store.topics().sort((x, y) => (x.name < y.name ? -1 : 1));
+    const topics = b.store.topics().filter((t) => ctx.access.can('DESCRIBE', 'TOPIC', t.name)).sort((x, y) => (x.name < y.name ? -1 : 1));
     sendApi(ctx, 200, { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions, internal: INTERNAL_TOPICS.has(t.name) })) });
   });
 
@@ -55,6 +57,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
     const body = await jsonBody(ctx, d.bodyBytesMax);
     const name = body['name'];
     if (typeof name !== 'string') throw unprocessable('name must be a string.');
+    ctx.access.requireCreateTopic(name);
     const configs = body['configs'] ?? {};
     if (typeof configs !== 'object' || configs === null || Array.isArray(configs) || !Object.values(configs).every((v) => typeof v === 'string')) {
       throw unprocessable('configs must be an object of strings.');
@@ -64,6 +67,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
   });
 
   router.add('GET', '/console/api/topics/:topic', async (ctx) => {
+    ctx.access.require('DESCRIBE', 'TOPIC', ctx.params['topic']!);
     const t = b.store.topic(ctx.params['topic']!);
     if (t === undefined) throw topicNotFound(ctx.params['topic']!);
     const listed = Math.min(t.partitions, TOPIC_PARTITIONS_LISTED_MAX);
@@ -75,17 +79,20 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
     sendApi(ctx, 200, {
       name: t.name, internal: INTERNAL_TOPICS.has(t.name), partitions_count: t.partitions, partitions_truncated: listed < t.partitions,
       partitions,
-      configs: effectiveTopicConfigs({ ...t.configs }, b.config).map((c) => ({ name: c.name, value: c.value, is_default: !c.isTopicOverride })),
+      // Configs only for who may DESCRIBE_CONFIGS (DescribeConfigs' ACL).
+      configs: !ctx.access.can('DESCRIBE_CONFIGS', 'TOPIC', t.name) ? [] : effectiveTopicConfigs({ ...t.configs }, b.config).map((c) => ({ name: c.name, value: c.value, is_default: !c.isTopicOverride })),
     });
   });
 
   router.add('DELETE', '/console/api/topics/:topic', (ctx) => {
+    ctx.access.require('DELETE', 'TOPIC', ctx.params['topic']!);
     deleteTopicChecked(b, ctx.params['topic']!, 'console');
     ctx.res.writeHead(204).end();
   });
 
   router.add('GET', '/console/api/topics/:topic/partitions/:partition/records', async (ctx) => {
     const topic = ctx.params['topic']!;
+    ctx.access.require('READ', 'TOPIC', topic); // Fetch's ACL
     const partition = partitionParam(b, topic, ctx.params['partition']!);
     const q = ctx.query;
     const offset = intParam(q, 'offset', 0, Number.MAX_SAFE_INTEGER);
@@ -102,6 +109,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
 
   router.add('POST', '/console/api/topics/:topic/records', async (ctx) => {
     const topic = ctx.params['topic']!;
+    ctx.access.require('WRITE', 'TOPIC', topic);
     if (b.store.topic(topic) === undefined) throw topicNotFound(topic); // the console never auto-creates
     const body = await jsonBody(ctx, d.bodyBytesMax);
     const text = (v: unknown, what: string): Buffer | null => {
@@ -122,7 +130,7 @@ export function registerConsoleApi(router: Router, d: ConsoleDeps): void {
         return { key: e.name, value: text(e.value, `headers[${i}].value`) };
       }),
     };
-    const [o] = await d.produce.produce(topic, [record]);
+    const [o] = await d.produce.produce(topic, [record], ctx.access);
     if (!o!.ok) throw new HttpError(o!.status, o!.message, o!.errorCode);
     sendApi(ctx, 200, { topic, partition: o!.partition, offset: o!.offset, timestamp: o!.timestampMs });
   });

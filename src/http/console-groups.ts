@@ -1,13 +1,15 @@
 // The console's consumer groups: list, one group (members and their assignment, committed offsets and
 // lag per partition), and resetting a group's committed offsets, which only an empty group allows
 // (Kafka's kafka-consumer-groups --reset-offsets has the same rule): a group with members answers 409; a
-// group that does not exist yet is created with the offsets.
+// group that does not exist yet is created with the offsets. ACLs as Kafka's: listing and describing
+// need DESCRIBE on the group (lag only of topics the caller may DESCRIBE), a reset is an OffsetCommit:
+// READ on the group and the topic.
 import { decodeConsumerAssignment } from '../group/consumer-protocol.js';
 import { HttpError, clip, notFound, topicNotFound, unprocessable } from './errors.js';
 import type { ConsoleDeps } from './console-api.js';
 import { jsonBody, mapChunked, sendApi } from './console-params.js';
 import type { Router } from './router.js';
-import { lags } from './v3.js';
+import { canDescribeGroup, lags } from './v3.js';
 
 /** Groups listed per request (each computes its lag). */
 export const GROUPS_LISTED_MAX = 1000;
@@ -27,24 +29,25 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
   const listed = (groupId: string) => b.groups.listGroups([], []).find((g) => g.groupId === groupId);
 
   router.add('GET', '/console/api/groups', (ctx) => {
-    const all = b.groups.listGroups([], []);
+    const all = b.groups.listGroups([], []).filter((g) => canDescribeGroup(ctx.access, g.groupId));
     sendApi(ctx, 200, {
       groups_truncated: all.length > GROUPS_LISTED_MAX,
       groups: all.slice(0, GROUPS_LISTED_MAX).map((g) => ({
         group: g.groupId, type: g.type, state: g.state, protocol_type: g.protocolType,
         members: b.groups.groups.get(g.groupId)?.members.size ?? 0,
-        lag: lags(b, g.groupId).reduce((n, l) => n + l.lag, 0),
+        lag: lags(b, g.groupId, ctx.access).reduce((n, l) => n + l.lag, 0),
       })),
     });
   });
 
   router.add('GET', '/console/api/groups/:group', (ctx) => {
     const groupId = ctx.params['group']!;
+    ctx.access.require('DESCRIBE', 'GROUP', groupId);
     const g = listed(groupId);
     if (g === undefined) throw notFound(`Consumer group ${clip(groupId)}`);
     sendApi(ctx, 200, {
       group: groupId, type: g.type, state: g.state, protocol_type: g.protocolType, members: members(groupId),
-      offsets: lags(b, groupId).map((l) => ({ topic: l.topic, partition: l.partition, committed_offset: l.committed, end_offset: l.end, lag: l.lag })),
+      offsets: lags(b, groupId, ctx.access).map((l) => ({ topic: l.topic, partition: l.partition, committed_offset: l.committed, end_offset: l.end, lag: l.lag })),
     });
   });
 
@@ -77,6 +80,8 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
     if (groupId === '' || groupId.length > GROUP_ID_CHARS_MAX) throw unprocessable(`A group id is 1 to ${GROUP_ID_CHARS_MAX} characters.`);
     const topicName = body['topic'];
     if (typeof topicName !== 'string') throw unprocessable('topic must be a string.');
+    ctx.access.require('READ', 'GROUP', groupId);
+    ctx.access.require('READ', 'TOPIC', topicName);
     const topic = b.store.topic(topicName);
     if (topic === undefined) throw topicNotFound(topicName);
     const to = body['to'];

@@ -10,6 +10,7 @@ import type { BrokerState } from '../broker/state.js';
 import type { Topic } from '../storage/topic-store.js';
 import { HttpError, clip, partitionNotFound, topicNotFound } from './errors.js';
 import type { HttpRecord } from './record-json.js';
+import type { HttpAccess } from './auth.js';
 
 export interface Delivered {
   ok: true;
@@ -36,19 +37,24 @@ export class ProduceService {
 
   constructor(private readonly broker: BrokerState) {}
 
-  /** The topic for a produce, created if the broker auto-creates; an HttpError otherwise. */
-  topic(name: string): Topic {
+  /**
+   * The topic for a produce, created if the broker auto-creates; an HttpError otherwise. Produce's ACL
+   * first (WRITE on the topic, whether it exists or not, as Kafka answers TOPIC_AUTHORIZATION_FAILED),
+   * then auto-creation's (CREATE on the cluster or the topic; without it an unknown topic is a 404).
+   */
+  topic(name: string, access: HttpAccess): Topic {
+    access.require('WRITE', 'TOPIC', name);
     if (INTERNAL_TOPICS.has(name)) throw new HttpError(403, `Topic ${name} is internal: only the broker writes to it.`, 40301);
     // One HTTP request is one scope of the per-request auto-create bound.
-    const t = lookupOrCreateTopic(this.broker, name, true, { log: this.broker.log });
+    const t = lookupOrCreateTopic(this.broker, name, this.broker.store.topic(name) !== undefined || access.canCreateTopic(name), { log: this.broker.log });
     if (typeof t !== 'number') return t;
     if (t === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw topicNotFound(name);
     throw new HttpError(400, `Topic ${clip(name)}: ${errorName(t)}.`, 400);
   }
 
   /** Appends records (in order per partition); one outcome per record, in the order given. */
-  async produce(topicName: string, records: readonly HttpRecord[]): Promise<Outcome[]> {
-    const topic = this.topic(topicName);
+  async produce(topicName: string, records: readonly HttpRecord[], access: HttpAccess): Promise<Outcome[]> {
+    const topic = this.topic(topicName, access);
     const outcomes: Outcome[] = new Array(records.length);
     const byPartition = new Map<number, number[]>();
     records.forEach((r, i) => {

@@ -1,11 +1,14 @@
 /** A small path router: patterns like `/v3/clusters/:cluster/topics/:topic`, matched segment by segment. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpAccess } from './auth.js';
 
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** Who is calling and what the broker's authorizer lets them do. */
+  access: HttpAccess;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<void> | void;

@@ -6,6 +6,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { BrokerState } from '../broker/state.js';
 import type { ConnectionStats } from '../broker/connection.js';
 import { HttpError, clip } from './errors.js';
+import { HttpAccess, OPEN_PATHS, REALM, Unauthenticated, authenticate, authenticationRequired } from './auth.js';
+import { ANONYMOUS } from '../security/principal.js';
+import { ConfigError } from '../broker/config.js';
 import { BrokerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { ProduceService } from './produce-service.js';
@@ -24,8 +27,10 @@ export interface HttpOptions {
   /** Largest request body accepted (streams: largest record). */
   bodyBytesMax: number;
   connections: () => ConnectionStats[];
-  /** "host:port" of this broker's Kafka listener: REST consumer instances are Kafka clients of it. */
+  /** "host:port" of the broker's loopback listener for REST consumer instances (SASL/PLAIN, see proxyLogins). */
   kafkaBootstrap: string;
+  /** That listener's users: user name → a secret minted here, so instances log in as their HTTP caller. */
+  proxyLogins: Map<string, string>;
 }
 
 export interface RunningHttp {
@@ -37,20 +42,22 @@ export interface RunningHttp {
 }
 
 export async function startHttp(broker: BrokerState, options: HttpOptions): Promise<RunningHttp> {
+  const method = broker.config.string('minikafka.http.authentication.method').trim().toUpperCase();
+  if (method !== 'AUTO' && method !== 'BASIC' && method !== 'NONE') throw new ConfigError(`minikafka.http.authentication.method: expected AUTO, BASIC or NONE, got '${clip(method, 40)}'`);
   const router = new Router();
   const produce = new ProduceService(broker);
   const metrics = new BrokerMetrics(broker, options.connections);
   const baseUrl = (req: IncomingMessage): string => `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
   registerV3(router, { broker, produce, bodyBytesMax: options.bodyBytesMax, baseUrl });
   registerV2Produce(router, { broker, produce, bodyBytesMax: options.bodyBytesMax });
-  const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, bodyBytesMax: options.bodyBytesMax, baseUrl });
+  const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, logins: options.proxyLogins, bodyBytesMax: options.bodyBytesMax, baseUrl });
   router.add('GET', '/metrics', async (ctx) => {
     const text = await metrics.render();
     ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
   });
   router.add('GET', '/livez', (ctx) => sendJson(ctx.res, 200, { status: 'ok' }));
   router.add('GET', '/readyz', (ctx) => sendJson(ctx.res, broker.stopping ? 503 : 200, { status: broker.stopping ? 'stopping' : 'ready' }));
-  router.add('GET', '/openapi.json', (ctx) => sendJson(ctx.res, 200, openApiDocument(broker.limits)));
+  router.add('GET', '/openapi.json', (ctx) => sendJson(ctx.res, 200, openApiDocument(broker.limits, authenticationRequired(broker))));
   registerConsoleApi(router, { broker, produce, metrics, bodyBytesMax: options.bodyBytesMax, startedAtMs: Date.now() });
   const asset = (path: string, contentType: string, body: string): void => {
     const bytes = Buffer.from(body, 'utf8');
@@ -109,16 +116,24 @@ async function serve(router: Router, broker: BrokerState, req: IncomingMessage, 
   }
   const route = router.match(req.method ?? 'GET', url.pathname);
   try {
+    const access = OPEN_PATHS.has(url.pathname) ? undefined : await authenticate(broker, req);
     if (route === undefined) throw new HttpError(404, 'Not found.', 404);
     if ('allow' in route) {
       res.setHeader('allow', route.allow.join(', ')); // RFC 9110: a 405 names the methods the resource has
       throw new HttpError(405, `Method ${clip(req.method ?? '', 20)} not allowed here.`, 405);
     }
-    await route.handler({ req, res, params: route.params, query: url.searchParams });
+    // Open paths never consult access: an anonymous one keeps RouteContext total.
+    await route.handler({ req, res, params: route.params, query: url.searchParams, access: access ?? new HttpAccess(broker, ANONYMOUS, req.socket.remoteAddress ?? '') });
   } catch (err) {
     if (res.headersSent) {
       res.destroy();
       return;
+    }
+    if (err instanceof Unauthenticated) {
+      // The body is not read: the connection closes after the answer.
+      res.setHeader('www-authenticate', `Basic realm="${REALM}", charset="UTF-8"`);
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.destroy());
     }
     if (err instanceof HttpError) {
       // A refused upload is not read further: the connection closes once the answer is out.

@@ -7,14 +7,25 @@
 // them out, and only handed-out records count as consumed (commits, auto-commit). Instances idle longer
 // than consumer.instance.timeout.ms (default 5 minutes, `minikafka.http.consumer.instance.timeout.ms`)
 // are closed.
-import { randomUUID } from 'node:crypto';
+//
+// Security: an instance belongs to the principal that created it (another caller gets 404), and its Kafka
+// client logs in as that principal (SASL/PLAIN on the broker's loopback listener for REST consumers, with
+// a secret the broker minted for the user: broker.ts restConsumerListener). So the broker's authorizer
+// decides what the instance may join, read and commit, exactly as for the user's own Kafka client; the
+// checks made here first (group READ, topic DESCRIBE) only turn a refusal into an early 403, and
+// read what the broker serves directly (committed offsets, log start and end) under the same ACLs as
+// OffsetFetch and ListOffsets. Kafka sees the instance's connections come from 127.0.0.1 (Confluent's
+// proxy, too, connects from its own host): ACLs naming hosts apply to the HTTP calls, not to those.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Consumer } from '../client/consumer.js';
 import { KafkaClientError } from '../client/errors.js';
-import type { ConsumedMessage, TopicPartition } from '../client/types.js';
+import type { ConsumedMessage, SaslOptions, TopicPartition } from '../client/types.js';
+import { ErrorCode } from '../protocol/errors.js';
 import type { BrokerState } from '../broker/state.js';
 import { parseJson, readBody } from './body.js';
 import { HttpError, clip, unprocessable } from './errors.js';
+import { Forbidden, type HttpAccess } from './auth.js';
 import type { Router, RouteContext } from './router.js';
 import { sendJson } from './respond.js';
 
@@ -38,10 +49,15 @@ class Instance {
   private closed = false;
   lastUsedMs = Date.now();
   subscription: string[] = [];
+  /** Why the read-ahead stopped, when the broker refused it (an authorization failure). */
+  refused: KafkaClientError | undefined;
 
-  constructor(readonly group: string, readonly name: string, readonly format: Format, readonly autoCommit: boolean, bootstrap: string, autoOffsetReset: 'earliest' | 'latest') {
+  constructor(
+    readonly owner: string, readonly group: string, readonly name: string, readonly format: Format, readonly autoCommit: boolean,
+    bootstrap: string, sasl: SaslOptions, autoOffsetReset: 'earliest' | 'latest',
+  ) {
     this.consumer = new Consumer({
-      bootstrap, groupId: group, clientId: `rest-${name}`, autoOffsetReset, autoCommit: false, groupProtocol: 'classic',
+      bootstrap, sasl, groupId: group, clientId: `rest-${name}`, autoOffsetReset, autoCommit: false, groupProtocol: 'classic',
       sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000,
       rebalanceListener: { onPartitionsRevoked: (tps) => this.revoked(tps) },
     });
@@ -59,8 +75,9 @@ class Instance {
           if (this.closed) break;
           while (this.queue.length >= QUEUE_RECORDS_MAX && !this.closed) await new Promise<void>((r) => (this.demand = r));
         }
-      } catch {
-        // The consumer closed or failed; GETs then answer with what is queued.
+      } catch (err) {
+        // The consumer closed or failed; GETs then answer with what is queued, then the refusal if it was one.
+        if (err instanceof KafkaClientError && isAuthorizationFailure(err.code)) this.refused = err;
       }
     })();
   }
@@ -138,8 +155,19 @@ export interface ConsumerInstances {
   close(): Promise<void>;
 }
 
-export function registerV2Consumers(router: Router, d: { broker: BrokerState; bootstrap: string; bodyBytesMax: number; baseUrl: (req: IncomingMessage) => string }): ConsumerInstances {
+export function registerV2Consumers(
+  router: Router,
+  d: { broker: BrokerState; bootstrap: string; logins: Map<string, string>; bodyBytesMax: number; baseUrl: (req: IncomingMessage) => string },
+): ConsumerInstances {
   const instances = new Map<string, Instance>();
+  /** SASL/PLAIN on the loopback listener as the caller: one secret per user, minted on first use, memory only. */
+  const loginOf = (access: HttpAccess): SaslOptions => {
+    const username = access.user;
+    if (username.includes('\u0000')) throw new Forbidden('This user name cannot log in to Kafka.');
+    let password = d.logins.get(username);
+    if (password === undefined) d.logins.set(username, (password = randomBytes(32).toString('base64url')));
+    return { mechanism: 'plain', username, password };
+  };
   const key = (group: string, name: string): string => `${group}\u0000${name}`;
   const timeoutMs = d.broker.config.int('minikafka.http.consumer.instance.timeout.ms');
   const sweeper = setInterval(() => {
@@ -162,7 +190,8 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
   };
   const instance = (ctx: RouteContext): Instance => {
     const inst = instances.get(key(ctx.params['group']!, ctx.params['instance']!));
-    if (inst === undefined) throw new HttpError(404, 'Consumer instance not found.', 40403);
+    // Another principal's instance is not theirs to see: as if it did not exist.
+    if (inst === undefined || inst.owner !== ctx.access.principal) throw new HttpError(404, 'Consumer instance not found.', 40403);
     inst.lastUsedMs = Date.now();
     return inst;
   };
@@ -187,6 +216,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
 
   router.add('POST', '/consumers/:group', async (ctx) => {
     const group = ctx.params['group']!;
+    ctx.access.require('READ', 'GROUP', group);
     const b = await body(ctx);
     const name = b['name'] === undefined ? `rest-consumer-${randomUUID()}` : b['name'];
     if (typeof name !== 'string' || name === '' || name.length > 255) throw unprocessable('name must be a non-empty string of at most 255 characters.');
@@ -200,7 +230,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     if (commitSetting !== 'true' && commitSetting !== 'false') throw unprocessable('auto.commit.enable must be true or false.');
     const autoCommit = commitSetting === 'true';
     if (instances.has(key(group, name))) throw new HttpError(409, `Consumer instance with the specified name already exists.`, 40902);
-    instances.set(key(group, name), new Instance(group, name, format, autoCommit, d.bootstrap, reset));
+    instances.set(key(group, name), new Instance(ctx.access.principal, group, name, format, autoCommit, d.bootstrap, loginOf(ctx.access), reset));
     sendJson(ctx.res, 200, { instance_id: name, base_uri: `${d.baseUrl(ctx.req)}/consumers/${encodeURIComponent(group)}/instances/${encodeURIComponent(name)}` }, V2);
   });
   router.add('DELETE', '/consumers/:group/instances/:instance', async (ctx) => {
@@ -215,6 +245,8 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     if (b['topic_pattern'] !== undefined) throw unprocessable('topic_pattern is not supported yet; list the topics.');
     const topics = b['topics'];
     if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string')) throw unprocessable('"topics" must be a non-empty array of names.');
+    // Metadata's ACL (DESCRIBE), as a Kafka consumer's subscribe needs; READ is the broker's to refuse at Fetch.
+    for (const t of topics as string[]) ctx.access.require('DESCRIBE', 'TOPIC', t);
     inst.subscription = topics as string[];
     await inst.consumer.subscribe(inst.subscription);
     inst.startPump();
@@ -226,12 +258,13 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     instances.delete(key(inst.group, inst.name));
     await inst.close();
     // A Kafka consumer that unsubscribes leaves the group; a fresh instance under the same name stays usable.
-    instances.set(key(inst.group, inst.name), new Instance(inst.group, inst.name, inst.format, inst.autoCommit, d.bootstrap, 'latest'));
+    instances.set(key(inst.group, inst.name), new Instance(inst.owner, inst.group, inst.name, inst.format, inst.autoCommit, d.bootstrap, loginOf(ctx.access), 'latest'));
     ctx.res.writeHead(204).end();
   });
   router.add('POST', '/consumers/:group/instances/:instance/assignments', async (ctx) => {
     const inst = instance(ctx);
     const parts = partitionsOf(await body(ctx), 'partitions');
+    for (const p of parts) ctx.access.require('DESCRIBE', 'TOPIC', p.topic);
     inst.consumer.assign(parts.map(({ topic, partition }) => ({ topic, partition })));
     inst.startPump();
     ctx.res.writeHead(204).end();
@@ -247,6 +280,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     const timeout = numberParam(ctx, 'timeout', RECORDS_TIMEOUT_MS_DEFAULT, 60_000);
     const maxBytes = numberParam(ctx, 'max_bytes', RECORDS_BYTES_MAX_DEFAULT, RECORDS_BYTES_MAX_DEFAULT);
     const records = await inst.take(timeout, maxBytes);
+    if (records.length === 0 && inst.refused !== undefined) throw new Forbidden(clip(inst.refused.message));
     const render = (b: Buffer | null): unknown => {
       if (b === null) return null;
       if (inst.format === 'binary') return b.toString('base64');
@@ -272,6 +306,7 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     try {
       await inst.commit(offsets);
     } catch (err) {
+      if (err instanceof KafkaClientError && isAuthorizationFailure(err.code)) throw new Forbidden(clip(err.message));
       // The group refused (a rebalance, a fenced member): the instance's state conflicts with the commit.
       if (err instanceof KafkaClientError) throw new HttpError(409, `Commit refused: ${clip(err.message)}`, 40903);
       throw err;
@@ -281,6 +316,9 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
   router.add('GET', '/consumers/:group/instances/:instance/offsets', async (ctx) => {
     const inst = instance(ctx);
     const parts = partitionsOf(await body(ctx), 'partitions');
+    // OffsetFetch's ACLs: DESCRIBE on the group and on each topic.
+    ctx.access.require('DESCRIBE', 'GROUP', inst.group);
+    for (const p of parts) ctx.access.require('DESCRIBE', 'TOPIC', p.topic);
     const byTopic = new Map<string, number[]>();
     for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
     const fetched = d.broker.groups.fetchOffsets(inst.group, [...byTopic].map(([name, partitions]) => ({ name, partitions })));
@@ -307,6 +345,8 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
     router.add('POST', `/consumers/:group/instances/:instance/positions/${suffix}`, async (ctx) => {
       const inst = instance(ctx);
       const parts = partitionsOf(await body(ctx), 'partitions');
+      // ListOffsets' ACL: DESCRIBE on each topic.
+      for (const p of parts) ctx.access.require('DESCRIBE', 'TOPIC', p.topic);
       const positions = parts.map((p) => {
         const topic = d.broker.store.topic(p.topic);
         const log = topic === undefined || p.partition >= topic.partitions ? undefined : d.broker.store.partition(p.topic, p.partition);
@@ -330,6 +370,10 @@ export function registerV2Consumers(router: Router, d: { broker: BrokerState; bo
       await Promise.allSettled(all.map((i) => i.close()));
     },
   };
+}
+
+function isAuthorizationFailure(code: number): boolean {
+  return code === ErrorCode.TOPIC_AUTHORIZATION_FAILED || code === ErrorCode.GROUP_AUTHORIZATION_FAILED || code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
 }
 
 /** A seek to a partition the instance does not hold conflicts with its assignment: 409, as for a commit. */

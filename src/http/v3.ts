@@ -1,6 +1,8 @@
 // The REST proxy's v3 API, in Confluent REST Proxy v3 shapes: the cluster, brokers, topics (list,
 // create, delete, configs), partitions (with their offsets), consumer groups with lag, and produce (one
-// record, a stream of records on one request, or records:batch).
+// record, a stream of records on one request, or records:batch). Each call is authorized as the
+// Kafka request it stands for would be (auth.ts): lists show what the caller may DESCRIBE, a refusal
+// is a 403 (error_code 40301), checked before whether the resource exists, as Kafka does.
 import type { IncomingMessage } from 'node:http';
 import type { BrokerState } from '../broker/state.js';
 import { effectiveTopicConfigs } from '../broker/topic-configs.js';
@@ -12,6 +14,7 @@ import { v3Record, type HttpRecord } from './record-json.js';
 import type { Router, RouteContext } from './router.js';
 import { sendJson } from './respond.js';
 import { createTopicChecked, deleteTopicChecked } from './topic-admin.js';
+import type { HttpAccess } from './auth.js';
 
 export interface V3Deps {
   broker: BrokerState;
@@ -81,7 +84,7 @@ export function registerV3(router: Router, d: V3Deps): void {
 
   router.add('GET', '/v3/clusters/:cluster/topics', (ctx) => {
     checkCluster(ctx);
-    const names = b.store.topics().map((t) => t.name).sort();
+    const names = b.store.topics().map((t) => t.name).filter((n) => ctx.access.can('DESCRIBE', 'TOPIC', n)).sort();
     sendJson(ctx.res, 200, { kind: 'KafkaTopicList', metadata: self(ctx, '/topics'), data: names.map((n) => topicJson(ctx, n)) });
   });
   router.add('POST', '/v3/clusters/:cluster/topics', async (ctx) => {
@@ -89,6 +92,7 @@ export function registerV3(router: Router, d: V3Deps): void {
     const body = parseJson(await readBody(ctx.req, d.bodyBytesMax)) as Record<string, unknown>;
     const name = body?.['topic_name'];
     if (typeof name !== 'string') throw unprocessable('topic_name is required.');
+    ctx.access.requireCreateTopic(name);
     const rf = body['replication_factor'] ?? 1;
     if (rf !== 1 && rf !== -1) throw badRequest(`replication_factor ${clip(String(rf))} cannot be reached: this is a single broker.`);
     const configs: Record<string, string> = {};
@@ -104,15 +108,18 @@ export function registerV3(router: Router, d: V3Deps): void {
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DESCRIBE', 'TOPIC', ctx.params['topic']!);
     sendJson(ctx.res, 200, topicJson(ctx, ctx.params['topic']!));
   });
   router.add('DELETE', '/v3/clusters/:cluster/topics/:topic', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DELETE', 'TOPIC', ctx.params['topic']!);
     deleteTopicChecked(b, ctx.params['topic']!, 'http');
     ctx.res.writeHead(204).end();
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic/configs', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DESCRIBE_CONFIGS', 'TOPIC', ctx.params['topic']!);
     const t = topicOf(ctx.params['topic']!);
     sendJson(ctx.res, 200, {
       kind: 'KafkaTopicConfigList', metadata: self(ctx, `/topics/${t.name}/configs`),
@@ -125,11 +132,13 @@ export function registerV3(router: Router, d: V3Deps): void {
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic/partitions', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DESCRIBE', 'TOPIC', ctx.params['topic']!);
     const t = topicOf(ctx.params['topic']!);
     sendJson(ctx.res, 200, { kind: 'KafkaPartitionList', metadata: self(ctx, `/topics/${t.name}/partitions`), data: Array.from({ length: t.partitions }, (_, p) => partitionJson(ctx, t.name, p)) });
   });
   router.add('GET', '/v3/clusters/:cluster/topics/:topic/partitions/:partition', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DESCRIBE', 'TOPIC', ctx.params['topic']!);
     const t = topicOf(ctx.params['topic']!);
     const p = Number(ctx.params['partition']);
     if (!Number.isInteger(p) || p < 0 || p >= t.partitions) throw new HttpError(404, `Partition ${clip(ctx.params['partition']!)} of topic ${t.name} not found.`, 40402);
@@ -138,7 +147,7 @@ export function registerV3(router: Router, d: V3Deps): void {
 
   router.add('GET', '/v3/clusters/:cluster/consumer-groups', (ctx) => {
     checkCluster(ctx);
-    sendJson(ctx.res, 200, { kind: 'KafkaConsumerGroupList', metadata: self(ctx, '/consumer-groups'), data: b.groups.listGroups([], []).map((g) => groupJson(ctx, g.groupId)) });
+    sendJson(ctx.res, 200, { kind: 'KafkaConsumerGroupList', metadata: self(ctx, '/consumer-groups'), data: b.groups.listGroups([], []).filter((g) => canDescribeGroup(ctx.access, g.groupId)).map((g) => groupJson(ctx, g.groupId)) });
   });
   const groupJson = (ctx: RouteContext, groupId: string) => {
     const listed = b.groups.listGroups([], []).find((g) => g.groupId === groupId);
@@ -154,13 +163,15 @@ export function registerV3(router: Router, d: V3Deps): void {
   };
   router.add('GET', '/v3/clusters/:cluster/consumer-groups/:group', (ctx) => {
     checkCluster(ctx);
+    ctx.access.require('DESCRIBE', 'GROUP', ctx.params['group']!);
     sendJson(ctx.res, 200, groupJson(ctx, ctx.params['group']!));
   });
   router.add('GET', '/v3/clusters/:cluster/consumer-groups/:group/lags', (ctx) => {
     checkCluster(ctx);
     const groupId = ctx.params['group']!;
+    ctx.access.require('DESCRIBE', 'GROUP', groupId);
     groupJson(ctx, groupId);
-    sendJson(ctx.res, 200, { kind: 'KafkaConsumerLagList', metadata: self(ctx, `/consumer-groups/${groupId}/lags`), data: lags(b, groupId).map((l) => ({
+    sendJson(ctx.res, 200, { kind: 'KafkaConsumerLagList', metadata: self(ctx, `/consumer-groups/${groupId}/lags`), data: lags(b, groupId, ctx.access).map((l) => ({
       kind: 'KafkaConsumerLag', cluster_id: clusterId(), consumer_group_id: groupId, topic_name: l.topic, partition_id: l.partition,
       current_offset: l.committed, log_end_offset: l.end, lag: l.lag, consumer_id: '', instance_id: null, client_id: '',
     })) });
@@ -168,8 +179,9 @@ export function registerV3(router: Router, d: V3Deps): void {
   router.add('GET', '/v3/clusters/:cluster/consumer-groups/:group/lag-summary', (ctx) => {
     checkCluster(ctx);
     const groupId = ctx.params['group']!;
+    ctx.access.require('DESCRIBE', 'GROUP', groupId);
     groupJson(ctx, groupId);
-    const all = lags(b, groupId);
+    const all = lags(b, groupId, ctx.access);
     const max = all.reduce<(typeof all)[number] | undefined>((m, l) => (m === undefined || l.lag > m.lag ? l : m), undefined);
     sendJson(ctx.res, 200, {
       kind: 'KafkaConsumerGroupLagSummary', cluster_id: clusterId(), consumer_group_id: groupId,
@@ -190,14 +202,14 @@ export function registerV3(router: Router, d: V3Deps): void {
   router.add('POST', '/v3/clusters/:cluster/topics/:topic/records', async (ctx) => {
     checkCluster(ctx);
     const topic = ctx.params['topic']!;
-    d.produce.topic(topic); // 404/403 before reading a stream
+    d.produce.topic(topic, ctx.access); // 404/403 before reading a stream
     if (ctx.req.headers['transfer-encoding'] === 'chunked') {
       await produceStream(ctx, topic);
       return;
     }
     const body = parseJson(await readBody(ctx.req, d.bodyBytesMax));
     const record = v3Record(body);
-    const [outcome] = await d.produce.produce(topic, [record]);
+    const [outcome] = await d.produce.produce(topic, [record], ctx.access);
     if (!outcome!.ok) throw new HttpError(outcome!.status, outcome!.message, outcome!.errorCode);
     sendJson(ctx.res, 200, deliveryJson(topic, record, outcome!));
   });
@@ -233,7 +245,7 @@ export function registerV3(router: Router, d: V3Deps): void {
       const prev = chain;
       chain = (async () => {
         const good = records.filter((r): r is HttpRecord => !(r instanceof HttpError));
-        const outcomes = good.length > 0 ? await d.produce.produce(topic, good) : [];
+        const outcomes = good.length > 0 ? await d.produce.produce(topic, good, ctx.access) : [];
         await prev;
         let k = 0;
         for (const r of records) report(r instanceof HttpError ? { error_code: r.errorCode, message: r.message } : deliveryJson(topic, r, outcomes[k++]!));
@@ -262,7 +274,7 @@ export function registerV3(router: Router, d: V3Deps): void {
       }
     });
     const good = entries.filter((e): e is { id: string; record: HttpRecord } => !(e.record instanceof HttpError));
-    const outcomes = good.length > 0 ? await d.produce.produce(topic, good.map((e) => e.record)) : [];
+    const outcomes = good.length > 0 ? await d.produce.produce(topic, good.map((e) => e.record), ctx.access) : [];
     const successes: unknown[] = [];
     const failures: unknown[] = [];
     let k = 0;
@@ -287,10 +299,15 @@ export interface PartitionLag {
   lag: number;
 }
 
-/** Committed offset, end offset and lag of every partition a group has committed. */
-export function lags(b: BrokerState, groupId: string): PartitionLag[] {
+/**
+ * Committed offset, end offset and lag of every partition a group has committed, of the topics the
+ * caller may DESCRIBE (OffsetFetch leaves the others out for them, as Kafka does); no caller: all
+ * (the broker's own /metrics).
+ */
+export function lags(b: BrokerState, groupId: string, access?: HttpAccess): PartitionLag[] {
   const out: PartitionLag[] = [];
   for (const t of b.groups.fetchOffsets(groupId, null).topics) {
+    if (access !== undefined && !access.can('DESCRIBE', 'TOPIC', t.name)) continue;
     const topic = b.store.topic(t.name);
     if (topic === undefined) continue;
     for (const p of t.partitions) {
@@ -301,4 +318,9 @@ export function lags(b: BrokerState, groupId: string): PartitionLag[] {
     }
   }
   return out.sort((x, y) => (x.topic === y.topic ? x.partition - y.partition : x.topic < y.topic ? -1 : 1));
+}
+
+/** ListGroups' ACL: DESCRIBE on the cluster lists every group, else DESCRIBE on the group. */
+export function canDescribeGroup(access: HttpAccess, groupId: string): boolean {
+  return access.can('DESCRIBE', 'CLUSTER') || access.can('DESCRIBE', 'GROUP', groupId);
 }

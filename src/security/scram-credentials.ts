@@ -105,6 +105,11 @@ export class ScramCredentialStore {
     return this.users.has(user);
   }
 
+  /** Users with at least one credential. */
+  get size(): number {
+    return this.users.size;
+  }
+
   /** Sets without persisting: call save() after a batch of changes. */
   put(user: string, mechanism: ScramMechanism, credential: ScramCredential): void {
     let m = this.users.get(user);

@@ -12,6 +12,7 @@ import { OAuthBearerServer, unsecuredJwsValidator, type OAuthBearerValidator } f
 import { ScramCredentialStore } from './scram-credentials.js';
 import { Authorizer } from './authorizer.js';
 import { PrincipalMapper } from './principal.js';
+import { PasswordCheck } from './password-check.js';
 
 export const AUTHORIZER_CLASS_NAMES: ReadonlySet<string> = new Set([
   'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
@@ -33,12 +34,18 @@ interface ListenerSecurity {
 
 export class Security {
   private readonly perListener = new Map<string, ListenerSecurity>();
+  /** Names of listeners the broker adds for itself (not in `listeners`): their PLAIN users are no one's login. */
+  private readonly internal = new Set<string>();
+  /** Name and password checks outside SASL (HTTP Basic), against the PLAIN users and SCRAM credentials. */
+  readonly passwords: PasswordCheck;
 
   private constructor(
     readonly credentials: ScramCredentialStore,
     readonly authorizer: Authorizer | undefined,
     private readonly oauthValidator: OAuthBearerValidator,
-  ) {}
+  ) {
+    this.passwords = new PasswordCheck(credentials, () => [...this.perListener].filter(([name]) => !this.internal.has(name)).map(([, l]) => l.plainUsers));
+  }
 
   static open(listeners: readonly ListenerSpec[], settings: ListenerSettings, fs: StorageFs, dataDir: string, options: SecurityOptions = {}): Security {
     const global = (name: string): string => settings('', name) ?? '';
@@ -67,6 +74,16 @@ export class Security {
       });
     }
     return security;
+  }
+
+  /**
+   * A loopback listener of the broker's own (the HTTP listener's REST consumer instances): SASL/PLAIN
+   * only, its users the live map given (user → a secret the broker minted, never a user's password).
+   */
+  addInternalListener(name: string, plainUsers: Map<string, string>): void {
+    if (this.perListener.has(name)) throw new Error(`assertion failed: listener ${name} exists`);
+    this.internal.add(name);
+    this.perListener.set(name, { mechanisms: ['PLAIN'], plainUsers, principalMapper: new PrincipalMapper('DEFAULT'), reauthMs: 0, preAuthFrameBytesMax: 524288 });
   }
 
   private listener(name: string): ListenerSecurity {

@@ -23,8 +23,9 @@ export function segmentIndexFor(segments: readonly Segment[], offset: number): n
 /**
  * Whole batches starting with the one containing fetchOffset, from a single segment, whose base
  * offsets are below `upper`, up to maxBytes (or one batch beyond it with minOne). Empty when none.
+ * `alloc` supplies the buffer read into (Segment.readBatches); the result is a view of it.
  */
-export function readBatches(segments: readonly Segment[], fetchOffset: number, upper: number, maxBytes: number, minOne: boolean): Buffer {
+export function readBatches(segments: readonly Segment[], fetchOffset: number, upper: number, maxBytes: number, minOne: boolean, alloc?: (bytes: number) => Buffer): Buffer {
   const empty = Buffer.alloc(0);
   if (fetchOffset >= upper) return empty;
   for (let i = Math.max(0, segmentIndexFor(segments, fetchOffset)); i < segments.length; i++) {
@@ -32,25 +33,9 @@ export function readBatches(segments: readonly Segment[], fetchOffset: number, u
     const first = seg.findBatch(fetchOffset);
     if (first === undefined) continue;
     if (first.baseOffset >= upper) return empty;
-    const length = extent(seg, first, maxBytes, upper, minOne);
-    return length === 0 ? empty : seg.read(first.position, length);
+    return seg.readBatches(first, maxBytes, upper, minOne, alloc);
   }
   return empty;
-}
-
-/** Bytes of whole batches from `first` that fit in maxBytes and start below `upper`. */
-function extent(seg: Segment, first: BatchLocation, maxBytes: number, upper: number, minOne: boolean): number {
-  let total = 0;
-  for (let loc: BatchLocation | undefined = first; loc !== undefined; ) {
-    if (loc.baseOffset >= upper) break;
-    if (total + loc.sizeBytes > maxBytes) {
-      if (total === 0 && minOne) total = loc.sizeBytes;
-      break;
-    }
-    total += loc.sizeBytes;
-    loc = seg.batchAt(loc.position + loc.sizeBytes);
-  }
-  return total;
 }
 
 export interface TimestampHit {

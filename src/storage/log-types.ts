@@ -105,6 +105,8 @@ export interface ReadOptions {
   minOneBatch?: boolean;
   /** Exclusive upper bound on batch base offsets returned (e.g. durableEndOffset). Default: highWatermark. */
   maxOffset?: number;
+  /** Supplies the buffer the bytes are read into (at least the size asked); default Buffer.allocUnsafe. */
+  alloc?: (bytes: number) => Buffer;
 }
 
 export type ReadResult =

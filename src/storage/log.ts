@@ -332,7 +332,7 @@ export class PartitionLog {
       return { ok: false, error: 'OFFSET_OUT_OF_RANGE', ...meta };
     }
     const upper = Math.min(opts.maxOffset ?? this.highWatermark, this.nextOffset);
-    return { ok: true, records: readBatches(this.segments, fetchOffset, upper, maxBytes, opts.minOneBatch === true), ...meta };
+    return { ok: true, records: readBatches(this.segments, fetchOffset, upper, maxBytes, opts.minOneBatch === true, opts.alloc), ...meta };
   }
 
   /** First record whose timestamp >= ts (Kafka's ListOffsets), never below logStartOffset. */

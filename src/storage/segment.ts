@@ -64,12 +64,13 @@ export interface RecoveryOutcome {
 const headerScratch = Buffer.alloc(BATCH_HEADER_BYTES);
 const offsetEntry = Buffer.alloc(OFFSET_INDEX_ENTRY_BYTES);
 const timeEntry = Buffer.alloc(TIME_INDEX_ENTRY_BYTES);
+const EMPTY = Buffer.alloc(0);
 
 export class Segment implements PooledFile {
   private logFd: number | undefined;
   private pool: SegmentFdPool | undefined;
   private everOpened = false;
-  /** The log's active segment: its files stay open (appends, the next fsync). */
+  /** The log's active segment: its files stay open while it has unsynced writes (see evictable). */
   pinned = false;
   private size: number | undefined;
   private bytesSinceIndexEntry = 0;
@@ -105,8 +106,13 @@ export class Segment implements PooledFile {
   }
 
 
+  /**
+   * An active segment may close once its .log is synced: the next append reopens it (writes are
+   * positional, the size is cached). Never while it has unsynced writes: an fsync error must reach a
+   * descriptor that was open when the pages were written (Linux reports it once, per open file).
+   */
   evictable(): boolean {
-    return !this.pinned && !this.syncing;
+    return (!this.pinned || !this.dirtyLog) && !this.syncing;
   }
 
   /** A segment made without a pool (by the cleaner) joins its log's pool once it is part of the log. */
@@ -255,6 +261,31 @@ export class Segment implements PooledFile {
     const got = this.fs.read(this.fd(), out, 0, length, position);
     if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
     return out;
+  }
+
+  /**
+   * Whole batches from `first` that fit in maxBytes (or, with minOne, the first alone past it) and
+   * start below `upper`, with one read: the span is read at once and the batch headers walked in
+   * memory (a header read per batch cost a syscall each). `alloc` lets the caller supply the buffer
+   * (at least the size asked, possibly reused once the bytes are sent); the result is a view of it.
+   */
+  readBatches(first: BatchLocation, maxBytes: number, upper: number, minOne: boolean, alloc: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
+    const available = this.sizeBytes() - first.position;
+    let want = Math.min(maxBytes, available);
+    if (first.sizeBytes > want) {
+      if (!minOne) return EMPTY;
+      want = first.sizeBytes; // batchAt checked that the whole batch is in the segment
+    }
+    const buf = alloc(want);
+    const got = this.fs.read(this.fd(), buf, 0, want, first.position);
+    if (got !== want) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${first.position}: ${got} of ${want}`);
+    let end = first.sizeBytes;
+    while (end + BATCH_HEADER_BYTES <= want && readInt64Number(buf, end) < upper) {
+      const size = batchSizeAt(buf, end);
+      if (size < BATCH_HEADER_BYTES || end + size > want) break;
+      end += size;
+    }
+    return buf.subarray(0, end);
   }
 
   /** Header of the batch at `position`, or undefined at/after the end of valid data. */

@@ -215,7 +215,7 @@ export class Faults {
     }
     this.live.push(l);
     if (!this.unwraps.has(apiKey)) {
-      this.unwraps.set(apiKey, this.broker.state.registry.wrap(apiKey, (inner) => (req, ctx) => this.serve(inner, apiName, req, ctx)));
+      this.unwraps.set(apiKey, this.broker.state.registry.wrap(apiKey, (inner) => (req, ctx) => this.serve(inner, apiName, req as Req, ctx)));
     }
     return {
       rule,

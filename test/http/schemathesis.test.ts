@@ -29,11 +29,22 @@ test('schemathesis finds no failure in /openapi.json: no 5xx, documented statuse
   const seed = process.env['SCHEMATHESIS_SEED'] ?? '20261202';
   const errors: string[] = [];
   const logger = createLogger('error', (line) => void errors.push(line));
-  // No auto-creation: generated topic names stay unknown (404) instead of filling the broker.
-  const broker = await startBroker({ host: '127.0.0.1', port: 0, httpPort: 0, logger, config: { 'auto.create.topics.enable': false, 'minikafka.http.max.body.bytes': 65536 } });
+  // No auto-creation: generated topic names stay unknown (404) instead of filling the broker. HTTP Basic
+  // on (a JAAS user and an authorizer): schemathesis calls as the super user, and its ignored_auth check
+  // finds every call without valid credentials refused.
+  const broker = await startBroker({
+    host: '127.0.0.1', port: 0, httpPort: 0, logger,
+    config: {
+      'auto.create.topics.enable': false, 'minikafka.http.max.body.bytes': 65536,
+      'listeners': 'SASL_PLAINTEXT://127.0.0.1:0', 'sasl.enabled.mechanisms': 'PLAIN',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-secret";',
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:admin',
+      'connection.failed.authentication.delay.ms': 0,
+    },
+  });
   const cwd = mkdtempSync(path.join(tmpdir(), 'minikafka-schemathesis-'));
   try {
-    const args = ['--config-file', path.join(root, 'test', 'http', 'schemathesis.toml'), 'run', `${broker.httpUrl}/openapi.json`, '--checks', 'all', '--max-examples', examples, '--seed', seed,
+    const args = ['--config-file', path.join(root, 'test', 'http', 'schemathesis.toml'), 'run', `${broker.httpUrl}/openapi.json`, '--auth', 'admin:admin-secret', '--checks', 'all', '--max-examples', examples, '--seed', seed,
       '--workers', '1', '--request-timeout', '10', '--phases', 'examples,coverage,fuzzing', '--no-shrink', '--max-failures', '20'];
     process.stdout.write(`# schemathesis ${args.join(' ')}\n`);
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {

@@ -10,13 +10,13 @@
  * again; a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
  * Transactional batches must go to partitions of the producer's ongoing transaction (INVALID_TXN_STATE).
  */
-import type { ProduceRequest, ProduceResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ProduceRequest, type ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
 import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { produceLegacy } from '../legacy-records.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { internalTopicWriteRefusal, lookupOrCreateTopic, storageErrorCode } from '../topic-access.js';
@@ -26,16 +26,14 @@ import { transactionalProduceProblem } from '../../txn/produce-check.js';
 type TopicOut = NonNullable<ProduceResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitionResponses']>[number];
 
-export const produceHandler: ApiHandler = {
-  apiKey: 0,
-  name: 'Produce',
+export const produceHandler = defineHandler(ApiKey.Produce, {
   minVersion: 0,
   maxVersion: 12,
   handle(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
     // v0-2 carry message formats v0/v1: converted to v2 batches first (legacy-records.ts).
     return ctx.version < 3 ? produceLegacy(req, ctx, (converted) => produceBatches(converted, ctx)) : produceBatches(req, ctx);
   },
-};
+});
 
 function produceBatches(req: ProduceRequest, ctx: RequestContext): ProduceResponseInput | null | Promise<ProduceResponseInput | null> {
   const acks = req.acks;

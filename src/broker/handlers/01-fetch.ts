@@ -13,15 +13,16 @@
  * partition's producer state, persisted in .txnindex files) so the consumer drops their records.
  * Not implemented: follower fetching (no replicas).
  */
-import type { FetchRequest, FetchResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type FetchRequest, type FetchResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { fetchLegacy } from '../legacy-records.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { storageErrorCode } from '../topic-access.js';
 import type { PartitionLog } from '../../storage/log.js';
 import { OFFSET_LAST_OFFSET_DELTA, batchSizeAt, readInt64Number } from '../../protocol/record-batch.js';
+import { POOLED_BUFFERS, type WithPooledBuffers } from '../fetch-buffers.js';
 
 type TopicOut = NonNullable<FetchResponseInput['responses']>[number];
 type PartitionOut = NonNullable<TopicOut['partitions']>[number];
@@ -30,33 +31,46 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** Kafka answers "no data" and errors with an empty record set, not null. */
 const NO_RECORDS = Buffer.alloc(0);
 
-export const fetchHandler: ApiHandler = {
-  apiKey: 1,
-  name: 'Fetch',
+export const fetchHandler = defineHandler(ApiKey.Fetch, {
   minVersion: 0,
   maxVersion: 17,
   handle(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
-    if (ctx.version >= 4) return fetchBatches(req, ctx);
+    if (ctx.version >= 4) return fetchBatches(req, ctx, true);
     // v0-3 know message formats v0/v1 only: the stored batches are down-converted (legacy-records.ts).
-    return Promise.resolve(fetchBatches(req, ctx)).then((res) => fetchLegacy(req, res, ctx));
+    return Promise.resolve(fetchBatches(req, ctx, false)).then((res) => fetchLegacy(req, res, ctx));
   },
-};
+});
 
-function fetchBatches(req: FetchRequest, ctx: RequestContext): FetchResponseInput | Promise<FetchResponseInput> {
+/**
+ * With `pooled`, partitions are read into the broker's reusable fetch buffers and the response names
+ * them (POOLED_BUFFERS) for the connection to give back once written.
+ */
+function fetchBatches(req: FetchRequest, ctx: RequestContext, pooled: boolean): FetchResponseInput | Promise<FetchResponseInput> {
   if (req.sessionId !== 0 || req.sessionEpoch > 0) {
     return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
   }
   req = { ...req, topics: distinctPartitions(req.topics, ctx.version) };
-  const first = readAll(req, ctx);
+  const pool = ctx.broker.fetchBuffers;
+  const taken: Buffer[] = [];
+  const alloc = pooled
+    ? (bytes: number): Buffer => {
+      const buf = pool.take(bytes);
+      taken.push(buf);
+      return buf;
+    }
+    : undefined;
+  const first = readAll(req, ctx, alloc);
   const waitMs = Math.min(req.maxWaitMs, ctx.broker.limits.fetchWaitMsMax);
   if (first.bytes >= req.minBytes || waitMs <= 0 || first.hasError || first.keys.length === 0 || ctx.broker.stopping) {
-    return respond(first.responses);
+    return respond(first.responses, taken);
   }
   return new Promise((resolve) => {
     ctx.broker.purgatory.park(first.keys, req.minBytes - first.bytes, waitMs, () => {
+      pool.give(taken.splice(0)); // the first read is dropped unsent: everything is read again
       try {
-        resolve(respond(readAll(req, ctx).responses));
+        resolve(respond(readAll(req, ctx, alloc).responses, taken));
       } catch (err) {
+        pool.give(taken.splice(0));
         ctx.log.error({ err }, 'fetch after wait failed');
         resolve(respond(first.responses.map((t) => ({ ...t, partitions: t.partitions!.map((p) => ({ ...p, records: NO_RECORDS, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })) }))));
       }
@@ -79,8 +93,10 @@ function distinctPartitions(topics: FetchRequest['topics'], version: number): Fe
   return [...byTopic.values()].map((e) => ({ ...e.topic, partitions: [...e.partitions.values()] }));
 }
 
-function respond(responses: TopicOut[]): FetchResponseInput {
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+function respond(responses: TopicOut[], pooled: Buffer[] = []): FetchResponseInput {
+  const res: FetchResponseInput & WithPooledBuffers = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+  if (pooled.length > 0) res[POOLED_BUFFERS] = pooled;
+  return res;
 }
 
 interface ReadResult {
@@ -91,7 +107,7 @@ interface ReadResult {
   keys: string[];
 }
 
-function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
+function readAll(req: FetchRequest, ctx: RequestContext, alloc: ((bytes: number) => Buffer) | undefined): ReadResult {
   const { broker, version } = ctx;
   let bytesLeft = Math.min(req.maxBytes, broker.limits.fetchBytesMax);
   let bytes = 0;
@@ -120,7 +136,7 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadResult {
         const limit = Math.min(p.partitionMaxBytes, bytesLeft);
         const lastStable = log.lastStableOffset;
         const readCommitted = req.isolationLevel === 1;
-        const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0, ...(readCommitted ? { maxOffset: lastStable } : {}) });
+        const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0, ...(readCommitted ? { maxOffset: lastStable } : {}), ...(alloc ? { alloc } : {}) });
         if (!read.ok) {
           hasError = true;
           // Kafka answers -1 for both here (FINDINGS.md F4); the consumer asks ListOffsets for its reset.

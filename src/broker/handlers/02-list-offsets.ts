@@ -10,10 +10,10 @@
  * A partition named more than once answers INVALID_REQUEST at each mention, as in Kafka: a lookup may
  * read a whole batch, and a small request must not repeat it thousands of times.
  */
-import type { ListOffsetsRequest, ListOffsetsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ListOffsetsRequest, type ListOffsetsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { storageErrorCode } from '../topic-access.js';
 
 type TopicOut = NonNullable<ListOffsetsResponseInput['topics']>[number];
@@ -25,9 +25,7 @@ const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
 const LATEST_TIERED = -5n;
 
-export const listOffsetsHandler: ApiHandler = {
-  apiKey: 2,
-  name: 'ListOffsets',
+export const listOffsetsHandler = defineHandler(ApiKey.ListOffsets, {
   minVersion: 0,
   maxVersion: 10,
   handle(req: ListOffsetsRequest, ctx: RequestContext): ListOffsetsResponseInput {
@@ -45,7 +43,7 @@ export const listOffsetsHandler: ApiHandler = {
       })),
     };
   },
-};
+});
 
 function partitionKey(topic: string, partition: number): string {
   return `${partition}:${topic}`;
@@ -101,5 +99,5 @@ function oldStyle(out: PartitionOut, topic: string, timestamp: bigint, maxNumOff
 
 function answer(partitionIndex: number, errorCode: number, timestamp = -1, offset = -1): PartitionOut {
   // No offset found (offset -1) has no epoch either, as Kafka answers (FINDINGS.md F3).
-  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE && offset >= 0 ? 0 : -1 };
+  return { partitionIndex, errorCode, timestamp: BigInt(timestamp), offset: BigInt(offset), leaderEpoch: errorCode === ErrorCode.NONE && offset >= 0 ? 0 : -1, oldStyleOffsets: [] };
 }

@@ -13,9 +13,9 @@
  * TOPIC_AUTHORIZATION_FAILED; auto-creation needs CREATE on the cluster or the topic; authorized
  * operations are filled when asked for (v8+).
  */
-import type { MetadataRequest, MetadataResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type MetadataRequest, type MetadataResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import type { Topic } from '../../storage/topic-store.js';
 import { INTERNAL_TOPICS, autoCreateTopicsYielding, lookupOrCreateTopic } from '../topic-access.js';
 import { allowed, authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authz.js';
@@ -23,9 +23,7 @@ import { allowed, authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '..
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 type TopicOut = NonNullable<MetadataResponseInput['topics']>[number];
 
-export const metadataHandler: ApiHandler = {
-  apiKey: 3,
-  name: 'Metadata',
+export const metadataHandler = defineHandler(ApiKey.Metadata, {
   minVersion: 0,
   maxVersion: 12,
   handle(req: MetadataRequest, ctx: RequestContext): MetadataResponseInput | Promise<MetadataResponseInput> {
@@ -33,7 +31,7 @@ export const metadataHandler: ApiHandler = {
     if (missing.length === 0) return answer(req, ctx);
     return autoCreateTopicsYielding(ctx.broker, missing, ctx).then(() => answer(req, ctx));
   },
-};
+});
 
 /** Names the request would auto-create (distinct, unknown), at most the request's bound. */
 function topicsToAutoCreate(req: MetadataRequest, ctx: RequestContext): string[] {
@@ -80,6 +78,7 @@ function answer(req: MetadataRequest, ctx: RequestContext): MetadataResponseInpu
     }
   }
   return {
+    throttleTimeMs: 0,
     brokers: [{ nodeId: broker.nodeId, host: ctx.session.listener.advertised.host, port: ctx.session.listener.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,

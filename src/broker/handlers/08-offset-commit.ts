@@ -6,15 +6,13 @@
  * Generation (classic) or member epoch (KIP-848, v9+) is checked as Kafka does. retentionTimeMs (v2-4)
  * is ignored (Kafka ignores it since 2.1: offsets.retention.minutes applies).
  */
-import type { OffsetCommitRequest, OffsetCommitResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetCommitRequest, type OffsetCommitResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const offsetCommitHandler: ApiHandler = {
-  apiKey: 8,
-  name: 'OffsetCommit',
+export const offsetCommitHandler = defineHandler(ApiKey.OffsetCommit, {
   minVersion: 0,
   maxVersion: 9,
   async handle(req: OffsetCommitRequest, ctx: RequestContext): Promise<OffsetCommitResponseInput> {
@@ -41,4 +39,4 @@ export const offsetCommitHandler: ApiHandler = {
       ],
     };
   },
-};
+});

@@ -4,15 +4,13 @@
  * v9 member id/epoch are checked for KIP-848 groups. requireStable (v7+): a partition whose offset was
  * committed by a transaction that has not ended answers UNSTABLE_OFFSET_COMMIT (retriable), as in Kafka.
  */
-import type { OffsetFetchRequest, OffsetFetchResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetFetchRequest, type OffsetFetchResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const offsetFetchHandler: ApiHandler = {
-  apiKey: 9,
-  name: 'OffsetFetch',
+export const offsetFetchHandler = defineHandler(ApiKey.OffsetFetch, {
   minVersion: 0,
   maxVersion: 9,
   handle(req: OffsetFetchRequest, ctx: RequestContext): OffsetFetchResponseInput {
@@ -21,7 +19,7 @@ export const offsetFetchHandler: ApiHandler = {
       error === 'NONE' && req.requireStable && groups.hasPendingTxnOffset(groupId, topic, partition) ? ErrorCode.UNSTABLE_OFFSET_COMMIT : code(error);
     const toTopics = (ts: Array<{ name: string; partitionIndexes: number[] }> | null) => (ts === null ? null : ts.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
     if (ctx.version < 8) {
-      if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
+      if (!allowed(ctx, 'DESCRIBE', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [], groups: [] };
       const r = groups.fetchOffsets(req.groupId, toTopics(req.topics));
       return {
         throttleTimeMs: 0,
@@ -30,10 +28,14 @@ export const offsetFetchHandler: ApiHandler = {
           name: t.name,
           partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: p.leaderEpoch, metadata: p.metadata, errorCode: partitionCode(req.groupId, t.name, p.partition, p.error) })),
         })),
+        groups: [],
       };
     }
     return {
       throttleTimeMs: 0,
+      // v8+ answers per group; the v0-7 fields stay empty.
+      errorCode: ErrorCode.NONE,
+      topics: [],
       // A group named twice is answered once: its offsets are not repeated per mention.
       groups: [...new Map(req.groups.map((g) => [g.groupId, g])).values()].map((g) => {
         if (!allowed(ctx, 'DESCRIBE', 'GROUP', g.groupId)) return { groupId: g.groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
@@ -49,4 +51,4 @@ export const offsetFetchHandler: ApiHandler = {
       }),
     };
   },
-};
+});

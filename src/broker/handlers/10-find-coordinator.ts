@@ -5,14 +5,12 @@
  * (clients and tests wait for it in Metadata after a FindCoordinator).
  * Not implemented: share groups (keyType 2) answer COORDINATOR_NOT_AVAILABLE.
  */
-import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type FindCoordinatorRequest, type FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
-export const findCoordinatorHandler: ApiHandler = {
-  apiKey: 10,
-  name: 'FindCoordinator',
+export const findCoordinatorHandler = defineHandler(ApiKey.FindCoordinator, {
   minVersion: 0,
   maxVersion: 6,
   handle(req: FindCoordinatorRequest, ctx: RequestContext): FindCoordinatorResponseInput {
@@ -35,8 +33,8 @@ export const findCoordinatorHandler: ApiHandler = {
       // Kafka's success message: "NONE" in v1-3, "" per key from v4 (FINDINGS.md F6).
       return { key, nodeId, host: advertised.host, port: advertised.port, errorCode: ErrorCode.NONE, errorMessage: ctx.version >= 4 ? '' : 'NONE' };
     };
-    if (ctx.version >= 4) return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(answer) };
+    if (ctx.version >= 4) return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: req.coordinatorKeys.map(answer) };
     const a = answer(req.key);
-    return { throttleTimeMs: 0, errorCode: a.errorCode, errorMessage: a.errorMessage, nodeId: a.nodeId, host: a.host, port: a.port };
+    return { throttleTimeMs: 0, errorCode: a.errorCode, errorMessage: a.errorMessage, nodeId: a.nodeId, host: a.host, port: a.port, coordinators: [] };
   },
-};
+});

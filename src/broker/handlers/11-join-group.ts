@@ -5,15 +5,13 @@
  * in Debian) join with v1, and v0 only lacks the rebalance timeout (the session timeout stands in).
  * The response is sent when the rebalance completes (the request is parked until then).
  */
-import type { JoinGroupRequest, JoinGroupResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type JoinGroupRequest, type JoinGroupResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { clientHost, code } from './group-common.js';
 
-export const joinGroupHandler: ApiHandler = {
-  apiKey: 11,
-  name: 'JoinGroup',
+export const joinGroupHandler = defineHandler(ApiKey.JoinGroup, {
   minVersion: 0,
   maxVersion: 9,
   async handle(req: JoinGroupRequest, ctx: RequestContext): Promise<JoinGroupResponseInput> {
@@ -44,4 +42,4 @@ export const joinGroupHandler: ApiHandler = {
       members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadata })),
     };
   },
-};
+});

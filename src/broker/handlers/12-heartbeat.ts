@@ -1,13 +1,11 @@
 /** Heartbeat (key 12), v0-4: classic group liveness; REBALANCE_IN_PROGRESS tells the member to rejoin. */
-import type { HeartbeatRequest, HeartbeatResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type HeartbeatRequest, type HeartbeatResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const heartbeatHandler: ApiHandler = {
-  apiKey: 12,
-  name: 'Heartbeat',
+export const heartbeatHandler = defineHandler(ApiKey.Heartbeat, {
   minVersion: 0,
   maxVersion: 4,
   handle(req: HeartbeatRequest, ctx: RequestContext): HeartbeatResponseInput {
@@ -15,4 +13,4 @@ export const heartbeatHandler: ApiHandler = {
     const error = ctx.broker.groups.heartbeat({ groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId });
     return { throttleTimeMs: 0, errorCode: code(error) };
   },
-};
+});

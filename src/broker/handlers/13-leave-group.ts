@@ -1,13 +1,11 @@
 /** LeaveGroup (key 13), v0-5: one member (v0-2) or a batch by member id and/or group.instance.id (v3+). Reasons (v5) are logged only. */
-import type { LeaveGroupRequest, LeaveGroupResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type LeaveGroupRequest, type LeaveGroupResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const leaveGroupHandler: ApiHandler = {
-  apiKey: 13,
-  name: 'LeaveGroup',
+export const leaveGroupHandler = defineHandler(ApiKey.LeaveGroup, {
   minVersion: 0,
   maxVersion: 5,
   handle(req: LeaveGroupRequest, ctx: RequestContext): LeaveGroupResponseInput {
@@ -23,4 +21,4 @@ export const leaveGroupHandler: ApiHandler = {
       members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: code(m.error) })),
     };
   },
-};
+});

@@ -3,15 +3,13 @@
  * A leader assignment that names a partition twice (consumer protocol) is refused with
  * INCONSISTENT_GROUP_PROTOCOL and the group rebalances (the golden rule; Kafka itself trusts the leader).
  */
-import type { SyncGroupRequest, SyncGroupResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type SyncGroupRequest, type SyncGroupResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const syncGroupHandler: ApiHandler = {
-  apiKey: 14,
-  name: 'SyncGroup',
+export const syncGroupHandler = defineHandler(ApiKey.SyncGroup, {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: SyncGroupRequest, ctx: RequestContext): Promise<SyncGroupResponseInput> {
@@ -27,4 +25,4 @@ export const syncGroupHandler: ApiHandler = {
     });
     return { throttleTimeMs: 0, errorCode: code(r.error), protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
   },
-};
+});

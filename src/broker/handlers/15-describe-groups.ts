@@ -3,15 +3,13 @@
  * Kafka does; an unknown or KIP-848 group is described as Dead with no error (v0-5 semantics).
  * Not implemented: authorized operations (always "not requested": no ACLs here).
  */
-import type { DescribeGroupsRequest, DescribeGroupsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeGroupsRequest, type DescribeGroupsResponseInput } from '../../protocol/generated/index.js';
 import { allowed, authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const describeGroupsHandler: ApiHandler = {
-  apiKey: 15,
-  name: 'DescribeGroups',
+export const describeGroupsHandler = defineHandler(ApiKey.DescribeGroups, {
   minVersion: 0,
   maxVersion: 5,
   handle(req: DescribeGroupsRequest, ctx: RequestContext): DescribeGroupsResponseInput {
@@ -34,4 +32,4 @@ export const describeGroupsHandler: ApiHandler = {
       })),
     };
   },
-};
+});

@@ -1,12 +1,10 @@
 /** ListGroups (key 16), v0-5: every group, filtered by state (v4+, case-insensitive) and type (v5+: classic/consumer). */
-import type { ListGroupsRequest, ListGroupsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ListGroupsRequest, type ListGroupsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
-export const listGroupsHandler: ApiHandler = {
-  apiKey: 16,
-  name: 'ListGroups',
+export const listGroupsHandler = defineHandler(ApiKey.ListGroups, {
   minVersion: 0,
   maxVersion: 5,
   handle(req: ListGroupsRequest, ctx: RequestContext): ListGroupsResponseInput {
@@ -19,4 +17,4 @@ export const listGroupsHandler: ApiHandler = {
       groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type })),
     };
   },
-};
+});

@@ -5,13 +5,11 @@
  * handshake on a non-SASL listener or after authentication is ILLEGAL_SASL_STATE (with
  * `connections.max.reauth.ms` > 0 an authenticated client may handshake again to re-authenticate, KIP-368).
  */
-import type { SaslHandshakeRequest, SaslHandshakeResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type SaslHandshakeRequest, type SaslHandshakeResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
-export const saslHandshakeHandler: ApiHandler = {
-  apiKey: 17,
-  name: 'SaslHandshake',
+export const saslHandshakeHandler = defineHandler(ApiKey.SaslHandshake, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: SaslHandshakeRequest, ctx: RequestContext): SaslHandshakeResponseInput {
@@ -32,4 +30,4 @@ export const saslHandshakeHandler: ApiHandler = {
     if (ctx.version === 0) s.unframedTokens = true;
     return { errorCode: ErrorCode.NONE, mechanisms };
   },
-};
+});

@@ -3,19 +3,17 @@
  * Manual replica assignments are accepted when every replica is this broker. validateOnly checks without creating.
  * Answers once the created topics' metadata is fsynced (the store syncs new topics in the background, in batches).
  */
-import type { CreateTopicsRequest, CreateTopicsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type CreateTopicsRequest, type CreateTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { INTERNAL_TOPICS, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 import { checkTopicConfig, checkTopicName, effectiveTopicConfigs } from '../topic-configs.js';
 
 type Result = NonNullable<CreateTopicsResponseInput['topics']>[number];
 type Wanted = CreateTopicsRequest['topics'][number];
 
-export const createTopicsHandler: ApiHandler = {
-  apiKey: 19,
-  name: 'CreateTopics',
+export const createTopicsHandler = defineHandler(ApiKey.CreateTopics, {
   minVersion: 0,
   maxVersion: 7,
   async handle(req: CreateTopicsRequest, ctx: RequestContext): Promise<CreateTopicsResponseInput> {
@@ -36,7 +34,7 @@ export const createTopicsHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, topics };
   },
-};
+});
 
 function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
   const { broker } = ctx;
@@ -91,5 +89,5 @@ function createOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Resul
 
 function fail(name: string, errorCode: number, errorMessage: string): Result {
   // Kafka answers a failed topic with an empty configs array, not null (FINDINGS.md F1).
-  return { name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] };
+  return { name, topicId: '00000000-0000-0000-0000-000000000000', errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] };
 }

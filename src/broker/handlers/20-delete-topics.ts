@@ -1,17 +1,15 @@
 /** DeleteTopics (key 20), v0-6: by name, and by topic id from v6. Parked fetches on a deleted topic are woken. */
-import type { DeleteTopicsRequest, DeleteTopicsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DeleteTopicsRequest, type DeleteTopicsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
 
 type Result = NonNullable<DeleteTopicsResponseInput['responses']>[number];
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
-export const deleteTopicsHandler: ApiHandler = {
-  apiKey: 20,
-  name: 'DeleteTopics',
+export const deleteTopicsHandler = defineHandler(ApiKey.DeleteTopics, {
   minVersion: 0,
   maxVersion: 6,
   handle(req: DeleteTopicsRequest, ctx: RequestContext): DeleteTopicsResponseInput {
@@ -20,7 +18,7 @@ export const deleteTopicsHandler: ApiHandler = {
       : req.topicNames.map((name) => ({ name: name as string | null, topicId: ZERO_UUID }));
     return { throttleTimeMs: 0, responses: wanted.map((w) => deleteOne(w.name, w.topicId, ctx)) };
   },
-};
+});
 
 function deleteOne(name: string | null, topicId: string, ctx: RequestContext): Result {
   const { broker } = ctx;

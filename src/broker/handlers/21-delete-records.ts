@@ -7,10 +7,10 @@
  * watermark or below -1 is OFFSET_OUT_OF_RANGE, internal topics INVALID_TOPIC_EXCEPTION, a topic whose
  * cleanup.policy lacks 'delete' POLICY_VIOLATION. There are no replicas to wait for, so timeoutMs is unused.
  */
-import type { DeleteRecordsRequest, DeleteRecordsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DeleteRecordsRequest, type DeleteRecordsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { INTERNAL_TOPICS, storageErrorCode } from '../topic-access.js';
 
 type TopicOut = NonNullable<DeleteRecordsResponseInput['topics']>[number];
@@ -18,9 +18,7 @@ type PartitionOut = NonNullable<TopicOut['partitions']>[number];
 
 const HIGH_WATERMARK = -1n;
 
-export const deleteRecordsHandler: ApiHandler = {
-  apiKey: 21,
-  name: 'DeleteRecords',
+export const deleteRecordsHandler = defineHandler(ApiKey.DeleteRecords, {
   minVersion: 0,
   maxVersion: 2,
   async handle(req: DeleteRecordsRequest, ctx: RequestContext): Promise<DeleteRecordsResponseInput> {
@@ -30,7 +28,7 @@ export const deleteRecordsHandler: ApiHandler = {
     })));
     return { throttleTimeMs: 0, topics };
   },
-};
+});
 
 async function deleteBefore(topicName: string, partition: number, offset: bigint, ctx: RequestContext): Promise<PartitionOut> {
   const { store } = ctx.broker;

@@ -4,15 +4,13 @@
  * v3+) gets a fresh id instead, which fences it just as well. With one: the transaction coordinator
  * bumps the id's epoch (fencing older instances), aborting a transaction the previous instance left open.
  */
-import type { InitProducerIdRequest, InitProducerIdResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type InitProducerIdRequest, type InitProducerIdResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed, allowedIdempotentWrite } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
-export const initProducerIdHandler: ApiHandler = {
-  apiKey: 22,
-  name: 'InitProducerId',
+export const initProducerIdHandler = defineHandler(ApiKey.InitProducerId, {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: InitProducerIdRequest, ctx: RequestContext): Promise<InitProducerIdResponseInput> {
@@ -25,4 +23,4 @@ export const initProducerIdHandler: ApiHandler = {
     const r = await ctx.broker.txn.initProducerId(req.transactionalId, req.transactionTimeoutMs, Number(req.producerId), req.producerEpoch);
     return { throttleTimeMs: 0, errorCode: txnCode(r.error, ctx.version, 4), producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch };
   },
-};
+});

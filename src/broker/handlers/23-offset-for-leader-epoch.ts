@@ -6,9 +6,9 @@
  * FENCED_LEADER_EPOCH (no epoch is older than 0, so only -1, "no check", passes besides 0).
  * Not implemented: nothing; replicaId is ignored (there are no followers).
  */
-import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetForLeaderEpochRequest, type OffsetForLeaderEpochResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { storageErrorCode } from '../topic-access.js';
 
 type Partition = OffsetForLeaderEpochRequest['topics'][number]['partitions'][number];
@@ -17,9 +17,7 @@ type Out = NonNullable<NonNullable<OffsetForLeaderEpochResponseInput['topics']>[
 /** The one leader epoch of every partition on this node. */
 export const LEADER_EPOCH = 0;
 
-export const offsetForLeaderEpochHandler: ApiHandler = {
-  apiKey: 23,
-  name: 'OffsetForLeaderEpoch',
+export const offsetForLeaderEpochHandler = defineHandler(ApiKey.OffsetForLeaderEpoch, {
   minVersion: 0,
   maxVersion: 4,
   handle(req: OffsetForLeaderEpochRequest, ctx: RequestContext): OffsetForLeaderEpochResponseInput {
@@ -28,7 +26,7 @@ export const offsetForLeaderEpochHandler: ApiHandler = {
       topics: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => endOffset(t.topic, p, ctx)) })),
     };
   },
-};
+});
 
 function endOffset(topic: string, p: Partition, ctx: RequestContext): Out {
   const answer = (errorCode: number, leaderEpoch = -1, endOffset = -1n): Out => ({ errorCode, partition: p.partition, leaderEpoch, endOffset });

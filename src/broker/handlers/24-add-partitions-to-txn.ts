@@ -4,17 +4,15 @@
  * A request naming an unknown partition adds nothing: that one gets UNKNOWN_TOPIC_OR_PARTITION, the
  * others OPERATION_NOT_ATTEMPTED, as in Kafka.
  */
-import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type AddPartitionsToTxnRequest, type AddPartitionsToTxnResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
 type TopicIn = AddPartitionsToTxnRequest['v3AndBelowTopics'];
 
-export const addPartitionsToTxnHandler: ApiHandler = {
-  apiKey: 24,
-  name: 'AddPartitionsToTxn',
+export const addPartitionsToTxnHandler = defineHandler(ApiKey.AddPartitionsToTxn, {
   minVersion: 0,
   maxVersion: 5,
   async handle(req: AddPartitionsToTxnRequest, ctx: RequestContext): Promise<AddPartitionsToTxnResponseInput> {
@@ -32,12 +30,12 @@ export const addPartitionsToTxnHandler: ApiHandler = {
     };
     if (ctx.version < 4) {
       const results = await one(req.v3AndBelowTransactionalId, req.v3AndBelowProducerId, req.v3AndBelowProducerEpoch, req.v3AndBelowTopics, false);
-      return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results };
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction: [], resultsByTopicV3AndBelow: results };
     }
     const resultsByTransaction = [];
     for (const t of req.transactions) {
       resultsByTransaction.push({ transactionalId: t.transactionalId, topicResults: await one(t.transactionalId, t.producerId, t.producerEpoch, t.topics, t.verifyOnly) });
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction };
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction, resultsByTopicV3AndBelow: [] };
   },
-};
+});

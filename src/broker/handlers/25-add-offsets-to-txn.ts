@@ -1,13 +1,11 @@
 /** AddOffsetsToTxn (key 25), v0-4: the group's `__consumer_offsets` partition joins the producer's transaction. */
-import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type AddOffsetsToTxnRequest, type AddOffsetsToTxnResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
-export const addOffsetsToTxnHandler: ApiHandler = {
-  apiKey: 25,
-  name: 'AddOffsetsToTxn',
+export const addOffsetsToTxnHandler = defineHandler(ApiKey.AddOffsetsToTxn, {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: AddOffsetsToTxnRequest, ctx: RequestContext): Promise<AddOffsetsToTxnResponseInput> {
@@ -16,4 +14,4 @@ export const addOffsetsToTxnHandler: ApiHandler = {
     const e = await ctx.broker.txn.addOffsets(req.transactionalId, Number(req.producerId), req.producerEpoch, req.groupId);
     return { throttleTimeMs: 0, errorCode: txnCode(e, ctx.version, 2) };
   },
-};
+});

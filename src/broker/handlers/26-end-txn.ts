@@ -3,15 +3,13 @@
  * durable in every partition of the transaction. A retry of a completed EndTxn answers NONE.
  * Not implemented: v5 (transaction.version 2, an epoch bump per transaction; not advertised, KIP-890).
  */
-import type { EndTxnRequest, EndTxnResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type EndTxnRequest, type EndTxnResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { txnCode } from './txn-common.js';
 
-export const endTxnHandler: ApiHandler = {
-  apiKey: 26,
-  name: 'EndTxn',
+export const endTxnHandler = defineHandler(ApiKey.EndTxn, {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: EndTxnRequest, ctx: RequestContext): Promise<EndTxnResponseInput> {
@@ -19,4 +17,4 @@ export const endTxnHandler: ApiHandler = {
     const e = await ctx.broker.txn.endTxn(req.transactionalId, Number(req.producerId), req.producerEpoch, req.committed);
     return { throttleTimeMs: 0, errorCode: txnCode(e, ctx.version, 2) };
   },
-};
+});

@@ -3,16 +3,14 @@
  * `__consumer_offsets` at once (fsynced), visible to OffsetFetch only when the transaction commits.
  * Generation and member (v3+) are checked as OffsetCommit checks them.
  */
-import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type TxnOffsetCommitRequest, type TxnOffsetCommitResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 import { txnCode } from './txn-common.js';
 
-export const txnOffsetCommitHandler: ApiHandler = {
-  apiKey: 28,
-  name: 'TxnOffsetCommit',
+export const txnOffsetCommitHandler = defineHandler(ApiKey.TxnOffsetCommit, {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: TxnOffsetCommitRequest, ctx: RequestContext): Promise<TxnOffsetCommitResponseInput> {
@@ -48,4 +46,4 @@ export const txnOffsetCommitHandler: ApiHandler = {
       topics: [...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })), ...deniedOut],
     };
   },
-};
+});

@@ -2,15 +2,13 @@
  * DescribeAcls (key 29), v0-3: the ACL bindings a filter matches, grouped by resource pattern. Needs
  * DESCRIBE on the cluster. With no authorizer configured: SECURITY_DISABLED, as Kafka answers.
  */
-import type { DescribeAclsRequest, DescribeAclsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeAclsRequest, type DescribeAclsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidFilter, type AclBinding } from '../../security/acl.js';
 
-export const describeAclsHandler: ApiHandler = {
-  apiKey: 29,
-  name: 'DescribeAcls',
+export const describeAclsHandler = defineHandler(ApiKey.DescribeAcls, {
   minVersion: 0,
   maxVersion: 3,
   handle(req: DescribeAclsRequest, ctx: RequestContext): DescribeAclsResponseInput {
@@ -26,7 +24,7 @@ export const describeAclsHandler: ApiHandler = {
     if (why !== undefined) return fail(ErrorCode.INVALID_REQUEST, why);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, resources: groupByResource(authorizer.acls(filter)) };
   },
-};
+});
 
 function groupByResource(bindings: AclBinding[]): NonNullable<DescribeAclsResponseInput['resources']> {
   const byPattern = new Map<string, { resourceType: number; resourceName: string; patternType: number; acls: { principal: string; host: string; operation: number; permissionType: number }[] }>();

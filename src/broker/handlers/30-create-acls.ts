@@ -3,15 +3,13 @@
  * the answer. Needs ALTER on the cluster. Each creation is validated on its own (INVALID_REQUEST with
  * the reason); with no authorizer configured every creation answers SECURITY_DISABLED.
  */
-import type { CreateAclsRequest, CreateAclsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type CreateAclsRequest, type CreateAclsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidBinding, type AclBinding } from '../../security/acl.js';
 
-export const createAclsHandler: ApiHandler = {
-  apiKey: 30,
-  name: 'CreateAcls',
+export const createAclsHandler = defineHandler(ApiKey.CreateAcls, {
   minVersion: 0,
   maxVersion: 3,
   handle(req: CreateAclsRequest, ctx: RequestContext): CreateAclsResponseInput {
@@ -35,4 +33,4 @@ export const createAclsHandler: ApiHandler = {
     authorizer.create(valid);
     return { throttleTimeMs: 0, results };
   },
-};
+});

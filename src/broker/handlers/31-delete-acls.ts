@@ -2,15 +2,13 @@
  * DeleteAcls (key 31), v0-3: removes every binding each filter matches and answers them, persisted
  * before the answer. Needs ALTER on the cluster; with no authorizer: SECURITY_DISABLED per filter.
  */
-import type { DeleteAclsRequest, DeleteAclsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DeleteAclsRequest, type DeleteAclsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidFilter, type AclFilter } from '../../security/acl.js';
 
-export const deleteAclsHandler: ApiHandler = {
-  apiKey: 31,
-  name: 'DeleteAcls',
+export const deleteAclsHandler = defineHandler(ApiKey.DeleteAcls, {
   minVersion: 0,
   maxVersion: 3,
   handle(req: DeleteAclsRequest, ctx: RequestContext): DeleteAclsResponseInput {
@@ -40,4 +38,4 @@ export const deleteAclsHandler: ApiHandler = {
       }),
     };
   },
-};
+});

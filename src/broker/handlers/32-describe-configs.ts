@@ -10,9 +10,9 @@
  */
 import { configResourceDenied } from '../authz.js';
 import { isSensitiveConfig } from '../../security/config-defs.js';
-import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeConfigsRequest, type DescribeConfigsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { configDefs, type ConfigName } from '../config.js';
 import { ConfigSource, effectiveTopicConfigs } from '../topic-configs.js';
 import { ConfigType } from '../topic-config-defs.js';
@@ -26,9 +26,7 @@ const RESOURCE_TOPIC = 2;
 const RESOURCE_BROKER = 4;
 const typeCode: Record<string, number> = { bool: ConfigType.BOOLEAN, string: ConfigType.STRING, int: ConfigType.INT, long: ConfigType.LONG, list: ConfigType.LIST, password: ConfigType.PASSWORD };
 
-export const describeConfigsHandler: ApiHandler = {
-  apiKey: 32,
-  name: 'DescribeConfigs',
+export const describeConfigsHandler = defineHandler(ApiKey.DescribeConfigs, {
   minVersion: 0,
   maxVersion: 4,
   handle(req: DescribeConfigsRequest, ctx: RequestContext): DescribeConfigsResponseInput {
@@ -40,7 +38,7 @@ export const describeConfigsHandler: ApiHandler = {
         : describe(r, req, ctx)),
     };
   },
-};
+});
 
 function describe(r: Resource, req: DescribeConfigsRequest, ctx: RequestContext): Result {
   const base = { resourceType: r.resourceType, resourceName: r.resourceName };

@@ -6,8 +6,8 @@
  * answers INVALID_REQUEST, an unknown name INVALID_CONFIG.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
-import type { AlterConfigsRequest, AlterConfigsResponseInput } from '../../protocol/generated/index.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { ApiKey, type AlterConfigsRequest, type AlterConfigsResponseInput } from '../../protocol/generated/index.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import {
   RESOURCE_BROKER, RESOURCE_TOPIC, alterResource, alterTopicConfigs, duplicateResources, existingTopicConfigs,
   refuseBrokerChange, replacementOverrides, unsupportedResourceType,
@@ -15,9 +15,7 @@ import {
 import { ConfigAlterationError } from '../config-alteration.js';
 import { configResourceDenied } from '../authz.js';
 
-export const alterConfigsHandler: ApiHandler = {
-  apiKey: 33,
-  name: 'AlterConfigs',
+export const alterConfigsHandler = defineHandler(ApiKey.AlterConfigs, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: AlterConfigsRequest, ctx: RequestContext): AlterConfigsResponseInput {
@@ -39,4 +37,4 @@ export const alterConfigsHandler: ApiHandler = {
     }));
     return { throttleTimeMs: 0, responses };
   },
-};
+});

@@ -6,18 +6,16 @@
  * Sizing a partition opens its log: partitions are walked in chunks, yielding between them.
  */
 import { statfsSync } from 'node:fs';
-import type { DescribeLogDirsRequest, DescribeLogDirsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeLogDirsRequest, type DescribeLogDirsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 type TopicOut = NonNullable<NonNullable<DescribeLogDirsResponseInput['results']>[number]['topics']>[number];
 
 /** Partitions sized between two yields to the event loop. */
 const PARTITIONS_PER_CHUNK = 200;
 
-export const describeLogDirsHandler: ApiHandler = {
-  apiKey: 35,
-  name: 'DescribeLogDirs',
+export const describeLogDirsHandler = defineHandler(ApiKey.DescribeLogDirs, {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: DescribeLogDirsRequest, ctx: RequestContext): Promise<DescribeLogDirsResponseInput> {
@@ -58,7 +56,7 @@ export const describeLogDirsHandler: ApiHandler = {
       results: [{ errorCode: ErrorCode.NONE, logDir: store.dataDir, topics, totalBytes: volume.total, usableBytes: volume.usable }],
     };
   },
-};
+});
 
 function volumeBytes(dir: string): { total: bigint; usable: bigint } {
   try {

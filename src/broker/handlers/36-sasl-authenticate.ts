@@ -5,16 +5,14 @@
  * ends. v1+ tells the client its session lifetime when `connections.max.reauth.ms` is set (KIP-368;
  * capped by an OAUTHBEARER token's expiry); a re-authentication must prove the same principal.
  */
-import type { SaslAuthenticateRequest, SaslAuthenticateResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type SaslAuthenticateRequest, type SaslAuthenticateResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { SaslAuthenticationError } from '../../security/sasl/mechanism.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 const EMPTY = Buffer.alloc(0);
 
-export const saslAuthenticateHandler: ApiHandler = {
-  apiKey: 36,
-  name: 'SaslAuthenticate',
+export const saslAuthenticateHandler = defineHandler(ApiKey.SaslAuthenticate, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: SaslAuthenticateRequest, ctx: RequestContext): SaslAuthenticateResponseInput | Promise<SaslAuthenticateResponseInput> {
@@ -51,4 +49,4 @@ export const saslAuthenticateHandler: ApiHandler = {
       return new Promise((resolve) => setTimeout(() => resolve(answer), delayMs));
     }
   },
-};
+});

@@ -1,16 +1,14 @@
 /** CreatePartitions (key 37), v0-3: grows a topic; manual assignments must name this broker only; internal topics are refused. */
-import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type CreatePartitionsRequest, type CreatePartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { internalTopicWriteRefusal, partitionsOverLimit, storageErrorCode } from '../topic-access.js';
 
 type Result = NonNullable<CreatePartitionsResponseInput['results']>[number];
 type Wanted = CreatePartitionsRequest['topics'][number];
 
-export const createPartitionsHandler: ApiHandler = {
-  apiKey: 37,
-  name: 'CreatePartitions',
+export const createPartitionsHandler = defineHandler(ApiKey.CreatePartitions, {
   minVersion: 0,
   maxVersion: 3,
   handle(req: CreatePartitionsRequest, ctx: RequestContext): CreatePartitionsResponseInput {
@@ -23,7 +21,7 @@ export const createPartitionsHandler: ApiHandler = {
         : growOne(t, req.validateOnly, ctx)),
     };
   },
-};
+});
 
 function growOne(t: Wanted, validateOnly: boolean, ctx: RequestContext): Result {
   const { broker } = ctx;

@@ -1,13 +1,11 @@
 /** DeleteGroups (key 42), v0-2: an empty group's offsets and metadata are tombstoned (fsynced) and the group forgotten. */
-import type { DeleteGroupsRequest, DeleteGroupsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DeleteGroupsRequest, type DeleteGroupsResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const deleteGroupsHandler: ApiHandler = {
-  apiKey: 42,
-  name: 'DeleteGroups',
+export const deleteGroupsHandler = defineHandler(ApiKey.DeleteGroups, {
   minVersion: 0,
   maxVersion: 2,
   async handle(req: DeleteGroupsRequest, ctx: RequestContext): Promise<DeleteGroupsResponseInput> {
@@ -15,4 +13,4 @@ export const deleteGroupsHandler: ApiHandler = {
     const results = await ctx.broker.groups.deleteGroups(req.groupsNames.filter((g) => !denied.has(g)));
     return { throttleTimeMs: 0, results: [...results.map((r) => ({ groupId: r.groupId, errorCode: code(r.error) })), ...[...denied].map((groupId) => ({ groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }))] };
   },
-};
+});

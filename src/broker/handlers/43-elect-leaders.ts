@@ -4,16 +4,14 @@
  * alike), an unknown one UNKNOWN_TOPIC_OR_PARTITION. A null list (every partition) answers no partition,
  * as Kafka's controller leaves out those that need no election.
  */
-import type { ElectLeadersRequest, ElectLeadersResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ElectLeadersRequest, type ElectLeadersResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 const PREFERRED = 0;
 const UNCLEAN = 1;
 
-export const electLeadersHandler: ApiHandler = {
-  apiKey: 43,
-  name: 'ElectLeaders',
+export const electLeadersHandler = defineHandler(ApiKey.ElectLeaders, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: ElectLeadersRequest, ctx: RequestContext): ElectLeadersResponseInput {
@@ -37,4 +35,4 @@ export const electLeadersHandler: ApiHandler = {
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults };
   },
-};
+});

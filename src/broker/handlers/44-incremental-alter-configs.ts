@@ -6,8 +6,8 @@
  * ("Cannot update these configs dynamically"), an unknown name INVALID_CONFIG; an empty change succeeds.
  * Not implemented: BROKER_LOGGER (8) and other resource types answer INVALID_REQUEST.
  */
-import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponseInput } from '../../protocol/generated/index.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { ApiKey, type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponseInput } from '../../protocol/generated/index.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import {
   RESOURCE_BROKER, RESOURCE_TOPIC, alterResource, alterTopicConfigs, duplicateResources, existingTopicConfigs,
   incrementalOverrides, refuseBrokerChange, unsupportedResourceType,
@@ -15,9 +15,7 @@ import {
 import { ConfigAlterationError } from '../config-alteration.js';
 import { configResourceDenied } from '../authz.js';
 
-export const incrementalAlterConfigsHandler: ApiHandler = {
-  apiKey: 44,
-  name: 'IncrementalAlterConfigs',
+export const incrementalAlterConfigsHandler = defineHandler(ApiKey.IncrementalAlterConfigs, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: IncrementalAlterConfigsRequest, ctx: RequestContext): IncrementalAlterConfigsResponseInput {
@@ -39,4 +37,4 @@ export const incrementalAlterConfigsHandler: ApiHandler = {
     }));
     return { throttleTimeMs: 0, responses };
   },
-};
+});

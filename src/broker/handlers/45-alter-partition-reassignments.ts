@@ -4,15 +4,13 @@
  * (INVALID_REPLICA_ASSIGNMENT), as are an empty or repeating list; cancelling (null replicas) finds no
  * reassignment in progress (NO_REASSIGNMENT_IN_PROGRESS). Unknown partitions: UNKNOWN_TOPIC_OR_PARTITION.
  */
-import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type AlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 type Partition = AlterPartitionReassignmentsRequest['topics'][number]['partitions'][number];
 
-export const alterPartitionReassignmentsHandler: ApiHandler = {
-  apiKey: 45,
-  name: 'AlterPartitionReassignments',
+export const alterPartitionReassignmentsHandler = defineHandler(ApiKey.AlterPartitionReassignments, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: AlterPartitionReassignmentsRequest, ctx: RequestContext): AlterPartitionReassignmentsResponseInput {
@@ -21,7 +19,7 @@ export const alterPartitionReassignmentsHandler: ApiHandler = {
       responses: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => reassign(t.name, p, ctx)) })),
     };
   },
-};
+});
 
 function reassign(topic: string, p: Partition, ctx: RequestContext): { partitionIndex: number; errorCode: number; errorMessage: string | null } {
   const out = (errorCode: number, errorMessage: string | null) => ({ partitionIndex: p.partitionIndex, errorCode, errorMessage });

@@ -2,16 +2,14 @@
  * ListPartitionReassignments (key 46), v0. Reassignments complete at once on one node (see key 45), so
  * none is ever in progress: the answer lists no topic, whatever was asked (Kafka leaves out unknown topics).
  */
-import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ListPartitionReassignmentsRequest, type ListPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler } from '../handler.js';
+import { defineHandler } from '../handler.js';
 
-export const listPartitionReassignmentsHandler: ApiHandler = {
-  apiKey: 46,
-  name: 'ListPartitionReassignments',
+export const listPartitionReassignmentsHandler = defineHandler(ApiKey.ListPartitionReassignments, {
   minVersion: 0,
   maxVersion: 0,
   handle(_req: ListPartitionReassignmentsRequest): ListPartitionReassignmentsResponseInput {
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, topics: [] };
   },
-};
+});

@@ -1,13 +1,11 @@
 /** OffsetDelete (key 47), v0: removes committed offsets of topics the group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). */
-import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type OffsetDeleteRequest, type OffsetDeleteResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { code } from './group-common.js';
 
-export const offsetDeleteHandler: ApiHandler = {
-  apiKey: 47,
-  name: 'OffsetDelete',
+export const offsetDeleteHandler = defineHandler(ApiKey.OffsetDelete, {
   minVersion: 0,
   maxVersion: 0,
   async handle(req: OffsetDeleteRequest, ctx: RequestContext): Promise<OffsetDeleteResponseInput> {
@@ -19,4 +17,4 @@ export const offsetDeleteHandler: ApiHandler = {
       topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
     };
   },
-};
+});

@@ -5,9 +5,9 @@
  * may have no other types. An unknown entity type, a type named twice or a bad match type answer
  * INVALID_REQUEST with no entries.
  */
-import type { DescribeClientQuotasRequest, DescribeClientQuotasResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeClientQuotasRequest, type DescribeClientQuotasResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { ENTITY_TYPES, type QuotaEntry } from '../client-quotas.js';
 
 const EXACT = 0;
@@ -16,9 +16,7 @@ const SPECIFIED = 2;
 
 type Component = DescribeClientQuotasRequest['components'][number];
 
-export const describeClientQuotasHandler: ApiHandler = {
-  apiKey: 48,
-  name: 'DescribeClientQuotas',
+export const describeClientQuotasHandler = defineHandler(ApiKey.DescribeClientQuotas, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: DescribeClientQuotasRequest, ctx: RequestContext): DescribeClientQuotasResponseInput {
@@ -30,7 +28,7 @@ export const describeClientQuotasHandler: ApiHandler = {
     }));
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, entries };
   },
-};
+});
 
 function componentsProblem(components: readonly Component[]): string | null {
   const types = new Set<string>();

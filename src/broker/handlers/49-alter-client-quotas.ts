@@ -5,16 +5,14 @@
  * valid for the entity, positive values, whole numbers for byte and connection rates) and answers
  * INVALID_REQUEST on its own; validateOnly checks without storing.
  */
-import type { AlterClientQuotasRequest, AlterClientQuotasResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type AlterClientQuotasRequest, type AlterClientQuotasResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { QuotaError, checkEntity, checkOp, entityKey } from '../client-quotas.js';
 
 type Entry = AlterClientQuotasRequest['entries'][number];
 
-export const alterClientQuotasHandler: ApiHandler = {
-  apiKey: 49,
-  name: 'AlterClientQuotas',
+export const alterClientQuotasHandler = defineHandler(ApiKey.AlterClientQuotas, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: AlterClientQuotasRequest, ctx: RequestContext): AlterClientQuotasResponseInput {
@@ -43,7 +41,7 @@ export const alterClientQuotasHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, entries };
   },
-};
+});
 
 function check(e: Entry): void {
   checkEntity(e.entity);

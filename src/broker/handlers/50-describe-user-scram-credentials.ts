@@ -3,15 +3,13 @@
  * iteration count (never salts or keys). Needs DESCRIBE on the cluster. A user named twice is
  * DUPLICATE_RESOURCE; one without credentials RESOURCE_NOT_FOUND, as Kafka answers.
  */
-import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { SCRAM_CODE_OF } from '../../security/scram-credentials.js';
 
-export const describeUserScramCredentialsHandler: ApiHandler = {
-  apiKey: 50,
-  name: 'DescribeUserScramCredentials',
+export const describeUserScramCredentialsHandler = defineHandler(ApiKey.DescribeUserScramCredentials, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: DescribeUserScramCredentialsRequest, ctx: RequestContext): DescribeUserScramCredentialsResponseInput {
@@ -36,4 +34,4 @@ export const describeUserScramCredentialsHandler: ApiHandler = {
     });
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, results };
   },
-};
+});

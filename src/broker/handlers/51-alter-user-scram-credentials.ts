@@ -6,9 +6,9 @@
  * UNACCEPTABLE_CREDENTIAL; a user altered twice for one mechanism DUPLICATE_RESOURCE; deleting what
  * does not exist RESOURCE_NOT_FOUND. A user with any error has none of its alterations applied.
  */
-import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import {
   SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, SCRAM_MECHANISM_CODES, credentialFromSalted, type ScramMechanism,
@@ -16,9 +16,7 @@ import {
 
 type Result = { user: string; errorCode: number; errorMessage: string | null };
 
-export const alterUserScramCredentialsHandler: ApiHandler = {
-  apiKey: 51,
-  name: 'AlterUserScramCredentials',
+export const alterUserScramCredentialsHandler = defineHandler(ApiKey.AlterUserScramCredentials, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: AlterUserScramCredentialsRequest, ctx: RequestContext): AlterUserScramCredentialsResponseInput {
@@ -64,4 +62,4 @@ export const alterUserScramCredentialsHandler: ApiHandler = {
     if (changed) store.save();
     return { throttleTimeMs: 0, results: users.map((user) => errors.get(user) ?? { user, errorCode: ErrorCode.NONE, errorMessage: null }) };
   },
-};
+});

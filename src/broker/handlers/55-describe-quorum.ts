@@ -5,16 +5,14 @@
  * answers UNKNOWN_TOPIC_OR_PARTITION at the partition, as Kafka's raft client does. v2 lists this
  * node's listener (as the controller's).
  */
-import type { DescribeQuorumRequest, DescribeQuorumResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeQuorumRequest, type DescribeQuorumResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 const METADATA_TOPIC = '__cluster_metadata';
 const NO_DIRECTORY_ID = '00000000-0000-0000-0000-000000000000';
 
-export const describeQuorumHandler: ApiHandler = {
-  apiKey: 55,
-  name: 'DescribeQuorum',
+export const describeQuorumHandler = defineHandler(ApiKey.DescribeQuorum, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: DescribeQuorumRequest, ctx: RequestContext): DescribeQuorumResponseInput {
@@ -38,4 +36,4 @@ export const describeQuorumHandler: ApiHandler = {
       nodes: [{ nodeId, listeners: [{ name: 'CONTROLLER', host: advertised.host, port: advertised.port }] }],
     };
   },
-};
+});

@@ -4,14 +4,12 @@
  * broker does not have, answers INVALID_UPDATE_VERSION. v0-1 answer per feature; v2 (KIP-1022) answers
  * with the first error at the top. validateOnly changes nothing either way.
  */
-import type { UpdateFeaturesRequest, UpdateFeaturesResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type UpdateFeaturesRequest, type UpdateFeaturesResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { featureByName } from '../features.js';
 
-export const updateFeaturesHandler: ApiHandler = {
-  apiKey: 57,
-  name: 'UpdateFeatures',
+export const updateFeaturesHandler = defineHandler(ApiKey.UpdateFeatures, {
   minVersion: 0,
   maxVersion: 2,
   handle(req: UpdateFeaturesRequest, ctx: RequestContext): UpdateFeaturesResponseInput {
@@ -31,4 +29,4 @@ export const updateFeaturesHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, results };
   },
-};
+});

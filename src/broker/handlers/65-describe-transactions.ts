@@ -1,12 +1,10 @@
 /** DescribeTransactions (key 65), v0: the state of each named transactional id (TRANSACTIONAL_ID_NOT_FOUND if unknown). */
-import type { DescribeTransactionsRequest, DescribeTransactionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeTransactionsRequest, type DescribeTransactionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
-export const describeTransactionsHandler: ApiHandler = {
-  apiKey: 65,
-  name: 'DescribeTransactions',
+export const describeTransactionsHandler = defineHandler(ApiKey.DescribeTransactions, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: DescribeTransactionsRequest, ctx: RequestContext): DescribeTransactionsResponseInput {
@@ -29,4 +27,4 @@ export const describeTransactionsHandler: ApiHandler = {
       }),
     };
   },
-};
+});

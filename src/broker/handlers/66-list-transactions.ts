@@ -3,15 +3,13 @@
  * all), and from v1 by how long they have been running (DurationFilter, ms; -1: no filter).
  * State names we do not know are echoed back in UnknownStateFilters, as Kafka does.
  */
-import type { ListTransactionsRequest, ListTransactionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ListTransactionsRequest, type ListTransactionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { TXN_STATUS_NAMES } from '../../protocol/txn-records.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
-export const listTransactionsHandler: ApiHandler = {
-  apiKey: 66,
-  name: 'ListTransactions',
+export const listTransactionsHandler = defineHandler(ApiKey.ListTransactions, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: ListTransactionsRequest, ctx: RequestContext): ListTransactionsResponseInput {
@@ -29,4 +27,4 @@ export const listTransactionsHandler: ApiHandler = {
       transactionStates: listed.map((t) => ({ transactionalId: t.transactionalId, producerId: BigInt(t.producerId), transactionState: t.state })),
     };
   },
-};
+});

@@ -6,15 +6,13 @@
  * members bring their own (KIP-1082).
  * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
  */
-import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { clientHost, code } from './group-common.js';
 
-export const consumerGroupHeartbeatHandler: ApiHandler = {
-  apiKey: 68,
-  name: 'ConsumerGroupHeartbeat',
+export const consumerGroupHeartbeatHandler = defineHandler(ApiKey.ConsumerGroupHeartbeat, {
   minVersion: 0,
   maxVersion: 1,
   handle(req: ConsumerGroupHeartbeatRequest, ctx: RequestContext): ConsumerGroupHeartbeatResponseInput {
@@ -44,4 +42,4 @@ export const consumerGroupHeartbeatHandler: ApiHandler = {
       assignment: r.assignment === null ? null : { topicPartitions: r.assignment },
     };
   },
-};
+});

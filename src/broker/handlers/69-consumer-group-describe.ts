@@ -2,15 +2,13 @@
  * ConsumerGroupDescribe (key 69), v0: KIP-848 groups with each member's current and target assignment.
  * A classic or unknown group answers GROUP_ID_NOT_FOUND. Not implemented: authorized operations.
  */
-import type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type ConsumerGroupDescribeRequest, type ConsumerGroupDescribeResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import type { TopicPartitions } from '../../group/types.js';
 
-export const consumerGroupDescribeHandler: ApiHandler = {
-  apiKey: 69,
-  name: 'ConsumerGroupDescribe',
+export const consumerGroupDescribeHandler = defineHandler(ApiKey.ConsumerGroupDescribe, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: ConsumerGroupDescribeRequest, ctx: RequestContext): ConsumerGroupDescribeResponseInput {
@@ -45,4 +43,4 @@ export const consumerGroupDescribeHandler: ApiHandler = {
       }),
     };
   },
-};
+});

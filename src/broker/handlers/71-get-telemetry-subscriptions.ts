@@ -5,9 +5,9 @@
  * and the compression types Kafka accepts. PushTelemetry (72) is not served.
  */
 import { randomUUID } from 'node:crypto';
-import type { GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type GetTelemetrySubscriptionsRequest, type GetTelemetrySubscriptionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler } from '../handler.js';
+import { defineHandler } from '../handler.js';
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 const PUSH_INTERVAL_MS = 300_000;
@@ -15,9 +15,7 @@ const TELEMETRY_BYTES_MAX = 1024 * 1024;
 /** zstd, lz4, gzip, snappy: Kafka's preference order, by record-batch compression id. */
 const ACCEPTED_COMPRESSION = [4, 3, 1, 2];
 
-export const getTelemetrySubscriptionsHandler: ApiHandler = {
-  apiKey: 71,
-  name: 'GetTelemetrySubscriptions',
+export const getTelemetrySubscriptionsHandler = defineHandler(ApiKey.GetTelemetrySubscriptions, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: GetTelemetrySubscriptionsRequest): GetTelemetrySubscriptionsResponseInput {
@@ -28,4 +26,4 @@ export const getTelemetrySubscriptionsHandler: ApiHandler = {
       telemetryMaxBytes: TELEMETRY_BYTES_MAX, deltaTemporality: true, requestedMetrics: [],
     };
   },
-};
+});

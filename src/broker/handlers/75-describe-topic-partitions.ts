@@ -5,9 +5,9 @@
  * An unknown topic answers UNKNOWN_TOPIC_OR_PARTITION; a cursor whose topic is not among those asked
  * for, or with a negative partition, answers INVALID_REQUEST for every topic, as Kafka does.
  */
-import type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponseInput } from '../../protocol/generated/index.js';
+import { ApiKey, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ApiHandler, RequestContext } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 import { INTERNAL_TOPICS } from '../topic-access.js';
 
 type TopicOut = NonNullable<DescribeTopicPartitionsResponseInput['topics']>[number];
@@ -15,9 +15,7 @@ type TopicOut = NonNullable<DescribeTopicPartitionsResponseInput['topics']>[numb
 const PARTITIONS_PER_RESPONSE_MAX = 2000;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
-export const describeTopicPartitionsHandler: ApiHandler = {
-  apiKey: 75,
-  name: 'DescribeTopicPartitions',
+export const describeTopicPartitionsHandler = defineHandler(ApiKey.DescribeTopicPartitions, {
   minVersion: 0,
   maxVersion: 0,
   handle(req: DescribeTopicPartitionsRequest, ctx: RequestContext): DescribeTopicPartitionsResponseInput {
@@ -68,4 +66,4 @@ export const describeTopicPartitionsHandler: ApiHandler = {
     }
     return { throttleTimeMs: 0, topics, nextCursor };
   },
-};
+});

@@ -77,8 +77,8 @@ export interface AddOffsetsToTxnResponse {
 }
 
 export interface AddOffsetsToTxnResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

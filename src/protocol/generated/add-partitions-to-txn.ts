@@ -288,10 +288,10 @@ export interface AddPartitionsToTxnResponse {
 }
 
 export interface AddPartitionsToTxnResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  resultsByTransaction?: AddPartitionsToTxnResponseResultInput[];
-  resultsByTopicV3AndBelow?: AddPartitionsToTxnResponseTopicResultInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  resultsByTransaction: AddPartitionsToTxnResponseResultInput[];
+  resultsByTopicV3AndBelow: AddPartitionsToTxnResponseTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -302,8 +302,8 @@ export interface AddPartitionsToTxnResponseResult {
 }
 
 export interface AddPartitionsToTxnResponseResultInput {
-  transactionalId?: string;
-  topicResults?: AddPartitionsToTxnResponseTopicResultInput[];
+  transactionalId: string;
+  topicResults: AddPartitionsToTxnResponseTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -314,8 +314,8 @@ export interface AddPartitionsToTxnResponseTopicResult {
 }
 
 export interface AddPartitionsToTxnResponseTopicResultInput {
-  name?: string;
-  resultsByPartition?: AddPartitionsToTxnResponsePartitionResultInput[];
+  name: string;
+  resultsByPartition: AddPartitionsToTxnResponsePartitionResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -326,8 +326,8 @@ export interface AddPartitionsToTxnResponsePartitionResult {
 }
 
 export interface AddPartitionsToTxnResponsePartitionResultInput {
-  partitionIndex?: number;
-  partitionErrorCode?: number;
+  partitionIndex: number;
+  partitionErrorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

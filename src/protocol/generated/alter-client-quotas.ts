@@ -285,8 +285,8 @@ export interface AlterClientQuotasResponse {
 }
 
 export interface AlterClientQuotasResponseInput {
-  throttleTimeMs?: number;
-  entries?: AlterClientQuotasResponseEntryDataInput[];
+  throttleTimeMs: number;
+  entries: AlterClientQuotasResponseEntryDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -298,9 +298,9 @@ export interface AlterClientQuotasResponseEntryData {
 }
 
 export interface AlterClientQuotasResponseEntryDataInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  entity?: AlterClientQuotasResponseEntityDataInput[];
+  entity: AlterClientQuotasResponseEntityDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -311,8 +311,8 @@ export interface AlterClientQuotasResponseEntityData {
 }
 
 export interface AlterClientQuotasResponseEntityDataInput {
-  entityType?: string;
-  entityName?: string | null;
+  entityType: string;
+  entityName: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -217,8 +217,8 @@ export interface AlterConfigsResponse {
 }
 
 export interface AlterConfigsResponseInput {
-  throttleTimeMs?: number;
-  responses?: AlterConfigsResponseAlterConfigsResourceResponseInput[];
+  throttleTimeMs: number;
+  responses: AlterConfigsResponseAlterConfigsResourceResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -231,10 +231,10 @@ export interface AlterConfigsResponseAlterConfigsResourceResponse {
 }
 
 export interface AlterConfigsResponseAlterConfigsResourceResponseInput {
-  errorCode?: number;
-  errorMessage?: string | null;
-  resourceType?: number;
-  resourceName?: string;
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -171,10 +171,10 @@ export interface AlterPartitionReassignmentsResponse {
 }
 
 export interface AlterPartitionReassignmentsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  responses?: AlterPartitionReassignmentsResponseReassignableTopicResponseInput[];
+  responses: AlterPartitionReassignmentsResponseReassignableTopicResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -185,8 +185,8 @@ export interface AlterPartitionReassignmentsResponseReassignableTopicResponse {
 }
 
 export interface AlterPartitionReassignmentsResponseReassignableTopicResponseInput {
-  name?: string;
-  partitions?: AlterPartitionReassignmentsResponseReassignablePartitionResponseInput[];
+  name: string;
+  partitions: AlterPartitionReassignmentsResponseReassignablePartitionResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -198,8 +198,8 @@ export interface AlterPartitionReassignmentsResponseReassignablePartitionRespons
 }
 
 export interface AlterPartitionReassignmentsResponseReassignablePartitionResponseInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -169,8 +169,8 @@ export interface AlterUserScramCredentialsResponse {
 }
 
 export interface AlterUserScramCredentialsResponseInput {
-  throttleTimeMs?: number;
-  results?: AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInput[];
+  throttleTimeMs: number;
+  results: AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -182,8 +182,8 @@ export interface AlterUserScramCredentialsResponseAlterUserScramCredentialsResul
 }
 
 export interface AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInput {
-  user?: string;
-  errorCode?: number;
+  user: string;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -65,9 +65,9 @@ export interface ApiVersionsResponse {
 }
 
 export interface ApiVersionsResponseInput {
-  errorCode?: number;
-  apiKeys?: ApiVersionsResponseApiVersionInput[];
-  throttleTimeMs?: number;
+  errorCode: number;
+  apiKeys: ApiVersionsResponseApiVersionInput[];
+  throttleTimeMs: number;
   supportedFeatures?: ApiVersionsResponseSupportedFeatureKeyInput[];
   finalizedFeaturesEpoch?: bigint;
   finalizedFeatures?: ApiVersionsResponseFinalizedFeatureKeyInput[];
@@ -83,9 +83,9 @@ export interface ApiVersionsResponseApiVersion {
 }
 
 export interface ApiVersionsResponseApiVersionInput {
-  apiKey?: number;
-  minVersion?: number;
-  maxVersion?: number;
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -97,9 +97,9 @@ export interface ApiVersionsResponseSupportedFeatureKey {
 }
 
 export interface ApiVersionsResponseSupportedFeatureKeyInput {
-  name?: string;
-  minVersion?: number;
-  maxVersion?: number;
+  name: string;
+  minVersion: number;
+  maxVersion: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -111,9 +111,9 @@ export interface ApiVersionsResponseFinalizedFeatureKey {
 }
 
 export interface ApiVersionsResponseFinalizedFeatureKeyInput {
-  name?: string;
-  maxVersionLevel?: number;
-  minVersionLevel?: number;
+  name: string;
+  maxVersionLevel: number;
+  minVersionLevel: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

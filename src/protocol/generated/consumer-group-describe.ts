@@ -64,8 +64,8 @@ export interface ConsumerGroupDescribeResponse {
 }
 
 export interface ConsumerGroupDescribeResponseInput {
-  throttleTimeMs?: number;
-  groups?: ConsumerGroupDescribeResponseDescribedGroupInput[];
+  throttleTimeMs: number;
+  groups: ConsumerGroupDescribeResponseDescribedGroupInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -83,14 +83,14 @@ export interface ConsumerGroupDescribeResponseDescribedGroup {
 }
 
 export interface ConsumerGroupDescribeResponseDescribedGroupInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  groupId?: string;
-  groupState?: string;
-  groupEpoch?: number;
-  assignmentEpoch?: number;
-  assignorName?: string;
-  members?: ConsumerGroupDescribeResponseMemberInput[];
+  groupId: string;
+  groupState: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+  assignorName: string;
+  members: ConsumerGroupDescribeResponseMemberInput[];
   authorizedOperations?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -110,16 +110,16 @@ export interface ConsumerGroupDescribeResponseMember {
 }
 
 export interface ConsumerGroupDescribeResponseMemberInput {
-  memberId?: string;
+  memberId: string;
   instanceId?: string | null;
   rackId?: string | null;
-  memberEpoch?: number;
-  clientId?: string;
-  clientHost?: string;
-  subscribedTopicNames?: string[];
+  memberEpoch: number;
+  clientId: string;
+  clientHost: string;
+  subscribedTopicNames: string[];
   subscribedTopicRegex?: string | null;
-  assignment?: ConsumerGroupDescribeResponseAssignmentInput;
-  targetAssignment?: ConsumerGroupDescribeResponseAssignmentInput;
+  assignment: ConsumerGroupDescribeResponseAssignmentInput;
+  targetAssignment: ConsumerGroupDescribeResponseAssignmentInput;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -129,7 +129,7 @@ export interface ConsumerGroupDescribeResponseAssignment {
 }
 
 export interface ConsumerGroupDescribeResponseAssignmentInput {
-  topicPartitions?: ConsumerGroupDescribeResponseTopicPartitionsInput[];
+  topicPartitions: ConsumerGroupDescribeResponseTopicPartitionsInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -141,9 +141,9 @@ export interface ConsumerGroupDescribeResponseTopicPartitions {
 }
 
 export interface ConsumerGroupDescribeResponseTopicPartitionsInput {
-  topicId?: string;
-  topicName?: string;
-  partitions?: number[];
+  topicId: string;
+  topicName: string;
+  partitions: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -187,12 +187,12 @@ export interface ConsumerGroupHeartbeatResponse {
 }
 
 export interface ConsumerGroupHeartbeatResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
   memberId?: string | null;
-  memberEpoch?: number;
-  heartbeatIntervalMs?: number;
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
   assignment?: ConsumerGroupHeartbeatResponseAssignmentInput | null;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -203,7 +203,7 @@ export interface ConsumerGroupHeartbeatResponseAssignment {
 }
 
 export interface ConsumerGroupHeartbeatResponseAssignmentInput {
-  topicPartitions?: ConsumerGroupHeartbeatResponseTopicPartitionsInput[];
+  topicPartitions: ConsumerGroupHeartbeatResponseTopicPartitionsInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -214,8 +214,8 @@ export interface ConsumerGroupHeartbeatResponseTopicPartitions {
 }
 
 export interface ConsumerGroupHeartbeatResponseTopicPartitionsInput {
-  topicId?: string;
-  partitions?: number[];
+  topicId: string;
+  partitions: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 

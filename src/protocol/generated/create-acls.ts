@@ -168,8 +168,8 @@ export interface CreateAclsResponse {
 }
 
 export interface CreateAclsResponseInput {
-  throttleTimeMs?: number;
-  results?: CreateAclsResponseAclCreationResultInput[];
+  throttleTimeMs: number;
+  results: CreateAclsResponseAclCreationResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -180,7 +180,7 @@ export interface CreateAclsResponseAclCreationResult {
 }
 
 export interface CreateAclsResponseAclCreationResultInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -243,8 +243,8 @@ export interface CreatePartitionsResponse {
 }
 
 export interface CreatePartitionsResponseInput {
-  throttleTimeMs?: number;
-  results?: CreatePartitionsResponseCreatePartitionsTopicResultInput[];
+  throttleTimeMs: number;
+  results: CreatePartitionsResponseCreatePartitionsTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -256,8 +256,8 @@ export interface CreatePartitionsResponseCreatePartitionsTopicResult {
 }
 
 export interface CreatePartitionsResponseCreatePartitionsTopicResultInput {
-  name?: string;
-  errorCode?: number;
+  name: string;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -334,8 +334,8 @@ export interface CreateTopicsResponse {
 }
 
 export interface CreateTopicsResponseInput {
-  throttleTimeMs?: number;
-  topics?: CreateTopicsResponseCreatableTopicResultInput[];
+  throttleTimeMs: number;
+  topics: CreateTopicsResponseCreatableTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -352,14 +352,14 @@ export interface CreateTopicsResponseCreatableTopicResult {
 }
 
 export interface CreateTopicsResponseCreatableTopicResultInput {
-  name?: string;
-  topicId?: string;
-  errorCode?: number;
-  errorMessage?: string | null;
+  name: string;
+  topicId: string;
+  errorCode: number;
+  errorMessage: string | null;
   topicConfigErrorCode?: number;
   numPartitions?: number;
   replicationFactor?: number;
-  configs?: CreateTopicsResponseCreatableTopicConfigsInput[] | null;
+  configs: CreateTopicsResponseCreatableTopicConfigsInput[] | null;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -373,11 +373,11 @@ export interface CreateTopicsResponseCreatableTopicConfigs {
 }
 
 export interface CreateTopicsResponseCreatableTopicConfigsInput {
-  name?: string;
-  value?: string | null;
-  readOnly?: boolean;
+  name: string;
+  value: string | null;
+  readOnly: boolean;
   configSource?: number;
-  isSensitive?: boolean;
+  isSensitive: boolean;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -168,8 +168,8 @@ export interface DeleteAclsResponse {
 }
 
 export interface DeleteAclsResponseInput {
-  throttleTimeMs?: number;
-  filterResults?: DeleteAclsResponseDeleteAclsFilterResultInput[];
+  throttleTimeMs: number;
+  filterResults: DeleteAclsResponseDeleteAclsFilterResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -181,9 +181,9 @@ export interface DeleteAclsResponseDeleteAclsFilterResult {
 }
 
 export interface DeleteAclsResponseDeleteAclsFilterResultInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  matchingAcls?: DeleteAclsResponseDeleteAclsMatchingAclInput[];
+  matchingAcls: DeleteAclsResponseDeleteAclsMatchingAclInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -201,15 +201,15 @@ export interface DeleteAclsResponseDeleteAclsMatchingAcl {
 }
 
 export interface DeleteAclsResponseDeleteAclsMatchingAclInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  resourceType?: number;
-  resourceName?: string;
+  resourceType: number;
+  resourceName: string;
   patternType?: number;
-  principal?: string;
-  host?: string;
-  operation?: number;
-  permissionType?: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

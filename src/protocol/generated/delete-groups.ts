@@ -75,8 +75,8 @@ export interface DeleteGroupsResponse {
 }
 
 export interface DeleteGroupsResponseInput {
-  throttleTimeMs?: number;
-  results?: DeleteGroupsResponseDeletableGroupResultInput[];
+  throttleTimeMs: number;
+  results: DeleteGroupsResponseDeletableGroupResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -87,8 +87,8 @@ export interface DeleteGroupsResponseDeletableGroupResult {
 }
 
 export interface DeleteGroupsResponseDeletableGroupResultInput {
-  groupId?: string;
-  errorCode?: number;
+  groupId: string;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -196,8 +196,8 @@ export interface DeleteRecordsResponse {
 }
 
 export interface DeleteRecordsResponseInput {
-  throttleTimeMs?: number;
-  topics?: DeleteRecordsResponseDeleteRecordsTopicResultInput[];
+  throttleTimeMs: number;
+  topics: DeleteRecordsResponseDeleteRecordsTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -208,8 +208,8 @@ export interface DeleteRecordsResponseDeleteRecordsTopicResult {
 }
 
 export interface DeleteRecordsResponseDeleteRecordsTopicResultInput {
-  name?: string;
-  partitions?: DeleteRecordsResponseDeleteRecordsPartitionResultInput[];
+  name: string;
+  partitions: DeleteRecordsResponseDeleteRecordsPartitionResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -221,9 +221,9 @@ export interface DeleteRecordsResponseDeleteRecordsPartitionResult {
 }
 
 export interface DeleteRecordsResponseDeleteRecordsPartitionResultInput {
-  partitionIndex?: number;
-  lowWatermark?: bigint;
-  errorCode?: number;
+  partitionIndex: number;
+  lowWatermark: bigint;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -149,8 +149,8 @@ export interface DeleteTopicsResponse {
 }
 
 export interface DeleteTopicsResponseInput {
-  throttleTimeMs?: number;
-  responses?: DeleteTopicsResponseDeletableTopicResultInput[];
+  throttleTimeMs: number;
+  responses: DeleteTopicsResponseDeletableTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -163,9 +163,9 @@ export interface DeleteTopicsResponseDeletableTopicResult {
 }
 
 export interface DeleteTopicsResponseDeletableTopicResultInput {
-  name?: string | null;
-  topicId?: string;
-  errorCode?: number;
+  name: string | null;
+  topicId: string;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

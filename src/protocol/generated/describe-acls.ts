@@ -107,10 +107,10 @@ export interface DescribeAclsResponse {
 }
 
 export interface DescribeAclsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  resources?: DescribeAclsResponseDescribeAclsResourceInput[];
+  resources: DescribeAclsResponseDescribeAclsResourceInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -123,10 +123,10 @@ export interface DescribeAclsResponseDescribeAclsResource {
 }
 
 export interface DescribeAclsResponseDescribeAclsResourceInput {
-  resourceType?: number;
-  resourceName?: string;
+  resourceType: number;
+  resourceName: string;
   patternType?: number;
-  acls?: DescribeAclsResponseAclDescriptionInput[];
+  acls: DescribeAclsResponseAclDescriptionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -139,10 +139,10 @@ export interface DescribeAclsResponseAclDescription {
 }
 
 export interface DescribeAclsResponseAclDescriptionInput {
-  principal?: string;
-  host?: string;
-  operation?: number;
-  permissionType?: number;
+  principal: string;
+  host: string;
+  operation: number;
+  permissionType: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

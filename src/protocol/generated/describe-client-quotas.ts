@@ -143,10 +143,10 @@ export interface DescribeClientQuotasResponse {
 }
 
 export interface DescribeClientQuotasResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  entries?: DescribeClientQuotasResponseDescribeClientQuotasEntryDataInput[] | null;
+  entries: DescribeClientQuotasResponseDescribeClientQuotasEntryDataInput[] | null;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -157,8 +157,8 @@ export interface DescribeClientQuotasResponseDescribeClientQuotasEntryData {
 }
 
 export interface DescribeClientQuotasResponseDescribeClientQuotasEntryDataInput {
-  entity?: DescribeClientQuotasResponseEntityDataInput[];
-  values?: DescribeClientQuotasResponseValueDataInput[];
+  entity: DescribeClientQuotasResponseEntityDataInput[];
+  values: DescribeClientQuotasResponseValueDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -169,8 +169,8 @@ export interface DescribeClientQuotasResponseEntityData {
 }
 
 export interface DescribeClientQuotasResponseEntityDataInput {
-  entityType?: string;
-  entityName?: string | null;
+  entityType: string;
+  entityName: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -181,8 +181,8 @@ export interface DescribeClientQuotasResponseValueData {
 }
 
 export interface DescribeClientQuotasResponseValueDataInput {
-  key?: string;
-  value?: number;
+  key: string;
+  value: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

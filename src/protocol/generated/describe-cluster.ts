@@ -62,13 +62,13 @@ export interface DescribeClusterResponse {
 }
 
 export interface DescribeClusterResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
   endpointType?: number;
-  clusterId?: string;
+  clusterId: string;
   controllerId?: number;
-  brokers?: DescribeClusterResponseDescribeClusterBrokerInput[];
+  brokers: DescribeClusterResponseDescribeClusterBrokerInput[];
   clusterAuthorizedOperations?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -82,9 +82,9 @@ export interface DescribeClusterResponseDescribeClusterBroker {
 }
 
 export interface DescribeClusterResponseDescribeClusterBrokerInput {
-  brokerId?: number;
-  host?: string;
-  port?: number;
+  brokerId: number;
+  host: string;
+  port: number;
   rack?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -188,8 +188,8 @@ export interface DescribeConfigsResponse {
 }
 
 export interface DescribeConfigsResponseInput {
-  throttleTimeMs?: number;
-  results?: DescribeConfigsResponseDescribeConfigsResultInput[];
+  throttleTimeMs: number;
+  results: DescribeConfigsResponseDescribeConfigsResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -203,11 +203,11 @@ export interface DescribeConfigsResponseDescribeConfigsResult {
 }
 
 export interface DescribeConfigsResponseDescribeConfigsResultInput {
-  errorCode?: number;
-  errorMessage?: string | null;
-  resourceType?: number;
-  resourceName?: string;
-  configs?: DescribeConfigsResponseDescribeConfigsResourceResultInput[];
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
+  configs: DescribeConfigsResponseDescribeConfigsResourceResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -225,15 +225,15 @@ export interface DescribeConfigsResponseDescribeConfigsResourceResult {
 }
 
 export interface DescribeConfigsResponseDescribeConfigsResourceResultInput {
-  name?: string;
-  value?: string | null;
-  readOnly?: boolean;
-  isDefault?: boolean;
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  isDefault: boolean;
   configSource?: number;
-  isSensitive?: boolean;
-  synonyms?: DescribeConfigsResponseDescribeConfigsSynonymInput[];
+  isSensitive: boolean;
+  synonyms: DescribeConfigsResponseDescribeConfigsSynonymInput[];
   configType?: number;
-  documentation?: string | null;
+  documentation: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -245,9 +245,9 @@ export interface DescribeConfigsResponseDescribeConfigsSynonym {
 }
 
 export interface DescribeConfigsResponseDescribeConfigsSynonymInput {
-  name?: string;
-  value?: string | null;
-  source?: number;
+  name: string;
+  value: string | null;
+  source: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

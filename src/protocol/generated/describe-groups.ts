@@ -86,8 +86,8 @@ export interface DescribeGroupsResponse {
 }
 
 export interface DescribeGroupsResponseInput {
-  throttleTimeMs?: number;
-  groups?: DescribeGroupsResponseDescribedGroupInput[];
+  throttleTimeMs: number;
+  groups: DescribeGroupsResponseDescribedGroupInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -103,12 +103,12 @@ export interface DescribeGroupsResponseDescribedGroup {
 }
 
 export interface DescribeGroupsResponseDescribedGroupInput {
-  errorCode?: number;
-  groupId?: string;
-  groupState?: string;
-  protocolType?: string;
-  protocolData?: string;
-  members?: DescribeGroupsResponseDescribedGroupMemberInput[];
+  errorCode: number;
+  groupId: string;
+  groupState: string;
+  protocolType: string;
+  protocolData: string;
+  members: DescribeGroupsResponseDescribedGroupMemberInput[];
   authorizedOperations?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -124,12 +124,12 @@ export interface DescribeGroupsResponseDescribedGroupMember {
 }
 
 export interface DescribeGroupsResponseDescribedGroupMemberInput {
-  memberId?: string;
+  memberId: string;
   groupInstanceId?: string | null;
-  clientId?: string;
-  clientHost?: string;
-  memberMetadata?: Buffer;
-  memberAssignment?: Buffer;
+  clientId: string;
+  clientHost: string;
+  memberMetadata: Buffer;
+  memberAssignment: Buffer;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -166,9 +166,9 @@ export interface DescribeLogDirsResponse {
 }
 
 export interface DescribeLogDirsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  results?: DescribeLogDirsResponseDescribeLogDirsResultInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -182,9 +182,9 @@ export interface DescribeLogDirsResponseDescribeLogDirsResult {
 }
 
 export interface DescribeLogDirsResponseDescribeLogDirsResultInput {
-  errorCode?: number;
-  logDir?: string;
-  topics?: DescribeLogDirsResponseDescribeLogDirsTopicInput[];
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicInput[];
   totalBytes?: bigint;
   usableBytes?: bigint;
   _unknownTaggedFields?: TaggedField[];
@@ -197,8 +197,8 @@ export interface DescribeLogDirsResponseDescribeLogDirsTopic {
 }
 
 export interface DescribeLogDirsResponseDescribeLogDirsTopicInput {
-  name?: string;
-  partitions?: DescribeLogDirsResponseDescribeLogDirsPartitionInput[];
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -211,10 +211,10 @@ export interface DescribeLogDirsResponseDescribeLogDirsPartition {
 }
 
 export interface DescribeLogDirsResponseDescribeLogDirsPartitionInput {
-  partitionIndex?: number;
-  partitionSize?: bigint;
-  offsetLag?: bigint;
-  isFutureKey?: boolean;
+  partitionIndex: number;
+  partitionSize: bigint;
+  offsetLag: bigint;
+  isFutureKey: boolean;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -146,10 +146,10 @@ export interface DescribeQuorumResponse {
 }
 
 export interface DescribeQuorumResponseInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  topics?: DescribeQuorumResponseTopicDataInput[];
-  nodes?: DescribeQuorumResponseDescribeQuorumNodeInput[];
+  topics: DescribeQuorumResponseTopicDataInput[];
+  nodes: DescribeQuorumResponseDescribeQuorumNodeInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -160,8 +160,8 @@ export interface DescribeQuorumResponseTopicData {
 }
 
 export interface DescribeQuorumResponseTopicDataInput {
-  topicName?: string;
-  partitions?: DescribeQuorumResponsePartitionDataInput[];
+  topicName: string;
+  partitions: DescribeQuorumResponsePartitionDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -178,14 +178,14 @@ export interface DescribeQuorumResponsePartitionData {
 }
 
 export interface DescribeQuorumResponsePartitionDataInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   errorMessage?: string | null;
-  leaderId?: number;
-  leaderEpoch?: number;
-  highWatermark?: bigint;
-  currentVoters?: DescribeQuorumResponseReplicaStateInput[];
-  observers?: DescribeQuorumResponseReplicaStateInput[];
+  leaderId: number;
+  leaderEpoch: number;
+  highWatermark: bigint;
+  currentVoters: DescribeQuorumResponseReplicaStateInput[];
+  observers: DescribeQuorumResponseReplicaStateInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -199,9 +199,9 @@ export interface DescribeQuorumResponseReplicaState {
 }
 
 export interface DescribeQuorumResponseReplicaStateInput {
-  replicaId?: number;
-  replicaDirectoryId?: string;
-  logEndOffset?: bigint;
+  replicaId: number;
+  replicaDirectoryId: string;
+  logEndOffset: bigint;
   lastFetchTimestamp?: bigint;
   lastCaughtUpTimestamp?: bigint;
   _unknownTaggedFields?: TaggedField[];
@@ -214,8 +214,8 @@ export interface DescribeQuorumResponseDescribeQuorumNode {
 }
 
 export interface DescribeQuorumResponseDescribeQuorumNodeInput {
-  nodeId?: number;
-  listeners?: DescribeQuorumResponseDescribeQuorumListenerInput[];
+  nodeId: number;
+  listeners: DescribeQuorumResponseDescribeQuorumListenerInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -227,9 +227,9 @@ export interface DescribeQuorumResponseDescribeQuorumListener {
 }
 
 export interface DescribeQuorumResponseDescribeQuorumListenerInput {
-  name?: string;
-  host?: string;
-  port?: number;
+  name: string;
+  host: string;
+  port: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -152,8 +152,8 @@ export interface DescribeTopicPartitionsResponse {
 }
 
 export interface DescribeTopicPartitionsResponseInput {
-  throttleTimeMs?: number;
-  topics?: DescribeTopicPartitionsResponseTopicInput[];
+  throttleTimeMs: number;
+  topics: DescribeTopicPartitionsResponseTopicInput[];
   nextCursor?: DescribeTopicPartitionsResponseCursorInput | null;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -169,11 +169,11 @@ export interface DescribeTopicPartitionsResponseTopic {
 }
 
 export interface DescribeTopicPartitionsResponseTopicInput {
-  errorCode?: number;
-  name?: string | null;
-  topicId?: string;
+  errorCode: number;
+  name: string | null;
+  topicId: string;
   isInternal?: boolean;
-  partitions?: DescribeTopicPartitionsResponsePartitionInput[];
+  partitions: DescribeTopicPartitionsResponsePartitionInput[];
   topicAuthorizedOperations?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -192,15 +192,15 @@ export interface DescribeTopicPartitionsResponsePartition {
 }
 
 export interface DescribeTopicPartitionsResponsePartitionInput {
-  errorCode?: number;
-  partitionIndex?: number;
-  leaderId?: number;
+  errorCode: number;
+  partitionIndex: number;
+  leaderId: number;
   leaderEpoch?: number;
-  replicaNodes?: number[];
-  isrNodes?: number[];
+  replicaNodes: number[];
+  isrNodes: number[];
   eligibleLeaderReplicas?: number[] | null;
   lastKnownElr?: number[] | null;
-  offlineReplicas?: number[];
+  offlineReplicas: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -211,8 +211,8 @@ export interface DescribeTopicPartitionsResponseCursor {
 }
 
 export interface DescribeTopicPartitionsResponseCursorInput {
-  topicName?: string;
-  partitionIndex?: number;
+  topicName: string;
+  partitionIndex: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -57,8 +57,8 @@ export interface DescribeTransactionsResponse {
 }
 
 export interface DescribeTransactionsResponseInput {
-  throttleTimeMs?: number;
-  transactionStates?: DescribeTransactionsResponseTransactionStateInput[];
+  throttleTimeMs: number;
+  transactionStates: DescribeTransactionsResponseTransactionStateInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -75,14 +75,14 @@ export interface DescribeTransactionsResponseTransactionState {
 }
 
 export interface DescribeTransactionsResponseTransactionStateInput {
-  errorCode?: number;
-  transactionalId?: string;
-  transactionState?: string;
-  transactionTimeoutMs?: number;
-  transactionStartTimeMs?: bigint;
-  producerId?: bigint;
-  producerEpoch?: number;
-  topics?: DescribeTransactionsResponseTopicDataInput[];
+  errorCode: number;
+  transactionalId: string;
+  transactionState: string;
+  transactionTimeoutMs: number;
+  transactionStartTimeMs: bigint;
+  producerId: bigint;
+  producerEpoch: number;
+  topics: DescribeTransactionsResponseTopicDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -93,8 +93,8 @@ export interface DescribeTransactionsResponseTopicData {
 }
 
 export interface DescribeTransactionsResponseTopicDataInput {
-  topic?: string;
-  partitions?: number[];
+  topic: string;
+  partitions: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 

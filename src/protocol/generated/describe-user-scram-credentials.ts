@@ -101,10 +101,10 @@ export interface DescribeUserScramCredentialsResponse {
 }
 
 export interface DescribeUserScramCredentialsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  results?: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInput[];
+  results: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -117,10 +117,10 @@ export interface DescribeUserScramCredentialsResponseDescribeUserScramCredential
 }
 
 export interface DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInput {
-  user?: string;
-  errorCode?: number;
+  user: string;
+  errorCode: number;
   errorMessage?: string | null;
-  credentialInfos?: DescribeUserScramCredentialsResponseCredentialInfoInput[];
+  credentialInfos: DescribeUserScramCredentialsResponseCredentialInfoInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -131,8 +131,8 @@ export interface DescribeUserScramCredentialsResponseCredentialInfo {
 }
 
 export interface DescribeUserScramCredentialsResponseCredentialInfoInput {
-  mechanism?: number;
-  iterations?: number;
+  mechanism: number;
+  iterations: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

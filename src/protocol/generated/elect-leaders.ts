@@ -180,9 +180,9 @@ export interface ElectLeadersResponse {
 }
 
 export interface ElectLeadersResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  replicaElectionResults?: ElectLeadersResponseReplicaElectionResultInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  replicaElectionResults: ElectLeadersResponseReplicaElectionResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -193,8 +193,8 @@ export interface ElectLeadersResponseReplicaElectionResult {
 }
 
 export interface ElectLeadersResponseReplicaElectionResultInput {
-  topic?: string;
-  partitionResult?: ElectLeadersResponseElectLeadersPartitionResultInput[];
+  topic: string;
+  partitionResult: ElectLeadersResponseElectLeadersPartitionResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -206,8 +206,8 @@ export interface ElectLeadersResponseElectLeadersPartitionResult {
 }
 
 export interface ElectLeadersResponseElectLeadersPartitionResultInput {
-  partitionId?: number;
-  errorCode?: number;
+  partitionId: number;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -69,8 +69,8 @@ export interface EndTxnResponse {
 }
 
 export interface EndTxnResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

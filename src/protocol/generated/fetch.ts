@@ -535,10 +535,10 @@ export interface FetchResponse {
 }
 
 export interface FetchResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   sessionId?: number;
-  responses?: FetchResponseFetchableTopicResponseInput[];
+  responses: FetchResponseFetchableTopicResponseInput[];
   nodeEndpoints?: FetchResponseNodeEndpointInput[];
   _unknownTaggedFields?: TaggedField[];
 }
@@ -551,9 +551,9 @@ export interface FetchResponseFetchableTopicResponse {
 }
 
 export interface FetchResponseFetchableTopicResponseInput {
-  topic?: string;
-  topicId?: string;
-  partitions?: FetchResponsePartitionDataInput[];
+  topic: string;
+  topicId: string;
+  partitions: FetchResponsePartitionDataInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -573,17 +573,17 @@ export interface FetchResponsePartitionData {
 }
 
 export interface FetchResponsePartitionDataInput {
-  partitionIndex?: number;
-  errorCode?: number;
-  highWatermark?: bigint;
+  partitionIndex: number;
+  errorCode: number;
+  highWatermark: bigint;
   lastStableOffset?: bigint;
   logStartOffset?: bigint;
   divergingEpoch?: FetchResponseEpochEndOffsetInput;
   currentLeader?: FetchResponseLeaderIdAndEpochInput;
   snapshotId?: FetchResponseSnapshotIdInput;
-  abortedTransactions?: FetchResponseAbortedTransactionInput[] | null;
+  abortedTransactions: FetchResponseAbortedTransactionInput[] | null;
   preferredReadReplica?: number;
-  records?: Buffer | null;
+  records: Buffer | null;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -630,8 +630,8 @@ export interface FetchResponseAbortedTransaction {
 }
 
 export interface FetchResponseAbortedTransactionInput {
-  producerId?: bigint;
-  firstOffset?: bigint;
+  producerId: bigint;
+  firstOffset: bigint;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -644,9 +644,9 @@ export interface FetchResponseNodeEndpoint {
 }
 
 export interface FetchResponseNodeEndpointInput {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
   rack?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -88,13 +88,13 @@ export interface FindCoordinatorResponse {
 }
 
 export interface FindCoordinatorResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  errorMessage?: string | null;
-  nodeId?: number;
-  host?: string;
-  port?: number;
-  coordinators?: FindCoordinatorResponseCoordinatorInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  errorMessage: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+  coordinators: FindCoordinatorResponseCoordinatorInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -109,12 +109,12 @@ export interface FindCoordinatorResponseCoordinator {
 }
 
 export interface FindCoordinatorResponseCoordinatorInput {
-  key?: string;
-  nodeId?: number;
-  host?: string;
-  port?: number;
-  errorCode?: number;
-  errorMessage?: string | null;
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
 

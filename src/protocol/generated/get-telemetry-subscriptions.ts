@@ -56,15 +56,15 @@ export interface GetTelemetrySubscriptionsResponse {
 }
 
 export interface GetTelemetrySubscriptionsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  clientInstanceId?: string;
-  subscriptionId?: number;
-  acceptedCompressionTypes?: number[];
-  pushIntervalMs?: number;
-  telemetryMaxBytes?: number;
-  deltaTemporality?: boolean;
-  requestedMetrics?: string[];
+  throttleTimeMs: number;
+  errorCode: number;
+  clientInstanceId: string;
+  subscriptionId: number;
+  acceptedCompressionTypes: number[];
+  pushIntervalMs: number;
+  telemetryMaxBytes: number;
+  deltaTemporality: boolean;
+  requestedMetrics: string[];
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -85,8 +85,8 @@ export interface HeartbeatResponse {
 }
 
 export interface HeartbeatResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

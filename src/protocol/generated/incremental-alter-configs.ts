@@ -222,8 +222,8 @@ export interface IncrementalAlterConfigsResponse {
 }
 
 export interface IncrementalAlterConfigsResponseInput {
-  throttleTimeMs?: number;
-  responses?: IncrementalAlterConfigsResponseAlterConfigsResourceResponseInput[];
+  throttleTimeMs: number;
+  responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -236,10 +236,10 @@ export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
 }
 
 export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponseInput {
-  errorCode?: number;
-  errorMessage?: string | null;
-  resourceType?: number;
-  resourceName?: string;
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -3,56 +3,107 @@
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import { decodeApiVersionsRequest, encodeApiVersionsRequest, decodeApiVersionsResponse, encodeApiVersionsResponse } from './api-versions.js';
+import type { ApiVersionsRequest, ApiVersionsResponseInput } from './api-versions.js';
 import { decodeMetadataRequest, encodeMetadataRequest, decodeMetadataResponse, encodeMetadataResponse } from './metadata.js';
+import type { MetadataRequest, MetadataResponseInput } from './metadata.js';
 import { decodeCreateTopicsRequest, encodeCreateTopicsRequest, decodeCreateTopicsResponse, encodeCreateTopicsResponse } from './create-topics.js';
+import type { CreateTopicsRequest, CreateTopicsResponseInput } from './create-topics.js';
 import { decodeDeleteTopicsRequest, encodeDeleteTopicsRequest, decodeDeleteTopicsResponse, encodeDeleteTopicsResponse } from './delete-topics.js';
+import type { DeleteTopicsRequest, DeleteTopicsResponseInput } from './delete-topics.js';
 import { decodeCreatePartitionsRequest, encodeCreatePartitionsRequest, decodeCreatePartitionsResponse, encodeCreatePartitionsResponse } from './create-partitions.js';
+import type { CreatePartitionsRequest, CreatePartitionsResponseInput } from './create-partitions.js';
 import { decodeProduceRequest, encodeProduceRequest, decodeProduceResponse, encodeProduceResponse } from './produce.js';
+import type { ProduceRequest, ProduceResponseInput } from './produce.js';
 import { decodeFetchRequest, encodeFetchRequest, decodeFetchResponse, encodeFetchResponse } from './fetch.js';
+import type { FetchRequest, FetchResponseInput } from './fetch.js';
 import { decodeListOffsetsRequest, encodeListOffsetsRequest, decodeListOffsetsResponse, encodeListOffsetsResponse } from './list-offsets.js';
+import type { ListOffsetsRequest, ListOffsetsResponseInput } from './list-offsets.js';
 import { decodeDescribeConfigsRequest, encodeDescribeConfigsRequest, decodeDescribeConfigsResponse, encodeDescribeConfigsResponse } from './describe-configs.js';
+import type { DescribeConfigsRequest, DescribeConfigsResponseInput } from './describe-configs.js';
 import { decodeDeleteRecordsRequest, encodeDeleteRecordsRequest, decodeDeleteRecordsResponse, encodeDeleteRecordsResponse } from './delete-records.js';
+import type { DeleteRecordsRequest, DeleteRecordsResponseInput } from './delete-records.js';
 import { decodeAlterConfigsRequest, encodeAlterConfigsRequest, decodeAlterConfigsResponse, encodeAlterConfigsResponse } from './alter-configs.js';
+import type { AlterConfigsRequest, AlterConfigsResponseInput } from './alter-configs.js';
 import { decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponseInput } from './incremental-alter-configs.js';
 import { decodeDescribeClusterRequest, encodeDescribeClusterRequest, decodeDescribeClusterResponse, encodeDescribeClusterResponse } from './describe-cluster.js';
+import type { DescribeClusterRequest, DescribeClusterResponseInput } from './describe-cluster.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdRequest, decodeInitProducerIdResponse, encodeInitProducerIdResponse } from './init-producer-id.js';
+import type { InitProducerIdRequest, InitProducerIdResponseInput } from './init-producer-id.js';
 import { decodeFindCoordinatorRequest, encodeFindCoordinatorRequest, decodeFindCoordinatorResponse, encodeFindCoordinatorResponse } from './find-coordinator.js';
+import type { FindCoordinatorRequest, FindCoordinatorResponseInput } from './find-coordinator.js';
 import { decodeJoinGroupRequest, encodeJoinGroupRequest, decodeJoinGroupResponse, encodeJoinGroupResponse } from './join-group.js';
+import type { JoinGroupRequest, JoinGroupResponseInput } from './join-group.js';
 import { decodeSyncGroupRequest, encodeSyncGroupRequest, decodeSyncGroupResponse, encodeSyncGroupResponse } from './sync-group.js';
+import type { SyncGroupRequest, SyncGroupResponseInput } from './sync-group.js';
 import { decodeHeartbeatRequest, encodeHeartbeatRequest, decodeHeartbeatResponse, encodeHeartbeatResponse } from './heartbeat.js';
+import type { HeartbeatRequest, HeartbeatResponseInput } from './heartbeat.js';
 import { decodeLeaveGroupRequest, encodeLeaveGroupRequest, decodeLeaveGroupResponse, encodeLeaveGroupResponse } from './leave-group.js';
+import type { LeaveGroupRequest, LeaveGroupResponseInput } from './leave-group.js';
 import { decodeOffsetCommitRequest, encodeOffsetCommitRequest, decodeOffsetCommitResponse, encodeOffsetCommitResponse } from './offset-commit.js';
+import type { OffsetCommitRequest, OffsetCommitResponseInput } from './offset-commit.js';
 import { decodeOffsetFetchRequest, encodeOffsetFetchRequest, decodeOffsetFetchResponse, encodeOffsetFetchResponse } from './offset-fetch.js';
+import type { OffsetFetchRequest, OffsetFetchResponseInput } from './offset-fetch.js';
 import { decodeListGroupsRequest, encodeListGroupsRequest, decodeListGroupsResponse, encodeListGroupsResponse } from './list-groups.js';
+import type { ListGroupsRequest, ListGroupsResponseInput } from './list-groups.js';
 import { decodeDescribeGroupsRequest, encodeDescribeGroupsRequest, decodeDescribeGroupsResponse, encodeDescribeGroupsResponse } from './describe-groups.js';
+import type { DescribeGroupsRequest, DescribeGroupsResponseInput } from './describe-groups.js';
 import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest, decodeDeleteGroupsResponse, encodeDeleteGroupsResponse } from './delete-groups.js';
+import type { DeleteGroupsRequest, DeleteGroupsResponseInput } from './delete-groups.js';
 import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from './offset-delete.js';
+import type { OffsetDeleteRequest, OffsetDeleteResponseInput } from './offset-delete.js';
 import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat.js';
+import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponseInput } from './consumer-group-heartbeat.js';
 import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from './consumer-group-describe.js';
+import type { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponseInput } from './consumer-group-describe.js';
 import { decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
+import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponseInput } from './offset-for-leader-epoch.js';
 import { decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest, decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from './describe-log-dirs.js';
+import type { DescribeLogDirsRequest, DescribeLogDirsResponseInput } from './describe-log-dirs.js';
 import { decodeElectLeadersRequest, encodeElectLeadersRequest, decodeElectLeadersResponse, encodeElectLeadersResponse } from './elect-leaders.js';
+import type { ElectLeadersRequest, ElectLeadersResponseInput } from './elect-leaders.js';
 import { decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from './alter-partition-reassignments.js';
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponseInput } from './alter-partition-reassignments.js';
 import { decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest, decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from './list-partition-reassignments.js';
+import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponseInput } from './list-partition-reassignments.js';
 import { decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest, decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from './describe-client-quotas.js';
+import type { DescribeClientQuotasRequest, DescribeClientQuotasResponseInput } from './describe-client-quotas.js';
 import { decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest, decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from './alter-client-quotas.js';
+import type { AlterClientQuotasRequest, AlterClientQuotasResponseInput } from './alter-client-quotas.js';
 import { decodeDescribeQuorumRequest, encodeDescribeQuorumRequest, decodeDescribeQuorumResponse, encodeDescribeQuorumResponse } from './describe-quorum.js';
+import type { DescribeQuorumRequest, DescribeQuorumResponseInput } from './describe-quorum.js';
 import { decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest, decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from './update-features.js';
+import type { UpdateFeaturesRequest, UpdateFeaturesResponseInput } from './update-features.js';
 import { decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions.js';
+import type { GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponseInput } from './get-telemetry-subscriptions.js';
 import { decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from './describe-topic-partitions.js';
+import type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponseInput } from './describe-topic-partitions.js';
 import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponseInput } from './add-partitions-to-txn.js';
 import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponseInput } from './add-offsets-to-txn.js';
 import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeEndTxnResponse } from './end-txn.js';
+import type { EndTxnRequest, EndTxnResponseInput } from './end-txn.js';
 import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from './txn-offset-commit.js';
 import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponseInput } from './describe-transactions.js';
 import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
+import type { ListTransactionsRequest, ListTransactionsResponseInput } from './list-transactions.js';
 import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from './sasl-handshake.js';
+import type { SaslHandshakeRequest, SaslHandshakeResponseInput } from './sasl-handshake.js';
 import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest, decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from './sasl-authenticate.js';
+import type { SaslAuthenticateRequest, SaslAuthenticateResponseInput } from './sasl-authenticate.js';
 import { decodeDescribeAclsRequest, encodeDescribeAclsRequest, decodeDescribeAclsResponse, encodeDescribeAclsResponse } from './describe-acls.js';
+import type { DescribeAclsRequest, DescribeAclsResponseInput } from './describe-acls.js';
 import { decodeCreateAclsRequest, encodeCreateAclsRequest, decodeCreateAclsResponse, encodeCreateAclsResponse } from './create-acls.js';
+import type { CreateAclsRequest, CreateAclsResponseInput } from './create-acls.js';
 import { decodeDeleteAclsRequest, encodeDeleteAclsRequest, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from './delete-acls.js';
+import type { DeleteAclsRequest, DeleteAclsResponseInput } from './delete-acls.js';
 import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
+import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponseInput } from './describe-user-scram-credentials.js';
 import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
+import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponseInput } from './alter-user-scram-credentials.js';
 
 export * from './api-versions.js';
 export * from './metadata.js';
@@ -684,3 +735,116 @@ export const apiMessages: Record<number, ApiMessage> = {
     encodeResponse: encodeAlterUserScramCredentialsResponse,
   },
 };
+
+/** Every API key by name (Kafka's ApiKeys). */
+export const ApiKey = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
+  SaslHandshake: 17,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  DeleteRecords: 21,
+  InitProducerId: 22,
+  OffsetForLeaderEpoch: 23,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
+  DescribeLogDirs: 35,
+  SaslAuthenticate: 36,
+  CreatePartitions: 37,
+  DeleteGroups: 42,
+  ElectLeaders: 43,
+  IncrementalAlterConfigs: 44,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
+  OffsetDelete: 47,
+  DescribeClientQuotas: 48,
+  AlterClientQuotas: 49,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
+  DescribeQuorum: 55,
+  UpdateFeatures: 57,
+  DescribeCluster: 60,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
+  GetTelemetrySubscriptions: 71,
+  DescribeTopicPartitions: 75,
+} as const;
+export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
+
+/** Key → the decoded request a handler receives and the complete response it returns. */
+export interface ApiTypes {
+  0: { request: ProduceRequest; response: ProduceResponseInput };
+  1: { request: FetchRequest; response: FetchResponseInput };
+  2: { request: ListOffsetsRequest; response: ListOffsetsResponseInput };
+  3: { request: MetadataRequest; response: MetadataResponseInput };
+  8: { request: OffsetCommitRequest; response: OffsetCommitResponseInput };
+  9: { request: OffsetFetchRequest; response: OffsetFetchResponseInput };
+  10: { request: FindCoordinatorRequest; response: FindCoordinatorResponseInput };
+  11: { request: JoinGroupRequest; response: JoinGroupResponseInput };
+  12: { request: HeartbeatRequest; response: HeartbeatResponseInput };
+  13: { request: LeaveGroupRequest; response: LeaveGroupResponseInput };
+  14: { request: SyncGroupRequest; response: SyncGroupResponseInput };
+  15: { request: DescribeGroupsRequest; response: DescribeGroupsResponseInput };
+  16: { request: ListGroupsRequest; response: ListGroupsResponseInput };
+  17: { request: SaslHandshakeRequest; response: SaslHandshakeResponseInput };
+  18: { request: ApiVersionsRequest; response: ApiVersionsResponseInput };
+  19: { request: CreateTopicsRequest; response: CreateTopicsResponseInput };
+  20: { request: DeleteTopicsRequest; response: DeleteTopicsResponseInput };
+  21: { request: DeleteRecordsRequest; response: DeleteRecordsResponseInput };
+  22: { request: InitProducerIdRequest; response: InitProducerIdResponseInput };
+  23: { request: OffsetForLeaderEpochRequest; response: OffsetForLeaderEpochResponseInput };
+  24: { request: AddPartitionsToTxnRequest; response: AddPartitionsToTxnResponseInput };
+  25: { request: AddOffsetsToTxnRequest; response: AddOffsetsToTxnResponseInput };
+  26: { request: EndTxnRequest; response: EndTxnResponseInput };
+  28: { request: TxnOffsetCommitRequest; response: TxnOffsetCommitResponseInput };
+  29: { request: DescribeAclsRequest; response: DescribeAclsResponseInput };
+  30: { request: CreateAclsRequest; response: CreateAclsResponseInput };
+  31: { request: DeleteAclsRequest; response: DeleteAclsResponseInput };
+  32: { request: DescribeConfigsRequest; response: DescribeConfigsResponseInput };
+  33: { request: AlterConfigsRequest; response: AlterConfigsResponseInput };
+  35: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponseInput };
+  36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponseInput };
+  37: { request: CreatePartitionsRequest; response: CreatePartitionsResponseInput };
+  42: { request: DeleteGroupsRequest; response: DeleteGroupsResponseInput };
+  43: { request: ElectLeadersRequest; response: ElectLeadersResponseInput };
+  44: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponseInput };
+  45: { request: AlterPartitionReassignmentsRequest; response: AlterPartitionReassignmentsResponseInput };
+  46: { request: ListPartitionReassignmentsRequest; response: ListPartitionReassignmentsResponseInput };
+  47: { request: OffsetDeleteRequest; response: OffsetDeleteResponseInput };
+  48: { request: DescribeClientQuotasRequest; response: DescribeClientQuotasResponseInput };
+  49: { request: AlterClientQuotasRequest; response: AlterClientQuotasResponseInput };
+  50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponseInput };
+  51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponseInput };
+  55: { request: DescribeQuorumRequest; response: DescribeQuorumResponseInput };
+  57: { request: UpdateFeaturesRequest; response: UpdateFeaturesResponseInput };
+  60: { request: DescribeClusterRequest; response: DescribeClusterResponseInput };
+  65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponseInput };
+  66: { request: ListTransactionsRequest; response: ListTransactionsResponseInput };
+  68: { request: ConsumerGroupHeartbeatRequest; response: ConsumerGroupHeartbeatResponseInput };
+  69: { request: ConsumerGroupDescribeRequest; response: ConsumerGroupDescribeResponseInput };
+  71: { request: GetTelemetrySubscriptionsRequest; response: GetTelemetrySubscriptionsResponseInput };
+  75: { request: DescribeTopicPartitionsRequest; response: DescribeTopicPartitionsResponseInput };
+}
+export type ApiRequest<K extends ApiKey> = ApiTypes[K]['request'];
+export type ApiResponse<K extends ApiKey> = ApiTypes[K]['response'];

@@ -79,10 +79,10 @@ export interface InitProducerIdResponse {
 }
 
 export interface InitProducerIdResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   producerId?: bigint;
-  producerEpoch?: number;
+  producerEpoch: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -215,15 +215,15 @@ export interface JoinGroupResponse {
 }
 
 export interface JoinGroupResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   generationId?: number;
   protocolType?: string | null;
-  protocolName?: string | null;
-  leader?: string;
+  protocolName: string | null;
+  leader: string;
   skipAssignment?: boolean;
-  memberId?: string;
-  members?: JoinGroupResponseMemberInput[];
+  memberId: string;
+  members: JoinGroupResponseMemberInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -235,9 +235,9 @@ export interface JoinGroupResponseMember {
 }
 
 export interface JoinGroupResponseMemberInput {
-  memberId?: string;
+  memberId: string;
   groupInstanceId?: string | null;
-  metadata?: Buffer;
+  metadata: Buffer;
   _unknownTaggedFields?: TaggedField[];
 }
 

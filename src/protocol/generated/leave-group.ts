@@ -163,9 +163,9 @@ export interface LeaveGroupResponse {
 }
 
 export interface LeaveGroupResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  members?: LeaveGroupResponseMemberResponseInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  members: LeaveGroupResponseMemberResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -177,9 +177,9 @@ export interface LeaveGroupResponseMemberResponse {
 }
 
 export interface LeaveGroupResponseMemberResponseInput {
-  memberId?: string;
-  groupInstanceId?: string | null;
-  errorCode?: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

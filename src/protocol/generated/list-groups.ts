@@ -81,9 +81,9 @@ export interface ListGroupsResponse {
 }
 
 export interface ListGroupsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  groups?: ListGroupsResponseListedGroupInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  groups: ListGroupsResponseListedGroupInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -96,10 +96,10 @@ export interface ListGroupsResponseListedGroup {
 }
 
 export interface ListGroupsResponseListedGroupInput {
-  groupId?: string;
-  protocolType?: string;
-  groupState?: string;
-  groupType?: string;
+  groupId: string;
+  protocolType: string;
+  groupState: string;
+  groupType: string;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -232,8 +232,8 @@ export interface ListOffsetsResponse {
 }
 
 export interface ListOffsetsResponseInput {
-  throttleTimeMs?: number;
-  topics?: ListOffsetsResponseListOffsetsTopicResponseInput[];
+  throttleTimeMs: number;
+  topics: ListOffsetsResponseListOffsetsTopicResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -244,8 +244,8 @@ export interface ListOffsetsResponseListOffsetsTopicResponse {
 }
 
 export interface ListOffsetsResponseListOffsetsTopicResponseInput {
-  name?: string;
-  partitions?: ListOffsetsResponseListOffsetsPartitionResponseInput[];
+  name: string;
+  partitions: ListOffsetsResponseListOffsetsPartitionResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -260,9 +260,9 @@ export interface ListOffsetsResponseListOffsetsPartitionResponse {
 }
 
 export interface ListOffsetsResponseListOffsetsPartitionResponseInput {
-  partitionIndex?: number;
-  errorCode?: number;
-  oldStyleOffsets?: bigint[];
+  partitionIndex: number;
+  errorCode: number;
+  oldStyleOffsets: bigint[];
   timestamp?: bigint;
   offset?: bigint;
   leaderEpoch?: number;

@@ -121,10 +121,10 @@ export interface ListPartitionReassignmentsResponse {
 }
 
 export interface ListPartitionReassignmentsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  topics?: ListPartitionReassignmentsResponseOngoingTopicReassignmentInput[];
+  topics: ListPartitionReassignmentsResponseOngoingTopicReassignmentInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -135,8 +135,8 @@ export interface ListPartitionReassignmentsResponseOngoingTopicReassignment {
 }
 
 export interface ListPartitionReassignmentsResponseOngoingTopicReassignmentInput {
-  name?: string;
-  partitions?: ListPartitionReassignmentsResponseOngoingPartitionReassignmentInput[];
+  name: string;
+  partitions: ListPartitionReassignmentsResponseOngoingPartitionReassignmentInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -149,10 +149,10 @@ export interface ListPartitionReassignmentsResponseOngoingPartitionReassignment 
 }
 
 export interface ListPartitionReassignmentsResponseOngoingPartitionReassignmentInput {
-  partitionIndex?: number;
-  replicas?: number[];
-  addingReplicas?: number[];
-  removingReplicas?: number[];
+  partitionIndex: number;
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -83,10 +83,10 @@ export interface ListTransactionsResponse {
 }
 
 export interface ListTransactionsResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
-  unknownStateFilters?: string[];
-  transactionStates?: ListTransactionsResponseTransactionStateInput[];
+  throttleTimeMs: number;
+  errorCode: number;
+  unknownStateFilters: string[];
+  transactionStates: ListTransactionsResponseTransactionStateInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -98,9 +98,9 @@ export interface ListTransactionsResponseTransactionState {
 }
 
 export interface ListTransactionsResponseTransactionStateInput {
-  transactionalId?: string;
-  producerId?: bigint;
-  transactionState?: string;
+  transactionalId: string;
+  producerId: bigint;
+  transactionState: string;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -197,13 +197,13 @@ export interface MetadataResponse {
 }
 
 export interface MetadataResponseInput {
-  throttleTimeMs?: number;
-  brokers?: MetadataResponseBrokerInput[];
+  throttleTimeMs: number;
+  brokers: MetadataResponseBrokerInput[];
   clusterId?: string | null;
   controllerId?: number;
-  topics?: MetadataResponseTopicInput[];
+  topics: MetadataResponseTopicInput[];
   clusterAuthorizedOperations?: number;
-  errorCode?: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -216,9 +216,9 @@ export interface MetadataResponseBroker {
 }
 
 export interface MetadataResponseBrokerInput {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
   rack?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -234,11 +234,11 @@ export interface MetadataResponseTopic {
 }
 
 export interface MetadataResponseTopicInput {
-  errorCode?: number;
-  name?: string | null;
-  topicId?: string;
+  errorCode: number;
+  name: string | null;
+  topicId: string;
   isInternal?: boolean;
-  partitions?: MetadataResponsePartitionInput[];
+  partitions: MetadataResponsePartitionInput[];
   topicAuthorizedOperations?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -255,13 +255,13 @@ export interface MetadataResponsePartition {
 }
 
 export interface MetadataResponsePartitionInput {
-  errorCode?: number;
-  partitionIndex?: number;
-  leaderId?: number;
+  errorCode: number;
+  partitionIndex: number;
+  leaderId: number;
   leaderEpoch?: number;
-  replicaNodes?: number[];
-  isrNodes?: number[];
-  offlineReplicas?: number[];
+  replicaNodes: number[];
+  isrNodes: number[];
+  offlineReplicas: number[];
   _unknownTaggedFields?: TaggedField[];
 }
 

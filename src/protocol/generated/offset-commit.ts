@@ -279,8 +279,8 @@ export interface OffsetCommitResponse {
 }
 
 export interface OffsetCommitResponseInput {
-  throttleTimeMs?: number;
-  topics?: OffsetCommitResponseTopicInput[];
+  throttleTimeMs: number;
+  topics: OffsetCommitResponseTopicInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -291,8 +291,8 @@ export interface OffsetCommitResponseTopic {
 }
 
 export interface OffsetCommitResponseTopicInput {
-  name?: string;
-  partitions?: OffsetCommitResponsePartitionInput[];
+  name: string;
+  partitions: OffsetCommitResponsePartitionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -303,8 +303,8 @@ export interface OffsetCommitResponsePartition {
 }
 
 export interface OffsetCommitResponsePartitionInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -109,9 +109,9 @@ export interface OffsetDeleteResponse {
 }
 
 export interface OffsetDeleteResponseInput {
-  errorCode?: number;
-  throttleTimeMs?: number;
-  topics?: OffsetDeleteResponseTopicInput[];
+  errorCode: number;
+  throttleTimeMs: number;
+  topics: OffsetDeleteResponseTopicInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -122,8 +122,8 @@ export interface OffsetDeleteResponseTopic {
 }
 
 export interface OffsetDeleteResponseTopicInput {
-  name?: string;
-  partitions?: OffsetDeleteResponsePartitionInput[];
+  name: string;
+  partitions: OffsetDeleteResponsePartitionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -134,8 +134,8 @@ export interface OffsetDeleteResponsePartition {
 }
 
 export interface OffsetDeleteResponsePartitionInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -367,10 +367,10 @@ export interface OffsetFetchResponse {
 }
 
 export interface OffsetFetchResponseInput {
-  throttleTimeMs?: number;
-  topics?: OffsetFetchResponseTopicInput[];
+  throttleTimeMs: number;
+  topics: OffsetFetchResponseTopicInput[];
   errorCode?: number;
-  groups?: OffsetFetchResponseGroupInput[];
+  groups: OffsetFetchResponseGroupInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -381,8 +381,8 @@ export interface OffsetFetchResponseTopic {
 }
 
 export interface OffsetFetchResponseTopicInput {
-  name?: string;
-  partitions?: OffsetFetchResponsePartitionInput[];
+  name: string;
+  partitions: OffsetFetchResponsePartitionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -396,11 +396,11 @@ export interface OffsetFetchResponsePartition {
 }
 
 export interface OffsetFetchResponsePartitionInput {
-  partitionIndex?: number;
-  committedOffset?: bigint;
+  partitionIndex: number;
+  committedOffset: bigint;
   committedLeaderEpoch?: number;
-  metadata?: string | null;
-  errorCode?: number;
+  metadata: string | null;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -412,8 +412,8 @@ export interface OffsetFetchResponseGroup {
 }
 
 export interface OffsetFetchResponseGroupInput {
-  groupId?: string;
-  topics?: OffsetFetchResponseTopicsInput[];
+  groupId: string;
+  topics: OffsetFetchResponseTopicsInput[];
   errorCode?: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -425,8 +425,8 @@ export interface OffsetFetchResponseTopics {
 }
 
 export interface OffsetFetchResponseTopicsInput {
-  name?: string;
-  partitions?: OffsetFetchResponsePartitionsInput[];
+  name: string;
+  partitions: OffsetFetchResponsePartitionsInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -440,11 +440,11 @@ export interface OffsetFetchResponsePartitions {
 }
 
 export interface OffsetFetchResponsePartitionsInput {
-  partitionIndex?: number;
-  committedOffset?: bigint;
+  partitionIndex: number;
+  committedOffset: bigint;
   committedLeaderEpoch?: number;
-  metadata?: string | null;
-  errorCode?: number;
+  metadata: string | null;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

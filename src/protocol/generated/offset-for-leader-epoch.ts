@@ -209,8 +209,8 @@ export interface OffsetForLeaderEpochResponse {
 }
 
 export interface OffsetForLeaderEpochResponseInput {
-  throttleTimeMs?: number;
-  topics?: OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInput[];
+  throttleTimeMs: number;
+  topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -221,8 +221,8 @@ export interface OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
 }
 
 export interface OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInput {
-  topic?: string;
-  partitions?: OffsetForLeaderEpochResponseEpochEndOffsetInput[];
+  topic: string;
+  partitions: OffsetForLeaderEpochResponseEpochEndOffsetInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -235,8 +235,8 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
 }
 
 export interface OffsetForLeaderEpochResponseEpochEndOffsetInput {
-  errorCode?: number;
-  partition?: number;
+  errorCode: number;
+  partition: number;
   leaderEpoch?: number;
   endOffset?: bigint;
   _unknownTaggedFields?: TaggedField[];

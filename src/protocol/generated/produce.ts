@@ -223,7 +223,7 @@ export interface ProduceResponse {
 }
 
 export interface ProduceResponseInput {
-  responses?: ProduceResponseTopicProduceResponseInput[];
+  responses: ProduceResponseTopicProduceResponseInput[];
   throttleTimeMs?: number;
   nodeEndpoints?: ProduceResponseNodeEndpointInput[];
   _unknownTaggedFields?: TaggedField[];
@@ -236,8 +236,8 @@ export interface ProduceResponseTopicProduceResponse {
 }
 
 export interface ProduceResponseTopicProduceResponseInput {
-  name?: string;
-  partitionResponses?: ProduceResponsePartitionProduceResponseInput[];
+  name: string;
+  partitionResponses: ProduceResponsePartitionProduceResponseInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -254,12 +254,12 @@ export interface ProduceResponsePartitionProduceResponse {
 }
 
 export interface ProduceResponsePartitionProduceResponseInput {
-  index?: number;
-  errorCode?: number;
-  baseOffset?: bigint;
+  index: number;
+  errorCode: number;
+  baseOffset: bigint;
   logAppendTimeMs?: bigint;
   logStartOffset?: bigint;
-  recordErrors?: ProduceResponseBatchIndexAndErrorMessageInput[];
+  recordErrors: ProduceResponseBatchIndexAndErrorMessageInput[];
   errorMessage?: string | null;
   currentLeader?: ProduceResponseLeaderIdAndEpochInput;
   _unknownTaggedFields?: TaggedField[];
@@ -272,7 +272,7 @@ export interface ProduceResponseBatchIndexAndErrorMessage {
 }
 
 export interface ProduceResponseBatchIndexAndErrorMessageInput {
-  batchIndex?: number;
+  batchIndex: number;
   batchIndexErrorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -298,9 +298,9 @@ export interface ProduceResponseNodeEndpoint {
 }
 
 export interface ProduceResponseNodeEndpointInput {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
   rack?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -58,9 +58,9 @@ export interface SaslAuthenticateResponse {
 }
 
 export interface SaslAuthenticateResponseInput {
-  errorCode?: number;
+  errorCode: number;
   errorMessage?: string | null;
-  authBytes?: Buffer;
+  authBytes: Buffer;
   sessionLifetimeMs?: bigint;
   _unknownTaggedFields?: TaggedField[];
 }

@@ -34,8 +34,8 @@ export interface SaslHandshakeResponse {
 }
 
 export interface SaslHandshakeResponseInput {
-  errorCode?: number;
-  mechanisms?: string[];
+  errorCode: number;
+  mechanisms: string[];
   _unknownTaggedFields?: TaggedField[];
 }
 

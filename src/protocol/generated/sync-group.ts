@@ -198,11 +198,11 @@ export interface SyncGroupResponse {
 }
 
 export interface SyncGroupResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   protocolType?: string | null;
   protocolName?: string | null;
-  assignment?: Buffer;
+  assignment: Buffer;
   _unknownTaggedFields?: TaggedField[];
 }
 

@@ -276,8 +276,8 @@ export interface TxnOffsetCommitResponse {
 }
 
 export interface TxnOffsetCommitResponseInput {
-  throttleTimeMs?: number;
-  topics?: TxnOffsetCommitResponseTopicInput[];
+  throttleTimeMs: number;
+  topics: TxnOffsetCommitResponseTopicInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -288,8 +288,8 @@ export interface TxnOffsetCommitResponseTopic {
 }
 
 export interface TxnOffsetCommitResponseTopicInput {
-  name?: string;
-  partitions?: TxnOffsetCommitResponsePartitionInput[];
+  name: string;
+  partitions: TxnOffsetCommitResponsePartitionInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -300,8 +300,8 @@ export interface TxnOffsetCommitResponsePartition {
 }
 
 export interface TxnOffsetCommitResponsePartitionInput {
-  partitionIndex?: number;
-  errorCode?: number;
+  partitionIndex: number;
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
 

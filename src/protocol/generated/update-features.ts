@@ -131,10 +131,10 @@ export interface UpdateFeaturesResponse {
 }
 
 export interface UpdateFeaturesResponseInput {
-  throttleTimeMs?: number;
-  errorCode?: number;
+  throttleTimeMs: number;
+  errorCode: number;
   errorMessage?: string | null;
-  results?: UpdateFeaturesResponseUpdatableFeatureResultInput[];
+  results: UpdateFeaturesResponseUpdatableFeatureResultInput[];
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -146,8 +146,8 @@ export interface UpdateFeaturesResponseUpdatableFeatureResult {
 }
 
 export interface UpdateFeaturesResponseUpdatableFeatureResultInput {
-  feature?: string;
-  errorCode?: number;
+  feature: string;
+  errorCode: number;
   errorMessage?: string | null;
   _unknownTaggedFields?: TaggedField[];
 }

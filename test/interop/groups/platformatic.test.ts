@@ -3,12 +3,15 @@ import { test } from 'node:test';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../../broker/harness.js';
 import { waitFor, withTimeout } from '../../support/net.js';
-import { uniqueTopic } from '../../support/target.js';
+import { targetKind, uniqueTopic } from '../../support/target.js';
 
 const config = { 'minikafka.log.level': 'warn', 'group.consumer.session.timeout.ms': 6000, 'group.consumer.heartbeat.interval.ms': 500 };
+// Against Kafka, starting the JVM, creating the topic and producing took 28 s of the 60 on the loaded
+// shared machine (2026-12-02), and the classic test ran out of time with both groups done.
+const testTimeoutMs = targetKind === 'kafka' ? 180_000 : 60_000;
 
 for (const groupProtocol of ['classic', 'consumer'] as const) {
-  test(`@platformatic/kafka ${groupProtocol} protocol: two members split the topic, a second group gets everything, offsets are committed`, { timeout: 60_000 }, async () => {
+  test(`@platformatic/kafka ${groupProtocol} protocol: two members split the topic, a second group gets everything, offsets are committed`, { timeout: testTimeoutMs }, async () => {
     const broker = await startTestBroker(config);
     const base = { clientId: 'plt-groups', bootstrapBrokers: [broker.bootstrap], retries: 5, retryDelay: 100 };
     const topic = uniqueTopic(`plt-${groupProtocol}`);
@@ -39,12 +42,19 @@ for (const groupProtocol of ['classic', 'consumer'] as const) {
       await start(`${topic}-g2`, 2);
       const distinct = (g: string) => new Set((seen.get(g) ?? []).map((s) => s.v)).size;
       await waitFor('both groups read everything', () => (distinct(g1) === 200 && distinct(`${topic}-g2`) === 200 ? true : undefined), { timeoutMs: 40_000, intervalMs: 100 });
-      // Committed offsets add up to the whole topic once autocommit has run.
+      // Once autocommit has run, every partition's committed offset is its end offset. Compared with
+      // the log's end offsets, not with 200: against Kafka the producer may retry a send after
+      // CreateTopics (leaders still being elected) and the topic then holds duplicates (FINDINGS.md K3).
+      const listed = await admin.listOffsets({ topics: [{ name: topic, partitions: [0, 1, 2, 3].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] });
+      const ends = new Map(listed[0]!.partitions.map((p) => [p.partitionIndex, Number(p.offset)]));
+      let committed = new Map<number, number>();
       await waitFor('offsets committed', async () => {
         const offsets = await admin.listConsumerGroupOffsets({ groups: [g1] });
-        const total = offsets[0]?.topics.flatMap((t) => t.partitions).reduce((n, p) => n + Number(p.committedOffset), 0) ?? 0;
-        return total === 200 ? true : undefined;
-      }, { timeoutMs: 10_000, intervalMs: 200 });
+        committed = new Map(offsets[0]?.topics.flatMap((t) => t.partitions).map((p) => [p.partitionIndex, Number(p.committedOffset)]) ?? []);
+        return [...ends].every(([p, end]) => committed.get(p) === end) ? true : undefined;
+      }, { timeoutMs: 10_000, intervalMs: 200 }).catch((error: Error) => {
+        throw new Error(`${error.message}: committed ${JSON.stringify([...committed])}, end offsets ${JSON.stringify([...ends])}`);
+      });
     } finally {
       await Promise.allSettled(consumers.map((c) => c.close(true)));
       await Promise.allSettled([producer.close(), admin.close()]);
