@@ -6,6 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, isControlBatch, readBatchHeader, type BatchHeader } from '../protocol/record-batch.js';
 import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
 import { decompressBounded } from '../protocol/records-codecs.js';
+import { recordsPolicyOf } from './log-append.js';
 import type { CompactionResult, LogConfig, Logger } from './log-types.js';
 import type { BatchLocation, Segment } from './segment.js';
 
@@ -86,9 +87,8 @@ export class BatchReader {
       const codec = compression(header.attributes);
       if (codec === undefined) throw new RecordsError('UNSUPPORTED_COMPRESSION_TYPE', `codec ${header.attributes & 7}`);
       if (header.recordCount < 0) throw new RecordsError('CORRUPT_MESSAGE', `record count ${header.recordCount}`);
-      const bytesMax = this.host.config.decompressedBytesMax;
       const body = raw.subarray(BATCH_HEADER_BYTES);
-      const section = codec === 'none' ? body : await decompressBounded(codec, body, decompressedBytesLimit(header.recordCount, { requireKeys: false, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax }));
+      const section = codec === 'none' ? body : await decompressBounded(codec, body, decompressedBytesLimit(header.recordCount, { ...recordsPolicyOf(this.host.config), requireKeys: false }));
       // Walk it once to check it, in slices; users walk it again.
       this.walker.reset(section, header.recordCount, header.lastOffsetDelta);
       for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();

@@ -13,8 +13,8 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
-import { CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
+import { OFFSET_ATTRIBUTES, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 
 /** Batches remembered per producer for deduplication (Kafka: 5, the most a producer has in flight). */
@@ -66,7 +66,20 @@ interface BatchPlan {
 
 export type AppendCheck =
   | { duplicate: true; firstOffset: number; lastOffset: number }
-  | { duplicate: false; plans: BatchPlan[] };
+  | { duplicate: false; plans: readonly BatchPlan[] };
+
+/** The check of an append none of whose batches has a producer id: nothing to check or record (shared, never changed). */
+const NO_PRODUCERS: AppendCheck = Object.freeze({ duplicate: false, plans: Object.freeze([]) });
+
+/** True when some batch carries a producer id, or transactional or control attributes (those need the full check). */
+function hasProducerFields(batches: Buffer): boolean {
+  for (let pos = 0; pos < batches.length; pos += batchSizeAt(batches, pos)) {
+    // The int64 producer id is >= 0 exactly when its high int32 is.
+    if (batches.readInt32BE(pos + OFFSET_PRODUCER_ID) >= 0) return true;
+    if ((batches.readInt16BE(pos + OFFSET_ATTRIBUTES) & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) return true;
+  }
+  return false;
+}
 
 /** Who writes: a client's Produce, the transaction coordinator's markers, or recovery replaying the log. */
 export type AppendOrigin = 'client' | 'coordinator' | 'replay';
@@ -94,6 +107,7 @@ export class ProducerStateManager {
 
   /** Validates the batches of one append against the state; throws a StorageError naming the Kafka error. */
   check(batches: Buffer, origin: AppendOrigin): AppendCheck {
+    if (!hasProducerFields(batches)) return NO_PRODUCERS;
     const plans: BatchPlan[] = [];
     // Several batches of one producer in one append: later ones see the earlier ones' effects.
     const staged = new Map<number, { epoch: number; lastSeq: number | undefined; inTxn: boolean }>();

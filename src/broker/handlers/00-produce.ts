@@ -101,9 +101,8 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
   const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
   if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
   const log = broker.store.partition(topicName, partition);
-  const policy: RecordsPolicy = { requireKeys: log.config.cleanupPolicy.compact, decompressedBytesMax: broker.limits.decompressedBytesMax, recordBytesMax: batchBytesMax };
-  const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
-  const append = (): PartitionOut => appendChecked(topicName, partition, records, log, logAppendTime, touched, ctx);
+  const policy: RecordsPolicy = { ...log.recordsPolicy, recordBytesMax: batchBytesMax };
+  const append = (): PartitionOut => appendChecked(topicName, partition, records, log, touched, ctx);
   const queued = appendQueues.get(log);
   if (queued === undefined && !recordsNeedAsyncCheck(records)) {
     try {
@@ -129,12 +128,13 @@ function recordsRefused(topicName: string, partition: number, err: unknown, ctx:
   return failed(partition, err.errorCode, err.message);
 }
 
-function appendChecked(topicName: string, partition: number, records: Buffer, log: PartitionLog, logAppendTime: boolean, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
+function appendChecked(topicName: string, partition: number, records: Buffer, log: PartitionLog, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   try {
-    const appended = log.append(records, { validated: true, recordsChecked: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
+    // The log stamps LogAppendTime batches (its topic's message.timestamp.type, the broker's clock).
+    const appended = log.append(records, { validated: true, recordsChecked: true, leaderEpoch: 0 });
     const out: PartitionOut = {
       index: partition, errorCode: ErrorCode.NONE, baseOffset: BigInt(appended.baseOffset),
-      logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,
+      logAppendTimeMs: BigInt(appended.logAppendTimeMs),
       logStartOffset: BigInt(log.logStartOffset), recordErrors: [], errorMessage: null,
     };
     const outs = touched.get(log);
