@@ -12,7 +12,7 @@
  */
 import { ApiKey, type ProduceRequest, type ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
+import { validateRecordBatches } from '../../protocol/record-batch.js';
 import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
 import { allowed } from '../authz.js';
@@ -93,10 +93,8 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     ctx.log.warn({ topic: topicName, partition, error: validation.error, reason: validation.message, clientId: ctx.clientId }, 'rejected produce batch');
     return failed(partition, ErrorCode[validation.error], validation.message);
   }
-  for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
-    if (batchSizeAt(records, pos) > batchBytesMax) {
-      return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
-    }
+  if (validation.largestBatchBytes > batchBytesMax) {
+    return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${validation.largestBatchBytes} bytes exceeds max.message.bytes ${batchBytesMax}`);
   }
   const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
   if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
@@ -104,7 +102,7 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
   const policy: RecordsPolicy = { ...log.recordsPolicy, recordBytesMax: batchBytesMax };
   const append = (): PartitionOut => appendChecked(topicName, partition, records, log, touched, ctx);
   const queued = appendQueues.get(log);
-  if (queued === undefined && !recordsNeedAsyncCheck(records)) {
+  if (queued === undefined && !recordsNeedAsyncCheck(records, validation.compressed)) {
     try {
       checkRecordsSync(records, policy);
     } catch (err) {
