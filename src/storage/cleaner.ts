@@ -45,6 +45,7 @@ import {
 import { BatchReader, CleanerAbortedError, Slicer, keyOf, type OpenBatch } from './cleaner-reader.js';
 import { compress, compressXerialSnappy, isXerialSnappy } from '../protocol/compression.js';
 import { controlBatchType } from '../protocol/txn-records.js';
+import { assert } from '../invariant.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
@@ -105,7 +106,7 @@ function cleanableRange(host: CleanerHost, nowMs: number): Segment[] {
   const lagMs = host.config.minCompactionLagMs;
   host.segments.forEach((seg, i) => {
     const next = host.segments[i + 1];
-    if (next !== undefined && next.baseOffset <= seg.baseOffset) throw new Error(`segments ${seg.baseOffset} and ${next.baseOffset} out of order`);
+    assert(next === undefined || next.baseOffset > seg.baseOffset, () => `segments ${seg.baseOffset} and ${next!.baseOffset} out of order`);
   });
   const unstable = host.firstUnstableOffset();
   for (const [i, seg] of host.segments.slice(0, -1).entries()) {

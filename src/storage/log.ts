@@ -33,6 +33,7 @@ import { ProducerStateManager } from './producer-state.js';
 import { ProducerStateFiles } from './producer-state-files.js';
 import { LOG_SUFFIX, Segment } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
+import { assert, assertSame } from '../invariant.js';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -211,9 +212,13 @@ export class PartitionLog {
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
     const next = assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
+    // Paired (invariant 2): the headers' offset count and the offsets just assigned agree, and stay safe integers.
+    assertSame(next - baseOffset, offsetCount, `${this.name()}: offsets assigned vs counted`);
+    assert(Number.isSafeInteger(next), () => `${this.name()}: next offset ${next} is not a safe integer`);
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
+    assertSame(this.active.nextOffset ?? -1, next, `${this.name()}: active segment's next offset vs the log's`);
     this.producers.apply(producerCheck, baseOffset, now);
     this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
@@ -416,7 +421,7 @@ export class PartitionLog {
       },
       replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
         const i = this.segments.indexOf(old[0]!);
-        if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
+        assert(i >= 0 && this.segments[i + old.length - 1] === old[old.length - 1], 'cleaned segments are not in the log');
         cleaned.adoptPool(this.fdPool);
         this.segments.splice(i, old.length, cleaned);
       },

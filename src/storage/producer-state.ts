@@ -16,6 +16,7 @@
 import { OFFSET_ATTRIBUTES, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
+import { assert } from '../invariant.js';
 
 /** Batches remembered per producer for deduplication (Kafka: 5, the most a producer has in flight). */
 export const PRODUCER_BATCHES_KEPT = 5;
@@ -158,7 +159,7 @@ export class ProducerStateManager {
 
   /** Records an append checked by `check`, now that its first batch got `baseOffset` (offsets are dense within an append). */
   apply(result: AppendCheck, baseOffset: number, nowMs: number): void {
-    if (result.duplicate) throw new Error('a duplicate batch is never appended');
+    assert(!result.duplicate, 'a duplicate batch is never appended');
     let offset = baseOffset;
     for (const plan of result.plans) {
       const first = offset;

@@ -97,7 +97,7 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${validation.largestBatchBytes} bytes exceeds max.message.bytes ${batchBytesMax}`);
   }
   const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
-  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
+  if (txnProblem !== undefined) return failed(partition, txnProblem.code, txnProblem.message);
   const log = broker.store.partition(topicName, partition);
   const policy: RecordsPolicy = { ...log.recordsPolicy, recordBytesMax: batchBytesMax };
   const append = (): PartitionOut => appendChecked(topicName, partition, records, log, touched, ctx);
