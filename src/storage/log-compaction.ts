@@ -5,6 +5,9 @@ import { CleanerAbortedError, CleanerState, cleanLog, type CleanerHost } from '.
 import type { CleanerTxnHost } from './cleaner-txn.js';
 import { StorageError, StorageIoError } from './errors.js';
 import type { CompactionResult } from './log-types.js';
+import type { SegmentFdPool } from './fd-pool.js';
+import type { Segment } from './segment.js';
+import { assert } from '../invariant.js';
 import type { ProducerStateManager } from './producer-state.js';
 import type { ProducerStateFiles } from './producer-state-files.js';
 
@@ -79,4 +82,12 @@ export function cleanerTxnHost(producers: ProducerStateManager, files: ProducerS
       files?.replaceTxnIndexes(oldBases, newBases, kept);
     },
   };
+}
+
+/** Swaps a pass's cleaned segment in for the consecutive segments `old` of the log's list. */
+export function replaceSegments(segments: Segment[], old: readonly Segment[], cleaned: Segment, fdPool: SegmentFdPool | undefined): void {
+  const i = segments.indexOf(old[0]!);
+  assert(i >= 0 && segments[i + old.length - 1] === old[old.length - 1], 'cleaned segments are not in the log');
+  cleaned.adoptPool(fdPool);
+  segments.splice(i, old.length, cleaned);
 }

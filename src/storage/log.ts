@@ -11,7 +11,7 @@ import { completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import { GroupCommit } from './group-commit.js';
-import { LogCompactor, cleanerTxnHost, type CompactionHost } from './log-compaction.js';
+import { LogCompactor, cleanerTxnHost, replaceSegments, type CompactionHost } from './log-compaction.js';
 import { assignOffsets, checkBatches, checkRecords, recordsPolicyOf } from './log-append.js';
 import { CLEAN_SHUTDOWN_FILE, parentDir, readCheckpoint, scanSegmentBases, writeCheckpoint } from './log-files.js';
 import { forEachBatchHeader, maxTimestampOffset, offsetForTimestamp, readBatches, type TimestampHit } from './log-read.js';
@@ -419,12 +419,7 @@ export class PartitionLog {
       get logUsable(): boolean {
         return !log.closed && !log.retired && log.failure === undefined;
       },
-      replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
-        const i = this.segments.indexOf(old[0]!);
-        assert(i >= 0 && this.segments[i + old.length - 1] === old[old.length - 1], 'cleaned segments are not in the log');
-        cleaned.adoptPool(this.fdPool);
-        this.segments.splice(i, old.length, cleaned);
-      },
+      replaceSegments: (old: readonly Segment[], cleaned: Segment) => replaceSegments(this.segments, old, cleaned, this.fdPool),
       failed: (err: unknown) => {
         this.failure = err;
         this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
