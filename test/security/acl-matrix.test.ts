@@ -174,6 +174,7 @@ const rows: Row[] = [
   { api: ApiKey.UpdateFeatures, name: 'UpdateFeatures', version: 2, needs: [cluster('ALTER')], body: () => ({
     timeoutMs: 5000, validateOnly: true, featureUpdates: [{ feature: 'group.version', maxVersionLevel: 1, upgradeType: 1 }],
   }) },
+  { api: ApiKey.DescribeProducers, name: 'DescribeProducers', version: 0, needs: [topic('READ')], body: () => ({ topics: [{ name: T, partitionIndexes: [0] }] }) },
   { api: ApiKey.DescribeCluster, name: 'DescribeCluster', version: 1, needs: [cluster('DESCRIBE')], body: () => ({ includeClusterAuthorizedOperations: true, endpointType: 1 }) },
   { api: ApiKey.DescribeTransactions, name: 'DescribeTransactions', version: 0, needs: [txnId('DESCRIBE')], body: () => ({ transactionalIds: [X] }) },
   { api: ApiKey.ListTransactions, name: 'ListTransactions', version: 1, needs: [txnId('DESCRIBE')], body: () => ({ stateFilters: [], producerIdFilters: [], durationFilter: -1n }),
