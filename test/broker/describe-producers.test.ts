@@ -12,6 +12,7 @@ import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL } from '../../src/protocol/txn-records.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 interface Active { producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }
 
@@ -23,12 +24,12 @@ function batch(pid: bigint, epoch: number, seq: number, count: number, transacti
 }
 
 async function produce(c: WireClient, transactionalId: string | null, partition: number, records: Buffer): Promise<{ errorCode: number; baseOffset: bigint }> {
-  const res = await c.request(0, 9, { transactionalId, acks: -1, timeoutMs: 5000, topicData: [{ name: 'dp', partitionData: [{ index: partition, records }] }] });
+  const res = await c.request(ApiKey.Produce, 9, { transactionalId, acks: -1, timeoutMs: 5000, topicData: [{ name: 'dp', partitionData: [{ index: partition, records }] }] });
   return res.responses[0].partitionResponses[0];
 }
 
 async function describe(c: WireClient, topics: Array<{ name: string; partitionIndexes: number[] }>) {
-  const res = await c.request(61, 0, { topics });
+  const res = await c.request(ApiKey.DescribeProducers, 0, { topics });
   return res.topics as Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number; errorMessage: string | null; activeProducers: Active[] }> }>;
 }
 
@@ -37,19 +38,19 @@ test('DescribeProducers answers from the partition producer state, before and af
   try {
     let broker = await startTestBroker({}, dir);
     let c = await WireClient.connect(broker.bootstrap);
-    await c.request(19, 7, { topics: [{ name: 'dp', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-    const versions = await c.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
-    const key = versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === 61);
+    await c.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'dp', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const versions = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    const key = versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.DescribeProducers);
     assert.deepEqual([key?.minVersion, key?.maxVersion], [0, 0], 'ApiVersions advertises DescribeProducers v0');
 
-    const idem = await c.request(22, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    const idem = await c.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
     const ts = Date.now() - 5000;
     const before = BigInt(Date.now());
     assert.equal((await produce(c, null, 0, batch(idem.producerId, idem.producerEpoch, 0, 3, false, ts))).errorCode, ErrorCode.NONE);
     assert.equal((await produce(c, null, 0, batch(idem.producerId, idem.producerEpoch, 3, 2, false, ts + 1))).errorCode, ErrorCode.NONE);
 
-    const txn = await c.request(22, 4, { transactionalId: 'dp-tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
-    await c.request(24, 3, { v3AndBelowTransactionalId: 'dp-tx', v3AndBelowProducerId: txn.producerId, v3AndBelowProducerEpoch: txn.producerEpoch, v3AndBelowTopics: [{ name: 'dp', partitions: [0] }] });
+    const txn = await c.request(ApiKey.InitProducerId, 4, { transactionalId: 'dp-tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    await c.request(ApiKey.AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: 'dp-tx', v3AndBelowProducerId: txn.producerId, v3AndBelowProducerEpoch: txn.producerEpoch, v3AndBelowTopics: [{ name: 'dp', partitions: [0] }] });
     const txnAppend = await produce(c, 'dp-tx', 0, batch(txn.producerId, txn.producerEpoch, 0, 4, true, ts + 2));
     assert.equal(txnAppend.errorCode, ErrorCode.NONE);
     assert.equal(txnAppend.baseOffset, 5n);
@@ -69,7 +70,7 @@ test('DescribeProducers answers from the partition producer state, before and af
     const open = active.get(txn.producerId)!;
     assert.deepEqual([open.producerEpoch, open.lastSequence, open.currentTxnStartOffset], [txn.producerEpoch, 3, 5n]);
 
-    assert.equal((await c.request(26, 3, { transactionalId: 'dp-tx', producerId: txn.producerId, producerEpoch: txn.producerEpoch, committed: true })).errorCode, ErrorCode.NONE);
+    assert.equal((await c.request(ApiKey.EndTxn, 3, { transactionalId: 'dp-tx', producerId: txn.producerId, producerEpoch: txn.producerEpoch, committed: true })).errorCode, ErrorCode.NONE);
     active = byId((await describe(c, [{ name: 'dp', partitionIndexes: [0] }]))[0]!.partitions[0]!.activeProducers);
     assert.equal(active.get(txn.producerId)?.currentTxnStartOffset, -1n, 'the commit closed the transaction');
     assert.equal(active.get(txn.producerId)?.lastSequence, 3, 'the marker does not move the sequence');

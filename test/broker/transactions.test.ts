@@ -89,10 +89,10 @@ test('a transactional Produce from a fenced epoch gets INVALID_PRODUCER_EPOCH, n
   const broker = await startTestBroker();
   const c = await WireClient.connect(broker.bootstrap);
   try {
-    await c.request(19, 7, { topics: [{ name: 'fence', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-    const init = () => c.request(22, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    await c.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'fence', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const init = () => c.request(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
     const old = await init();
-    await c.request(24, 3, { v3AndBelowTransactionalId: 'tx', v3AndBelowProducerId: old.producerId, v3AndBelowProducerEpoch: old.producerEpoch, v3AndBelowTopics: [{ name: 'fence', partitions: [0] }] });
+    await c.request(ApiKey.AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: 'tx', v3AndBelowProducerId: old.producerId, v3AndBelowProducerEpoch: old.producerEpoch, v3AndBelowTopics: [{ name: 'fence', partitions: [0] }] });
     assert.equal(await produce(c, 'fence', 0, txnBatch(old.producerId, old.producerEpoch, 0, ['before'])), ErrorCode.NONE);
     let fresh = await init();
     for (let i = 0; i < 50 && fresh.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS; i++) {
