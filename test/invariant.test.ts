@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { InvariantError, assert as invariant, assertSame, stopOnInvariant } from '../src/invariant.js';
 import { ApiKey } from '../src/protocol/generated/index.js';
 import { ErrorCode } from '../src/protocol/errors.js';
+import { StorageIoError } from '../src/storage/errors.js';
 import { WireClient } from './broker/wire-client.js';
 import { distDir } from './support/paths.js';
 import { exited, stopChild, track } from './support/children.js';
@@ -19,6 +20,12 @@ test('assert and assertSame throw InvariantError only when the invariant breaks'
   assert.throws(() => invariant(0, () => 'lazy message'), /lazy message/);
   assert.throws(() => assertSame(4, 5, 'offsets assigned vs counted'), (e: unknown) => e instanceof InvariantError && /4 !== 5/.test(e.message));
   assert.equal(stopOnInvariant(new Error('ordinary')), false, 'other errors are left to their caller');
+});
+
+test('a bug met during I/O is never wrapped as a storage error', () => {
+  const bug = new InvariantError('segments out of order');
+  assert.throws(() => new StorageIoError('compact', 't-0', bug), (e: unknown) => e === bug);
+  assert.equal(new StorageIoError('append', 't-0', Object.assign(new Error('disk'), { code: 'EIO' })).syscallCode, 'EIO');
 });
 
 test('an InvariantError in a handler stops the process with a fatal line; an ordinary error only closes its connection', async () => {

@@ -40,7 +40,7 @@ test('DescribeProducers answers from the partition producer state, before and af
     let c = await WireClient.connect(broker.bootstrap);
     await c.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'dp', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
     const versions = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
-    const key = versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === 61);
+    const key = versions.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.DescribeProducers);
     assert.deepEqual([key?.minVersion, key?.maxVersion], [0, 0], 'ApiVersions advertises DescribeProducers v0');
 
     const idem = await c.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });

@@ -190,8 +190,8 @@ const rows: Row[] = [
 
 async function login(user: string, password: string): Promise<WireClient> {
   const c = await WireClient.connect(broker.bootstrap);
-  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, 0);
-  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${password}`) })).errorCode, 0);
+  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
+  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${password}`) })).errorCode, ErrorCode.NONE);
   return c;
 }
 
@@ -234,9 +234,9 @@ before(async () => {
   assert.deepEqual(created.topics.map((t: any) => t.errorCode), [0, 0]);
   assert.deepEqual(errorCodes(await admin.request(rows[0]!.api, rows[0]!.version, rows[0]!.body(0))), [0]);
   const commit = await admin.request(ApiKey.OffsetCommit, 9, rows.find((r) => r.api === ApiKey.OffsetCommit)!.body(0));
-  assert.deepEqual(errorCodes(commit), [0], 'the group exists with a committed offset');
+  assert.deepEqual(errorCodes(commit), [ErrorCode.NONE], 'the group exists with a committed offset');
   const init = await admin.request(ApiKey.InitProducerId, 4, { transactionalId: X, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
-  assert.equal(init.errorCode, 0);
+  assert.equal(init.errorCode, ErrorCode.NONE);
   producerId = init.producerId;
   producerEpoch = init.producerEpoch;
 });
