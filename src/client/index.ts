@@ -23,4 +23,7 @@ export type {
   GroupDescription, ClusterDescription, TransactionListing, TransactionDescription, ProducerDescription,
 } from './admin-types.js';
 export type { AclBinding, AclBindingFilter, ScramMechanismName } from './admin.js';
+export {
+  AclOperation, PatternType as AclPatternType, PermissionType as AclPermissionType, ResourceType as AclResourceType, aclCodeName,
+} from '../protocol/acl.js';
 export type { SaslOptions } from './sasl.js';

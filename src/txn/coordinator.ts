@@ -22,6 +22,7 @@ import type { GroupLogger } from '../group/types.js';
 import type { ProducerIdManager } from './producer-ids.js';
 import { TransactionLog } from './transaction-log.js';
 import { PRODUCER_EPOCH_MAX, fromLogValue, partitionCount, stateName, toLogValue, type TxnMetadata } from './txn-metadata.js';
+import { stopOnInvariant } from '../invariant.js';
 
 export type TxnErrorName =
   | 'NONE'
@@ -374,7 +375,7 @@ export class TransactionCoordinator {
     if (this.closed) return;
     this.timer = this.scheduler.schedule(this.config.abortCheckIntervalMs, () => {
       this.arm();
-      this.abortExpired().catch((err: unknown) => this.log.error({ err }, 'aborting timed-out transactions failed'));
+      this.abortExpired().catch((err: unknown) => stopOnInvariant(err, this.log) || this.log.error({ err }, 'aborting timed-out transactions failed'));
     });
   }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin, Consumer, FetchIsolationLevels, Producer, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../../broker/harness.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const CONTROL_BATCH = 0x20;
 
@@ -22,7 +23,7 @@ async function readValues(consumer: Consumer, topic: string, isolationLevel: num
       topics: [{ topicId: t.id, partitions: [{ partition: 0, fetchOffset: next, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 }] }],
     });
     const p = response.responses.flatMap((r) => r.partitions).find((x) => x.partitionIndex === 0)!;
-    assert.equal(p.errorCode, 0);
+    assert.equal(p.errorCode, ErrorCode.NONE);
     for (const batch of p.records ?? []) {
       for (const r of batch.records) {
         const offset = batch.firstOffset + BigInt(r.offsetDelta);
