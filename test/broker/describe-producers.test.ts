@@ -13,7 +13,6 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL } from '../../src/protocol/txn-records.js';
-import { ApiKey } from '../../src/protocol/generated/index.js';
 
 interface Active { producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }
 
