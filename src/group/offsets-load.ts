@@ -33,8 +33,13 @@ export interface LoadResult {
   skipped: number;
 }
 
-/** Generations and epochs are int32 on the wire and are bumped by one: the largest we can restore. */
-const EPOCH_MAX = 2 ** 31 - 2;
+/**
+ * Generations and epochs are int32 on the wire and only grow: each rebalance bumps them by one (a
+ * KIP-848 join or target change can bump a group's epoch several times in a row). A restored group
+ * keeps room for 2^20 more bumps; a stored value above that is not one this broker or Kafka wrote in
+ * practice (2^31 rebalances), and restoring it would let the next bumps overflow the int32 encoding.
+ */
+const EPOCH_MAX = 2 ** 31 - 1 - 2 ** 20;
 /** Timers are setTimeout delays (capped by Node at 2^31-1 ms). */
 const TIMEOUT_MS_MAX = 2 ** 31 - 1;
 /** Error lines per load, one per skipped record up to this; then one line with the count. */
