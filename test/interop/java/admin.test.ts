@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestBroker } from '../../broker/harness.js';
 import { ProtocolTrace } from '../../../src/broker/protocol-trace.js';
+import { onlyMinikafka } from '../../support/kafka-target.js';
 
 const run = promisify(execFile);
 const dir = fileURLToPath(new URL('../../../../test/interop/java/', import.meta.url));
@@ -27,7 +28,10 @@ async function classpath(): Promise<string> {
   return readFileSync(file, 'utf8').trim();
 }
 
-test('Java Admin (kafka-clients 4.4): the admin APIs answer as a single Kafka node', { timeout: 400_000, skip }, async () => {
+// It traces the requests inside the broker and sets a Kafka 3.x topic config that Kafka 4 refuses (FINDINGS.md K6).
+const skipAdmin = skip || onlyMinikafka('traces requests inside the in-process broker and sets a 3.x topic config Kafka 4 removed');
+
+test('Java Admin (kafka-clients 4.4): the admin APIs answer as a single Kafka node', { timeout: 400_000, skip: skipAdmin }, async () => {
   const cp = await classpath();
   const broker = await startTestBroker({ 'auto.create.topics.enable': false });
   const trace = new ProtocolTrace(broker);
