@@ -29,6 +29,12 @@ export default tseslint.config(
       'no-self-compare': 'error',
       'no-unreachable': 'error',
       'eqeqeq': ['error', 'always', { null: 'ignore' }],
+      // API keys by name (the generated ApiKey table), never as numbers.
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.property.name=/^request/i][arguments.0.raw=/^[0-9]+$/]", message: 'Use ApiKey.<Name> (src/protocol/generated), not a numeric API key.' },
+        { selector: "CallExpression[callee.name=/^request/i][arguments.0.raw=/^[0-9]+$/]", message: 'Use ApiKey.<Name> (src/protocol/generated), not a numeric API key.' },
+        { selector: "MemberExpression[object.name='apiMessages'][property.raw=/^[0-9]+$/]", message: 'Use apiMessages[ApiKey.<Name>], not a numeric API key.' },
+      ],
     },
   },
 );

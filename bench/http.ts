@@ -5,18 +5,18 @@
  *    partitions: v3 records:batch (500 records a request, 4 requests in flight) and one chunked stream;
  *    every record's report must be a success and the partitions' end offsets must add up;
  *  - the time of a /metrics scrape (and its size) with BENCH_PARTITIONS_MANY (default 10,000)
- *    partitions, idle, then with BENCH_HTTP_OPEN_PARTITIONS (default 2,000) of them open, each holding a
- *    record and a group's committed offset (that broker acknowledges without fsync: filling it is set-up,
- *    not the figure).
+ *    partitions in topics of 100, idle, then with BENCH_HTTP_OPEN_PARTITIONS (default: all) of them open,
+ *    each holding a record and a group's committed offset (that broker acknowledges without fsync:
+ *    filling it is set-up, not the figure), with the broker's RSS and open file descriptors.
  * Uses fetch and node:http only (no librdkafka): runs wherever the broker does.
  */
 import { request } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnBroker, type BrokerProcess } from '../test/support/broker-process.js';
 import { freePort } from '../test/support/net.js';
-import { cpuSeconds, median, percentile, progress } from './lib.js';
+import { cpuSeconds, median, percentile, progress, rssBytes } from './lib.js';
 import type { Row } from './report.js';
 
 const RECORDS = 200_000;
@@ -144,23 +144,33 @@ async function scrape(h: Http): Promise<{ medianMs: number; p90Ms: number; bytes
   return { medianMs: median(times), p90Ms: percentile(times, 90), bytes, series };
 }
 
-const PER_TOPIC = 1000;
+const PER_TOPIC = 100;
+
+/** Open file descriptors of a process (Linux /proc; NaN elsewhere). */
+function openFds(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * Two scrapes: with `partitions` partitions created (idle: the scrape lists the offsets of open
  * partitions only), and with `openPartitions` of them open, each holding a record, and a group with an
- * offset on each (every one an offset and a lag series). Not all 10,000 open: opening a partition's log
- * costs more the more are open (2 ms at none, 12 ms at 4,000 on 2 loaded cores) and each holds its
- * segment's files, past the file limit (EMFILE near 6,600 with 20,000 descriptors).
+ * offset on each (every one an offset and a lag series). Open partitions no longer pin their segment's
+ * three files: at most minikafka.log.open.segment.files.max (1,000) segment files stay open, idle ones
+ * close and reopen on use, so all 10,000 open within the descriptor limit (the figures say how many).
  */
-async function metricsPhase(h: Http, rows: Row[], partitions: number, openPartitions: number): Promise<void> {
+async function metricsPhase(h: Http, broker: BrokerProcess, rows: Row[], partitions: number, openPartitions: number): Promise<void> {
   const topics = Math.ceil(partitions / PER_TOPIC);
   const t0 = performance.now();
   for (let t = 0; t < topics; t++) await json(`${h.url}/v3/clusters/${h.cluster}/topics`, 'POST', { topic_name: `scrape-${t}`, partitions_count: PER_TOPIC });
-  progress(`${topics * PER_TOPIC} partitions created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const createdS = (performance.now() - t0) / 1000;
+  progress(`${topics * PER_TOPIC} partitions created in ${createdS.toFixed(1)} s`);
   const idle = await scrape(h);
-  rows.push({ section: 'http', name: `/metrics scrape, ${(topics * PER_TOPIC).toLocaleString('en-US')} partitions created, idle (median of ${SCRAPES})`, unit: 'ms', minikafka: idle.medianMs, higherIsBetter: false,
-    note: `p90 ${idle.p90Ms.toFixed(1)} ms; ${(idle.bytes / 1e3).toFixed(0)} kB, ${idle.series} series (offsets are listed for open partitions only); request to last byte, from the bench process` });
+  rows.push({ section: 'http', name: `/metrics scrape, ${(topics * PER_TOPIC).toLocaleString('en-US')} partitions created (${topics} topics of ${PER_TOPIC}), idle (median of ${SCRAPES})`, unit: 'ms', minikafka: idle.medianMs, higherIsBetter: false,
+    note: `p90 ${idle.p90Ms.toFixed(1)} ms; ${(idle.bytes / 1e3).toFixed(0)} kB, ${idle.series} series (offsets are listed for open partitions only); created in ${createdS.toFixed(1)} s; RSS ${(rssBytes(broker.pid) / 1e6).toFixed(0)} MB, ${openFds(broker.pid)} fds; request to last byte, from the bench process` });
   const open = Math.min(openPartitions, topics * PER_TOPIC);
   const t1 = performance.now();
   for (let done = 0; done < open; done += PER_TOPIC) {
@@ -172,10 +182,14 @@ async function metricsPhase(h: Http, rows: Row[], partitions: number, openPartit
     await json(`${h.url}/console/api/groups/scrapers/offsets`, 'POST', { topic, to: 'earliest', partitions: Array.from({ length: n }, (_, p) => p) });
     progress(`${done + n} partitions open, with a record and a committed offset`);
   }
-  progress(`opened and wrote in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  const openedS = (performance.now() - t1) / 1000;
+  progress(`opened and wrote in ${openedS.toFixed(1)} s`);
   const busy = await scrape(h);
+  const rss = rssBytes(broker.pid);
+  const fds = openFds(broker.pid);
   rows.push({ section: 'http', name: `/metrics scrape, ${open.toLocaleString('en-US')} of them open, each with a record and a group's lag (median of ${SCRAPES})`, unit: 'ms', minikafka: busy.medianMs, higherIsBetter: false,
-    note: `p90 ${busy.p90Ms.toFixed(1)} ms; ${(busy.bytes / 1e6).toFixed(2)} MB, ${busy.series.toLocaleString('en-US')} series; BENCH_HTTP_OPEN_PARTITIONS sets how many are opened` });
+    note: `p90 ${busy.p90Ms.toFixed(1)} ms; ${(busy.bytes / 1e6).toFixed(2)} MB, ${busy.series.toLocaleString('en-US')} series; opened and written in ${openedS.toFixed(1)} s; broker RSS ${(rss / 1e6).toFixed(0)} MB, ${fds} open fds; BENCH_HTTP_OPEN_PARTITIONS sets how many are opened` });
+  rows.push({ section: 'http', name: `broker RSS with ${open.toLocaleString('en-US')} partitions open (after the scrapes)`, unit: 'MB', minikafka: rss / 1e6, higherIsBetter: false, note: `${fds} open file descriptors (segment files bounded by minikafka.log.open.segment.files.max)` });
 }
 
 async function withBroker(dataDir: string, config: Record<string, string | number>, body: (h: Http, broker: BrokerProcess) => Promise<void>): Promise<void> {
@@ -193,7 +207,12 @@ async function withBroker(dataDir: string, config: Record<string, string | numbe
 
 export async function httpPhase(scratch: string, rows: Row[], partitions: number, openPartitions: number): Promise<void> {
   await withBroker(join(scratch, 'http-produce'), {}, (h, broker) => producePhase(h, broker, rows));
+  await httpMetricsPhase(scratch, rows, partitions, openPartitions);
+}
+
+/** The /metrics rows alone. */
+export async function httpMetricsPhase(scratch: string, rows: Row[], partitions: number, openPartitions: number): Promise<void> {
   // The scrape's broker acknowledges writes without waiting for fsync: filling 10,000 partitions is set-up
   // here (10,000 fsyncs on a shared disk took minutes), not what is measured.
-  await withBroker(join(scratch, 'http-metrics'), { 'max.partitions': Math.max(100_000, partitions * 2), 'minikafka.flush.on.acks.all': 'false' }, (h) => metricsPhase(h, rows, partitions, openPartitions));
+  await withBroker(join(scratch, 'http-metrics'), { 'max.partitions': Math.max(100_000, partitions * 2), 'minikafka.flush.on.acks.all': 'false' }, (h, broker) => metricsPhase(h, broker, rows, partitions, openPartitions));
 }

@@ -5,8 +5,8 @@
  *
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
- * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default 2000), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, connections, partitions, testing, http, security, kafka-fsync, plain).
+ * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default: BENCH_PARTITIONS_MANY), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
+ * produce, consume, latency, kafkajs, platformatic, client, legacy, connections, partitions, testing, http, security, kafka-fsync, plain).
  * Apache Kafka (bench/kafka/apache-kafka.ts) runs beside them unless BENCH_KAFKA=0: its start-up and
  * idle RSS, then the same produce, consume, latency and KafkaJS load; `kafka-fsync` repeats the
  * acks=-1 produce runs on a Kafka that fsyncs every batch; `plain` is librdkafka's rdkafka_performance
@@ -34,6 +34,7 @@ import { failoverPhase } from './failover.js';
 import { testingPhase } from './testing.js';
 import { securityPhase } from './security.js';
 import { httpPhase } from './http.js';
+import { legacyPhase } from './legacy.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 import { kafkaUnavailable, resolveKafka, startKafka, type KafkaCluster } from './kafka/apache-kafka.js';
@@ -523,7 +524,7 @@ async function main(): Promise<void> {
     await phase('startup', () => startupPhase(scratch, loadgenProblem === undefined));
     await phase('failover', () => failoverPhase(scratch, rows, extra));
     await phase('testing', () => testingPhase(rows));
-    await phase('http', () => httpPhase(scratch, rows, manyPartitions, envInt('BENCH_HTTP_OPEN_PARTITIONS', 2000)));
+    await phase('http', () => httpPhase(scratch, rows, manyPartitions, envInt('BENCH_HTTP_OPEN_PARTITIONS', manyPartitions)));
     await phase('security', () => securityPhase(scratch, rows));
 
     broker = await spawnBroker({ dataDir: join(scratch, 'data') });
@@ -583,12 +584,14 @@ async function main(): Promise<void> {
             note: `payload bytes; ${label === 'produced' ? 'all produce runs (acks=1 and -1)' : 'one-consumer runs'}; /proc/<pid>/stat utime+stime` });
         }
       }
+      await phase('legacy', () => legacyPhase(broker!, rows));
       await phase('connections', () => idleConnectionsPhase(broker!));
       await phase('partitions', () => manyPartitionsPhase(broker!));
       await phase('plain', () => plainPhase(scratch, !kafkaProblem));
     } else {
       await phase('platformatic', () => platformaticPhase(broker!));
       await phase('client', () => clientPhase(broker!));
+      await phase('legacy', () => legacyPhase(broker!, rows));
       await phase('connections', () => idleConnectionsPhase(broker!));
     }
   } finally {

@@ -9,7 +9,7 @@ import { FrameDecoder } from '../protocol/frame.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from '../protocol/header.js';
-import { apiMessages } from '../protocol/generated/index.js';
+import { ApiKey, apiMessages } from '../protocol/generated/index.js';
 import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
 import type { RequestContext } from './handler.js';
@@ -18,8 +18,8 @@ import { SecuritySession } from '../security/session.js';
 import { SaslAuthenticationError } from '../security/sasl/mechanism.js';
 import { POOLED_BUFFERS, type WithPooledBuffers } from './fetch-buffers.js';
 
-const API_VERSIONS_KEY = 18;
-const FETCH_KEY = 1;
+const API_VERSIONS_KEY = ApiKey.ApiVersions;
+const FETCH_KEY = ApiKey.Fetch;
 /** Fetch responses reference record sets of at least this size instead of copying them into the frame. */
 const GATHER_BYTES_MIN = 4096;
 

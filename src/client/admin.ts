@@ -12,8 +12,9 @@ import type {
   GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
   TransactionDescription, TransactionListing,
 } from './admin-types.js';
+import { ErrorCode } from '../protocol/errors.js';
 
-const TOPIC_ALREADY_EXISTS = 36;
+const TOPIC_ALREADY_EXISTS = ErrorCode.TOPIC_ALREADY_EXISTS;
 const resourceTypes = { topic: 2, broker: 4 } as const;
 const configOps = { set: 0, delete: 1, append: 2, subtract: 3 } as const;
 
@@ -254,7 +255,7 @@ export class Admin {
     if (!conn.supports(ApiKey.ConsumerGroupDescribe)) return undefined;
     const { body } = await conn.request(ApiKey.ConsumerGroupDescribe, { groupIds: [groupId], includeAuthorizedOperations: false });
     const g = body.groups[0];
-    if (g === undefined || g.errorCode !== 0) return undefined;
+    if (g === undefined || g.errorCode !== ErrorCode.NONE) return undefined;
     await this.cluster.refreshMetadata(null);
     const nameOf = (id: string, name: string): string => name || ([...this.cluster.topics.values()].find((t) => t.topicId === id)?.name ?? id);
     const members: GroupMemberDescription[] = g.members.map((m: any) => ({
@@ -396,7 +397,7 @@ export class Admin {
   }
 }
 
-const SECURITY_KEYS = { describeAcls: 29, createAcls: 30, deleteAcls: 31, describeScram: 50, alterScram: 51 } as const;
+const SECURITY_KEYS = { describeAcls: ApiKey.DescribeAcls, createAcls: ApiKey.CreateAcls, deleteAcls: ApiKey.DeleteAcls, describeScram: ApiKey.DescribeUserScramCredentials, alterScram: ApiKey.AlterUserScramCredentials } as const;
 export type ScramMechanismName = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 const SCRAM_CODES: Record<ScramMechanismName, number> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
 

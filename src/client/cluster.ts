@@ -3,22 +3,21 @@
 import { Connection } from './connection.js';
 import { CLIENT_CLOSED_CODE, KafkaClientError, NETWORK_EXCEPTION } from './errors.js';
 import type { ClientOptions } from './types.js';
+import { ApiKey } from '../protocol/generated/index.js';
+import { ErrorCode } from '../protocol/errors.js';
 
-export const ApiKey = {
-  Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10,
-  JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeGroups: 15, ListGroups: 16,
-  ApiVersions: 18, CreateTopics: 19, DeleteTopics: 20, DeleteRecords: 21, InitProducerId: 22, DescribeConfigs: 32,
-  AlterConfigs: 33, CreatePartitions: 37, IncrementalAlterConfigs: 44, DeleteGroups: 42, OffsetDelete: 47, DescribeCluster: 60, ConsumerGroupHeartbeat: 68,
-  ConsumerGroupDescribe: 69, AddPartitionsToTxn: 24, AddOffsetsToTxn: 25, EndTxn: 26, TxnOffsetCommit: 28,
-  DescribeTransactions: 65, ListTransactions: 66,
-} as const;
+export { ApiKey } from '../protocol/generated/index.js';
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Errors after which metadata (leaders, topics) is stale. */
-const metadataErrors = new Set([3, 5, 6, 9, 19, 20, 74, 75, 100, 103]);
+const metadataErrors = new Set<number>([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.NOT_ENOUGH_REPLICAS, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_ID, ErrorCode.INCONSISTENT_TOPIC_ID,
+]);
 /** Errors after which the group coordinator is stale. */
-const coordinatorErrors = new Set([14, 15, 16]);
+const coordinatorErrors = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
 
 export interface ResolvedClientOptions {
   bootstrap: { host: string; port: number }[];
@@ -163,7 +162,7 @@ export class Cluster {
     if (topics === null) this.topics.clear();
     for (const t of body.topics) {
       const name = t.name as string;
-      if (t.errorCode !== 0) {
+      if (t.errorCode !== ErrorCode.NONE) {
         errors.set(name, t.errorCode);
         this.topics.delete(name);
         continue;
@@ -217,7 +216,7 @@ export class Cluster {
     const conn = await this.any();
     const { body } = await conn.request(ApiKey.FindCoordinator, { key: groupId, keyType, coordinatorKeys: [groupId] });
     const c = body.coordinators?.length > 0 ? body.coordinators[0] : body;
-    if (c.errorCode !== 0) throw new KafkaClientError(c.errorCode, `FindCoordinator ${groupId}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+    if (c.errorCode !== ErrorCode.NONE) throw new KafkaClientError(c.errorCode, `FindCoordinator ${groupId}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
     this.brokers.set(c.nodeId, { host: c.host, port: c.port });
     this.coordinators.set(cacheKey, c.nodeId);
     return this.connectTo(c.host, c.port);

@@ -6,14 +6,15 @@ import { authenticate, mechanismName, type SaslOptions } from './sasl.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { FrameDecoder } from '../protocol/frame.js';
-import { apiMessages } from '../protocol/generated/index.js';
+import { ApiKey, apiMessages } from '../protocol/generated/index.js';
 import { requestHeaderVersion, responseHeaderVersion } from '../protocol/header.js';
 import { CLIENT_CLOSED_CODE, KafkaClientError, NETWORK_EXCEPTION, REQUEST_TIMED_OUT } from './errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 
-export const API_VERSIONS = 18;
-const UNSUPPORTED_VERSION = 35;
+export const API_VERSIONS = ApiKey.ApiVersions;
+const UNSUPPORTED_VERSION = ErrorCode.UNSUPPORTED_VERSION;
 const frameBytesMax = 1 << 30;
-const PRODUCE = 0;
+const PRODUCE = ApiKey.Produce;
 /** Record batches from this size on are written by reference (smaller ones are cheaper to copy). */
 const GATHER_BYTES_MIN = 4096;
 
@@ -27,8 +28,8 @@ export interface ConnectionOptions {
   sasl?: SaslOptions;
 }
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
+const SASL_HANDSHAKE = ApiKey.SaslHandshake;
+const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
 
 interface InFlight {
   apiKey: number;
@@ -118,7 +119,7 @@ export class Connection {
         version = Math.min(theirs?.maxVersion ?? 0, ours.maxVersion);
         continue;
       }
-      if (res.errorCode !== 0) throw new KafkaClientError(res.errorCode, 'ApiVersions');
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaClientError(res.errorCode, 'ApiVersions');
       for (const k of res.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[]) {
         this.versions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
       }
@@ -131,12 +132,12 @@ export class Connection {
   private async saslLogin(sasl: SaslOptions): Promise<void> {
     const mechanism = mechanismName(sasl);
     const hs = await this.request(SASL_HANDSHAKE, { mechanism }, { maxVersion: 1 });
-    if (hs.body.errorCode !== 0) {
+    if (hs.body.errorCode !== ErrorCode.NONE) {
       throw new KafkaClientError(hs.body.errorCode, `${this.address}: SASL mechanism ${mechanism} refused (the broker offers ${(hs.body.mechanisms as string[]).join(', ')})`);
     }
     await authenticate(sasl, async (token) => {
       const { body } = await this.request(SASL_AUTHENTICATE, { authBytes: token });
-      if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, `${this.address}: ${body.errorMessage ?? 'SASL authentication failed'}`);
+      if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `${this.address}: ${body.errorMessage ?? 'SASL authentication failed'}`);
       return body.authBytes as Buffer;
     });
   }

@@ -8,6 +8,7 @@ import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './
 import { bufferSerde, type Deserializer } from './serde.js';
 import type { ConsumedBatch, ConsumedMessage, ConsumerOptions, RunOptions, TopicPartition, TopicPartitionOffset } from './types.js';
 import { Waiter } from './waiter.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 interface PartitionState {
   topic: string;
@@ -19,7 +20,7 @@ interface PartitionState {
   reset: boolean;
 }
 
-const OFFSET_OUT_OF_RANGE = 1;
+const OFFSET_OUT_OF_RANGE = ErrorCode.OFFSET_OUT_OF_RANGE;
 const idOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
 /**
@@ -299,7 +300,7 @@ export class Consumer<K = Buffer, V = Buffer> {
         s.reset = true;
         continue;
       }
-      if (f.errorCode !== 0) {
+      if (f.errorCode !== ErrorCode.NONE) {
         this.cluster.invalidate(f.errorCode, f.topic);
         failed = true;
         continue;

@@ -1,6 +1,7 @@
 // The client's one error class. Broker answers carry Kafka's error code; local failures (network,
 // timeouts, a closed client) reuse the Kafka code that means the same, so callers match on one field.
 import { errorInfo, errorName } from '../protocol/errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 /** Local conditions that have no broker error code of their own. */
 export const CLIENT_CLOSED_CODE = -100;
@@ -29,8 +30,8 @@ export class KafkaClientError extends Error {
   }
 }
 
-export const NETWORK_EXCEPTION = 13;
-export const REQUEST_TIMED_OUT = 7;
+export const NETWORK_EXCEPTION = ErrorCode.NETWORK_EXCEPTION;
+export const REQUEST_TIMED_OUT = ErrorCode.REQUEST_TIMED_OUT;
 
 /** Throws a KafkaClientError unless `code` is 0. */
 export function throwIfError(code: number, message?: string | null, context?: string): void {

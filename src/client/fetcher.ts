@@ -3,6 +3,7 @@ import { decodeRecordBatches, type DecodedBatch } from '../protocol/compression.
 import { CONTROL_ABORT } from '../protocol/txn-records.js';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 export interface FetchTarget {
   topic: string;
@@ -67,7 +68,7 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
       })),
     })),
   }, { timeoutMs: cluster.options.requestTimeoutMs + limits.maxWaitMs });
-  if (body.errorCode !== undefined && body.errorCode !== 0) throw new KafkaClientError(body.errorCode, 'Fetch');
+  if (body.errorCode !== undefined && body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, 'Fetch');
   const nameById = new Map([...cluster.topics.values()].map((t) => [t.topicId, t.name]));
   const out: FetchedPartition[] = [];
   for (const t of body.responses) {
@@ -80,7 +81,7 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
         topic, partition: p.partitionIndex, fetchOffset: target.offset, errorCode: p.errorCode,
         highWatermark: p.highWatermark, records: [], nextOffset: -1n,
       };
-      if (p.errorCode === 0 && p.records !== null && p.records.length > 0) {
+      if (p.errorCode === ErrorCode.NONE && p.records !== null && p.records.length > 0) {
         const skip = limits.isolationLevel === 1 ? abortedFilter(p.abortedTransactions ?? []) : undefined;
         for (const batch of await decodeRecordBatches(p.records)) {
           fetched.nextOffset = batch.lastOffset + 1n;

@@ -7,6 +7,7 @@ import { KafkaClientError } from './errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './group-protocol.js';
 import type { TopicPartition } from './types.js';
 import { Waiter } from './waiter.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 export interface MemberHost {
   cluster: Cluster;
@@ -31,11 +32,11 @@ export interface GroupMember {
   stop(): Promise<void>;
 }
 
-const FENCED_MEMBER_EPOCH = 110;
-const UNKNOWN_MEMBER_ID = 25;
-const ILLEGAL_GENERATION = 22;
-const REBALANCE_IN_PROGRESS = 27;
-const MEMBER_ID_REQUIRED = 79;
+const FENCED_MEMBER_EPOCH = ErrorCode.FENCED_MEMBER_EPOCH;
+const UNKNOWN_MEMBER_ID = ErrorCode.UNKNOWN_MEMBER_ID;
+const ILLEGAL_GENERATION = ErrorCode.ILLEGAL_GENERATION;
+const REBALANCE_IN_PROGRESS = ErrorCode.REBALANCE_IN_PROGRESS;
+const MEMBER_ID_REQUIRED = ErrorCode.MEMBER_ID_REQUIRED;
 
 abstract class LoopingMember {
   protected stopped = false;
@@ -125,7 +126,7 @@ export class Kip848Member extends LoopingMember implements GroupMember {
       await this.host.reconcile([]);
       return 0;
     }
-    if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`);
+    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`);
     if (body.memberId !== null && body.memberId !== '') this.memberId = body.memberId;
     this.epoch = body.memberEpoch;
     const interval = body.heartbeatIntervalMs > 0 ? body.heartbeatIntervalMs : this.host.heartbeatIntervalMs;
@@ -198,7 +199,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       this.needJoin = true;
       return 0;
     }
-    if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, `Heartbeat ${groupId}`);
+    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `Heartbeat ${groupId}`);
     return this.host.heartbeatIntervalMs;
   }
 
@@ -220,7 +221,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       ({ body } = await conn.request(ApiKey.JoinGroup, joinRequest(), { timeoutMs }));
     }
     if (body.errorCode === UNKNOWN_MEMBER_ID) this.memberId = '';
-    if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, `JoinGroup ${groupId}`);
+    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `JoinGroup ${groupId}`);
     this.memberId = body.memberId;
     this.generation = body.generationId;
     let assignments: { memberId: string; assignment: Buffer }[] = [];
@@ -237,7 +238,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       protocolType: 'consumer', protocolName: 'range', assignments,
     }, { timeoutMs });
     if (sync.body.errorCode === REBALANCE_IN_PROGRESS) return; // needJoin stays true
-    if (sync.body.errorCode !== 0) throw new KafkaClientError(sync.body.errorCode, `SyncGroup ${groupId}`);
+    if (sync.body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(sync.body.errorCode, `SyncGroup ${groupId}`);
     this.needJoin = false;
     await this.host.reconcile(decodeAssignment(sync.body.assignment));
   }

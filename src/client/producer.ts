@@ -8,6 +8,7 @@ import { ProduceSender, type ProducerId } from './produce-sender.js';
 import { rawSerializer, type Serializer } from './serde.js';
 import { ProducerFencedError, TransactionManager, type TransactionOffsets } from './transaction.js';
 import type { MessageHeader, ProducerOptions, ProducerRecord, RecordMetadata } from './types.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 /** Shared by every message sent without headers; never mutated (batch building only reads it). */
 const noHeaders: MessageHeader[] = [];
@@ -144,7 +145,7 @@ export class Producer<K = string | Buffer, V = string | Buffer> {
     return this.cluster.retry(async () => {
       const conn = await this.cluster.any();
       const { body } = await conn.request(ApiKey.InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
-      if (body.errorCode !== 0) throw new KafkaClientError(body.errorCode, 'InitProducerId');
+      if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, 'InitProducerId');
       return { id: body.producerId as bigint, epoch: body.producerEpoch as number };
     });
   }

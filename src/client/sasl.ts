@@ -2,6 +2,7 @@
 // SaslHandshake v1 + SaslAuthenticate, run on each new connection right after ApiVersions.
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KafkaClientError } from './errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 
 export type SaslOptions =
   | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
@@ -10,7 +11,7 @@ export type SaslOptions =
 /** One request/answer pair of the exchange: sends token bytes, gets the broker's. */
 export type SaslRoundTrip = (token: Buffer) => Promise<Buffer>;
 
-const SASL_AUTHENTICATION_FAILED = 58;
+const SASL_AUTHENTICATION_FAILED = ErrorCode.SASL_AUTHENTICATION_FAILED;
 
 export function mechanismName(o: SaslOptions): string {
   return o.mechanism.toUpperCase();

@@ -4,11 +4,12 @@
 import { ApiKey, type Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
 import type { ProducerId } from './produce-sender.js';
+import { ErrorCode } from '../protocol/errors.js';
 
-const PRODUCER_FENCED = 90;
-const INVALID_PRODUCER_EPOCH = 47;
-const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53;
-const UNKNOWN_SERVER_ERROR = -1;
+const PRODUCER_FENCED = ErrorCode.PRODUCER_FENCED;
+const INVALID_PRODUCER_EPOCH = ErrorCode.INVALID_PRODUCER_EPOCH;
+const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+const UNKNOWN_SERVER_ERROR = ErrorCode.UNKNOWN_SERVER_ERROR;
 
 /**
  * Another producer instance with the same transactionalId started (or the transaction timed out and the
@@ -43,7 +44,7 @@ function check(code: number, what: string): void {
  * would go out outside the transaction (committed by the previous transaction's marker on Kafka).
  */
 function addPartitionsError(version: number, body: any, transactionalId: string, topic: string, partition: number): number {
-  if (version >= 4 && body.errorCode !== 0) return body.errorCode as number;
+  if (version >= 4 && body.errorCode !== ErrorCode.NONE) return body.errorCode as number;
   const topics: Array<{ name: string; resultsByPartition: Array<{ partitionIndex: number; partitionErrorCode: number }> }> = version >= 4
     ? body.resultsByTransaction?.find((t: { transactionalId: string }) => t.transactionalId === transactionalId)?.topicResults ?? []
     : body.resultsByTopicV3AndBelow ?? [];

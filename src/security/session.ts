@@ -7,6 +7,7 @@
 import { ANONYMOUS } from './principal.js';
 import { isSasl, type SecurityProtocol } from './listeners.js';
 import type { SaslServer } from './sasl/mechanism.js';
+import { ApiKey } from '../protocol/generated/index.js';
 
 export interface BoundListener {
   name: string;
@@ -15,8 +16,8 @@ export interface BoundListener {
   advertised: { host: string; port: number };
 }
 
-export const API_VERSIONS_KEY = 18;
-export const SASL_HANDSHAKE_KEY = 17;
+export const API_VERSIONS_KEY = ApiKey.ApiVersions;
+export const SASL_HANDSHAKE_KEY = ApiKey.SaslHandshake;
 export const SASL_AUTHENTICATE_KEY = 36;
 
 export class SecuritySession {

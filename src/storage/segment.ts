@@ -70,7 +70,7 @@ export class Segment implements PooledFile {
   private logFd: number | undefined;
   private pool: SegmentFdPool | undefined;
   private everOpened = false;
-  /** The log's active segment: its files stay open (appends, the next fsync). */
+  /** The log's active segment: its files stay open while it has unsynced writes (see evictable). */
   pinned = false;
   private size: number | undefined;
   private bytesSinceIndexEntry = 0;
@@ -106,8 +106,13 @@ export class Segment implements PooledFile {
   }
 
 
+  /**
+   * An active segment may close once its .log is synced: the next append reopens it (writes are
+   * positional, the size is cached). Never while it has unsynced writes: an fsync error must reach a
+   * descriptor that was open when the pages were written (Linux reports it once, per open file).
+   */
   evictable(): boolean {
-    return !this.pinned && !this.syncing;
+    return (!this.pinned || !this.dirtyLog) && !this.syncing;
   }
 
   /** A segment made without a pool (by the cleaner) joins its log's pool once it is part of the log. */

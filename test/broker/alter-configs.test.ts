@@ -8,6 +8,7 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -19,12 +20,12 @@ const SUBTRACT = 3;
 type Op = { name: string; op: number; value?: string | null };
 
 async function createTopic(client: WireClient, name: string, configs: { name: string; value: string }[] = []): Promise<void> {
-  const res = await client.request(19, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE, res.topics[0].errorMessage);
 }
 
 async function incremental(client: WireClient, name: string, ops: Op[], opts: { version?: number; validateOnly?: boolean; type?: number } = {}) {
-  const res = await client.request(44, opts.version ?? 1, {
+  const res = await client.request(ApiKey.IncrementalAlterConfigs, opts.version ?? 1, {
     validateOnly: opts.validateOnly ?? false,
     resources: [{ resourceType: opts.type ?? TOPIC, resourceName: name, configs: ops.map((o) => ({ name: o.name, configOperation: o.op, value: o.value ?? null })) }],
   });
@@ -33,7 +34,7 @@ async function incremental(client: WireClient, name: string, ops: Op[], opts: { 
 
 /** name -> [value, configSource] for the topic's configs. */
 async function describe(client: WireClient, name: string): Promise<Map<string, [string | null, number]>> {
-  const res = await client.request(32, 4, { resources: [{ resourceType: TOPIC, resourceName: name, configurationKeys: null }], includeSynonyms: false, includeDocumentation: false });
+  const res = await client.request(ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: TOPIC, resourceName: name, configurationKeys: null }], includeSynonyms: false, includeDocumentation: false });
   assert.equal(res.results[0].errorCode, ErrorCode.NONE);
   return new Map(res.results[0].configs.map((c: { name: string; value: string | null; configSource: number }) => [c.name, [c.value, c.configSource]]));
 }
@@ -97,7 +98,7 @@ test('IncrementalAlterConfigs errors: unknown topic, unknown or invalid config, 
     assert.deepEqual((await describe(client, 't')).get('retention.ms'), ['1000', 1], 'validateOnly changes nothing');
     assert.equal((await incremental(client, 't', [{ name: 'retention.ms', op: SET, value: 'x' }], { validateOnly: true })).errorCode, ErrorCode.INVALID_CONFIG);
 
-    const dup = await client.request(44, 1, {
+    const dup = await client.request(ApiKey.IncrementalAlterConfigs, 1, {
       validateOnly: false,
       resources: [0, 1].map(() => ({ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.ms', configOperation: SET, value: '7' }] })),
     });
@@ -115,7 +116,7 @@ test('broker resources: changes are refused (static configs), unknown names and 
     assert.equal(r.errorCode, ErrorCode.INVALID_REQUEST);
     assert.equal((await incremental(client, '1', [], { type: BROKER })).errorCode, ErrorCode.NONE, 'an empty change is no change');
     assert.equal((await incremental(client, '1', [], { type: 8 })).errorCode, ErrorCode.INVALID_REQUEST);
-    const alter = await client.request(33, 0, { validateOnly: false, resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'num.partitions', value: '3' }] }] });
+    const alter = await client.request(ApiKey.AlterConfigs, 0, { validateOnly: false, resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'num.partitions', value: '3' }] }] });
     assert.equal(alter.responses[0].errorCode, ErrorCode.INVALID_REQUEST);
   }));
 
@@ -123,18 +124,18 @@ test('AlterConfigs v0-v2 replaces the whole set of overrides', () =>
   withBroker(async (client) => {
     await createTopic(client, 't', [{ name: 'retention.ms', value: '1000' }, { name: 'segment.ms', value: '5000' }]);
     for (const version of [0, 1, 2]) {
-      const res = await client.request(33, version, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.bytes', value: String(1000 + version) }] }] });
+      const res = await client.request(ApiKey.AlterConfigs, version, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.bytes', value: String(1000 + version) }] }] });
       assert.equal(res.responses[0].errorCode, ErrorCode.NONE, res.responses[0].errorMessage);
       const d = await describe(client, 't');
       assert.deepEqual(d.get('retention.bytes'), [String(1000 + version), 1]);
       assert.equal(d.get('retention.ms')![1], 5, 'an override left out is gone');
       assert.equal(d.get('segment.ms')![1], 5);
     }
-    const bad = await client.request(33, 1, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.ms', value: 'x' }] }] });
+    const bad = await client.request(ApiKey.AlterConfigs, 1, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.ms', value: 'x' }] }] });
     assert.equal(bad.responses[0].errorCode, ErrorCode.INVALID_CONFIG);
-    const missing = await client.request(33, 1, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 'nope', configs: [] }] });
+    const missing = await client.request(ApiKey.AlterConfigs, 1, { validateOnly: false, resources: [{ resourceType: TOPIC, resourceName: 'nope', configs: [] }] });
     assert.equal(missing.responses[0].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    const dry = await client.request(33, 2, { validateOnly: true, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [] }] });
+    const dry = await client.request(ApiKey.AlterConfigs, 2, { validateOnly: true, resources: [{ resourceType: TOPIC, resourceName: 't', configs: [] }] });
     assert.equal(dry.responses[0].errorCode, ErrorCode.NONE);
     assert.deepEqual((await describe(client, 't')).get('retention.bytes'), ['1002', 1], 'validateOnly changed nothing');
   }));
@@ -142,7 +143,7 @@ test('AlterConfigs v0-v2 replaces the whole set of overrides', () =>
 test('altered configs apply to the live partition log at once (segment.bytes, message.timestamp.type, max.message.bytes)', () =>
   withBroker(async (client, broker) => {
     await createTopic(client, 'live');
-    const produce = (value: string) => client.request(0, 9, {
+    const produce = (value: string) => client.request(ApiKey.Produce, 9, {
       acks: 1, timeoutMs: 5000,
       topicData: [{ name: 'live', partitionData: [{ index: 0, records: buildRecordBatch({ baseTimestamp: 1000, records: [{ key: null, value: Buffer.from(value) }] }) }] }],
     }).then((res) => res.responses[0].partitionResponses[0]);

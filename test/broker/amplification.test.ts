@@ -11,6 +11,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { startBroker } from '../../src/broker/broker.js';
 import { createLogger } from '../../src/broker/logger.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 async function withBroker(config: Record<string, string | number | boolean>, fn: (broker: TestBroker, client: WireClient) => Promise<void>): Promise<void> {
   const broker = await startTestBroker(config);
@@ -24,7 +25,7 @@ async function withBroker(config: Record<string, string | number | boolean>, fn:
 }
 
 async function createTopic(client: WireClient, name: string, numPartitions: number): Promise<string> {
-  const res = await client.request(19, 7, { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE);
   return res.topics[0].topicId as string;
 }
@@ -33,13 +34,13 @@ async function createTopic(client: WireClient, name: string, numPartitions: numb
 test('Metadata answers a topic named many times once, by name and by id', async () => {
   await withBroker({}, async (_broker, client) => {
     const id = await createTopic(client, 'dup', 50);
-    const byName = await client.request(3, 12, { topics: Array.from({ length: 100 }, () => ({ name: 'dup' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const byName = await client.request(ApiKey.Metadata, 12, { topics: Array.from({ length: 100 }, () => ({ name: 'dup' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     assert.equal(byName.topics.length, 1);
     assert.equal(byName.topics[0].partitions.length, 50);
-    const byId = await client.request(3, 12, { topics: Array.from({ length: 100 }, () => ({ name: null, topicId: id })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const byId = await client.request(ApiKey.Metadata, 12, { topics: Array.from({ length: 100 }, () => ({ name: null, topicId: id })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     assert.equal(byId.topics.length, 1);
     assert.equal(byId.topics[0].name, 'dup');
-    const v1 = await client.request(3, 1, { topics: [{ name: 'dup' }, { name: 'nope' }, { name: 'dup' }, { name: 'nope' }] });
+    const v1 = await client.request(ApiKey.Metadata, 1, { topics: [{ name: 'dup' }, { name: 'nope' }, { name: 'dup' }, { name: 'nope' }] });
     assert.deepEqual(v1.topics.map((t: { name: string }) => t.name), ['dup', 'nope']);
   });
 });
@@ -49,17 +50,17 @@ test('one request auto-creates a bounded number of topics; the rest are UNKNOWN_
   const max = 20;
   await withBroker({ 'minikafka.auto.create.topics.per.request.max': max }, async (_broker, client) => {
     const names = Array.from({ length: 300 }, (_, i) => `auto-${i}`);
-    const first = await client.request(3, 12, { topics: names.map((name) => ({ name })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const first = await client.request(ApiKey.Metadata, 12, { topics: names.map((name) => ({ name })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
     const ok = first.topics.filter((t: { errorCode: number }) => t.errorCode === ErrorCode.NONE);
     assert.equal(ok.length, max);
     assert.ok(first.topics.every((t: { errorCode: number }) => t.errorCode === ErrorCode.NONE || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-    const all = await client.request(3, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const all = await client.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     assert.equal(all.topics.length, max);
-    const second = await client.request(3, 12, { topics: names.map((name) => ({ name })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const second = await client.request(ApiKey.Metadata, 12, { topics: names.map((name) => ({ name })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
     assert.equal(second.topics.filter((t: { errorCode: number }) => t.errorCode === ErrorCode.NONE).length, 2 * max, 'a retry makes progress');
 
     const records = buildRecordBatch({ baseTimestamp: Date.now(), records: [{ key: null, value: Buffer.from('v') }] });
-    const produced = await client.request(0, 9, { acks: 1, timeoutMs: 1000, topicData: Array.from({ length: 300 }, (_, i) => ({ name: `p-${i}`, partitionData: [{ index: 0, records }] })) });
+    const produced = await client.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: Array.from({ length: 300 }, (_, i) => ({ name: `p-${i}`, partitionData: [{ index: 0, records }] })) });
     const codes = produced.responses.map((t: { partitionResponses: Array<{ errorCode: number }> }) => t.partitionResponses[0]!.errorCode);
     assert.equal(codes.filter((c: number) => c === ErrorCode.NONE).length, max);
     assert.equal(codes.filter((c: number) => c === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).length, 300 - max);
@@ -76,14 +77,14 @@ test('Metadata auto-creation yields between topics: another connection is served
     // The first creation is under way: ask for ApiVersions on another connection now.
     if (!asked && probe !== undefined && line.includes('"auto-created topic"')) {
       asked = true;
-      signal(probe.request(18, 3, { clientSoftwareName: 'p', clientSoftwareVersion: '1' }).then(() => 'api-versions', () => 'probe closed'));
+      signal(probe.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'p', clientSoftwareVersion: '1' }).then(() => 'api-versions', () => 'probe closed'));
     }
   });
   const broker = await startBroker({ host: '127.0.0.1', port: 0, config: { 'minikafka.auto.create.topics.per.request.max': 200 }, logger });
   const client = await WireClient.connect(broker.bootstrap);
   probe = await WireClient.connect(broker.bootstrap);
   try {
-    const metadata = client.request(3, 12, { topics: Array.from({ length: 200 }, (_, i) => ({ name: `y-${i}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const metadata = client.request(ApiKey.Metadata, 12, { topics: Array.from({ length: 200 }, (_, i) => ({ name: `y-${i}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
     const first = await Promise.race([metadata.then(() => 'metadata'), apiVersions]);
     assert.equal(first, 'api-versions', 'ApiVersions is answered while the topics are being created');
     const res = await metadata;
@@ -101,10 +102,10 @@ test('Fetch reads a partition named many times once, as Kafka does', async () =>
   await withBroker({}, async (_broker, client) => {
     await createTopic(client, 'fd', 1);
     const records = buildRecordBatch({ baseTimestamp: Date.now(), records: [{ key: null, value: Buffer.alloc(10_000, 1) }] });
-    const produced = await client.request(0, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'fd', partitionData: [{ index: 0, records }] }] });
+    const produced = await client.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'fd', partitionData: [{ index: 0, records }] }] });
     assert.equal(produced.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
     const partition = (fetchOffset: bigint) => ({ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 });
-    const res = await client.request(1, 12, {
+    const res = await client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 26, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [
         { topic: 'fd', partitions: Array.from({ length: 500 }, () => partition(0n)) },
@@ -123,7 +124,7 @@ test('Fetch reads a partition named many times once, as Kafka does', async () =>
 test('ListOffsets answers a duplicated partition with INVALID_REQUEST, as Kafka does', async () => {
   await withBroker({}, async (_broker, client) => {
     await createTopic(client, 'lo', 2);
-    const res = await client.request(2, 7, {
+    const res = await client.request(ApiKey.ListOffsets, 7, {
       replicaId: -1, isolationLevel: 0,
       topics: [
         { name: 'lo', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -3n }, { partitionIndex: 1, currentLeaderEpoch: -1, timestamp: -1n }] },
@@ -140,9 +141,9 @@ test('ListOffsets answers a duplicated partition with INVALID_REQUEST, as Kafka 
 test('DescribeConfigs answers a duplicated resource with INVALID_REQUEST and no configs', async () => {
   await withBroker({}, async (_broker, client) => {
     await createTopic(client, 'dc', 1);
-    const once = await client.request(32, 4, { resources: [{ resourceType: 4, resourceName: '', configurationKeys: null }, { resourceType: 2, resourceName: 'dc', configurationKeys: null }], includeSynonyms: true, includeDocumentation: true });
+    const once = await client.request(ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: '', configurationKeys: null }, { resourceType: 2, resourceName: 'dc', configurationKeys: null }], includeSynonyms: true, includeDocumentation: true });
     assert.ok(once.results.every((r: { errorCode: number; configs: unknown[] }) => r.errorCode === ErrorCode.NONE && r.configs.length > 10));
-    const res = await client.request(32, 4, { resources: Array.from({ length: 2000 }, (_, i) => ({ resourceType: i % 2 === 0 ? 4 : 2, resourceName: i % 2 === 0 ? '' : 'dc', configurationKeys: null })), includeSynonyms: true, includeDocumentation: true });
+    const res = await client.request(ApiKey.DescribeConfigs, 4, { resources: Array.from({ length: 2000 }, (_, i) => ({ resourceType: i % 2 === 0 ? 4 : 2, resourceName: i % 2 === 0 ? '' : 'dc', configurationKeys: null })), includeSynonyms: true, includeDocumentation: true });
     assert.equal(res.results.length, 2000);
     for (const r of res.results) {
       assert.equal(r.errorCode, ErrorCode.INVALID_REQUEST);
@@ -164,7 +165,7 @@ test('a Produce of 3,000 bad batches with a 32 KiB client id logs one bounded su
       bad[bad.length - 1]! ^= 0xff; // a record byte: the CRC no longer matches
       const before = broker.logChars();
       const fromLine = broker.logs.length;
-      const res = await client.request(0, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'bad', partitionData: Array.from({ length: 3000 }, () => ({ index: 0, records: bad })) }] });
+      const res = await client.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'bad', partitionData: Array.from({ length: 3000 }, () => ({ index: 0, records: bad })) }] });
       const parts = res.responses[0].partitionResponses as Array<{ errorCode: number }>;
       assert.equal(parts.length, 3000);
       assert.ok(parts.every((p) => p.errorCode === ErrorCode.CORRUPT_MESSAGE));
@@ -184,7 +185,7 @@ test('a Produce of 3,000 bad batches with a 32 KiB client id logs one bounded su
 test('a huge client id is answered normally and logged truncated', async () => {
   await withBroker({}, async (broker) => {
     const client = await WireClient.connect(broker.bootstrap, { clientId: 'k'.repeat(32 * 1024 - 1) });
-    const versions = await client.request(18, 3, { clientSoftwareName: 'n'.repeat(1000), clientSoftwareVersion: '1' });
+    const versions = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'n'.repeat(1000), clientSoftwareVersion: '1' });
     assert.equal(versions.errorCode, ErrorCode.NONE);
     const fromLine = broker.logs.length;
     const before = broker.logChars();
@@ -204,7 +205,7 @@ test('a huge client id is answered normally and logged truncated', async () => {
     assert.ok(String(lines[0]!.clientId).length < 1024, 'client id truncated');
     assert.ok(broker.logChars() - before < 4096);
     const after = await WireClient.connect(broker.bootstrap);
-    assert.equal((await after.request(18, 3, { clientSoftwareName: 'a', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE);
+    assert.equal((await after.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'a', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE);
     after.close();
   });
 });
@@ -212,15 +213,15 @@ test('a huge client id is answered normally and logged truncated', async () => {
 // DescribeGroups, ConsumerGroupDescribe and OffsetFetch v8+ answered a group named N times N times, in full.
 test('group APIs answer a group named many times once', async () => {
   await withBroker({}, async (_broker, client) => {
-    await client.request(8, 9, {
+    await client.request(ApiKey.OffsetCommit, 9, {
       groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
       topics: [{ name: 'gt', partitions: [{ partitionIndex: 0, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null }] }],
     });
-    const described = await client.request(15, 5, { groups: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
+    const described = await client.request(ApiKey.DescribeGroups, 5, { groups: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
     assert.equal(described.groups.length, 1);
-    const kip848 = await client.request(69, 0, { groupIds: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
+    const kip848 = await client.request(ApiKey.ConsumerGroupDescribe, 0, { groupIds: Array.from({ length: 500 }, () => 'g'), includeAuthorizedOperations: false });
     assert.equal(kip848.groups.length, 1);
-    const fetched = await client.request(9, 9, { groups: Array.from({ length: 500 }, () => ({ groupId: 'g', memberId: null, memberEpoch: -1, topics: null })), requireStable: false });
+    const fetched = await client.request(ApiKey.OffsetFetch, 9, { groups: Array.from({ length: 500 }, () => ({ groupId: 'g', memberId: null, memberEpoch: -1, topics: null })), requireStable: false });
     assert.equal(fetched.groups.length, 1);
   });
 });

@@ -3,25 +3,26 @@ import assert from 'node:assert/strict';
 import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 test('ApiVersions answers every version 0-4 with the registry contents', async () => {
   const broker = await startTestBroker();
   const client = await WireClient.connect(broker.bootstrap);
   try {
     for (let v = 0; v <= 4; v++) {
-      const res = await client.request(18, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+      const res = await client.request(ApiKey.ApiVersions, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
       assert.equal(res.errorCode, ErrorCode.NONE, `v${v}`);
       const keys = res.apiKeys.map((k: { apiKey: number }) => k.apiKey);
       assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
-      const produce = res.apiKeys.find((k: { apiKey: number }) => k.apiKey === 0);
+      const produce = res.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.Produce);
       assert.deepEqual([produce.minVersion, produce.maxVersion], [0, 12], 'Produce from v0, as Kafka 3.9 (and 4.x, KAFKA-18659)');
-      const fetch = res.apiKeys.find((k: { apiKey: number }) => k.apiKey === 1);
+      const fetch = res.apiKeys.find((k: { apiKey: number }) => k.apiKey === ApiKey.Fetch);
       assert.deepEqual([fetch.minVersion, fetch.maxVersion], [0, 17], 'Fetch from v0, as Kafka 3.9');
       const range = (key: number) => {
         const k = res.apiKeys.find((x: { apiKey: number }) => x.apiKey === key);
         return k === undefined ? undefined : [k.minVersion, k.maxVersion];
       };
-      assert.deepEqual([range(21), range(33), range(44)], [[0, 2], [0, 2], [0, 1]], 'DeleteRecords, AlterConfigs, IncrementalAlterConfigs');
+      assert.deepEqual([range(ApiKey.DeleteRecords), range(ApiKey.AlterConfigs), range(ApiKey.IncrementalAlterConfigs)], [[0, 2], [0, 2], [0, 1]], 'DeleteRecords, AlterConfigs, IncrementalAlterConfigs');
     }
   } finally {
     client.close();

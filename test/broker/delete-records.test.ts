@@ -8,32 +8,33 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 async function createTopic(client: WireClient, name: string, configs: { name: string; value: string }[] = []): Promise<void> {
-  const res = await client.request(19, 7, { topics: [{ name, numPartitions: 2, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: 2, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE, res.topics[0].errorMessage);
 }
 
 async function produceOne(client: WireClient, topic: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const records = buildRecordBatch({ baseTimestamp: Date.now(), records: [{ key: Buffer.from(`k${i}`), value: Buffer.from(`value-${i}`) }] });
-    const res = await client.request(0, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+    const res = await client.request(ApiKey.Produce, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
     assert.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
   }
 }
 
 async function deleteRecords(client: WireClient, topic: string, partitions: Array<[number, bigint]>, version = 2) {
-  const res = await client.request(21, version, { timeoutMs: 1000, topics: [{ name: topic, partitions: partitions.map(([partitionIndex, offset]) => ({ partitionIndex, offset })) }] });
+  const res = await client.request(ApiKey.DeleteRecords, version, { timeoutMs: 1000, topics: [{ name: topic, partitions: partitions.map(([partitionIndex, offset]) => ({ partitionIndex, offset })) }] });
   return res.topics[0].partitions as { partitionIndex: number; lowWatermark: bigint; errorCode: number }[];
 }
 
 async function earliest(client: WireClient, topic: string): Promise<bigint> {
-  const res = await client.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }] });
+  const res = await client.request(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }] });
   return res.topics[0].partitions[0].offset;
 }
 
 async function fetchAt(client: WireClient, topic: string, offset: bigint) {
-  const res = await client.request(1, 12, {
+  const res = await client.request(ApiKey.Fetch, 12, {
     maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
     topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '',
   });

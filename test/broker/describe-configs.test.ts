@@ -5,6 +5,7 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { kafkaListingOrder, topicConfigDefs } from '../../src/broker/topic-config-defs.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const TOPIC = 2;
 interface Synonym { name: string; value: string | null; source: number }
@@ -33,12 +34,12 @@ async function withClient(config: Record<string, string | number | boolean>, fn:
 }
 
 async function create(c: WireClient, name: string, configs: { name: string; value: string }[]): Promise<{ errorCode: number; errorMessage: string | null }> {
-  const res = await c.request(19, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000, validateOnly: false });
+  const res = await c.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000, validateOnly: false });
   return res.topics[0];
 }
 
 async function describe(c: WireClient, name: string, keys: string[] | null, opts: { version?: number; synonyms?: boolean; docs?: boolean } = {}): Promise<Entry[]> {
-  const res = await c.request(32, opts.version ?? 4, { resources: [{ resourceType: TOPIC, resourceName: name, configurationKeys: keys }], includeSynonyms: opts.synonyms ?? false, includeDocumentation: opts.docs ?? false });
+  const res = await c.request(ApiKey.DescribeConfigs, opts.version ?? 4, { resources: [{ resourceType: TOPIC, resourceName: name, configurationKeys: keys }], includeSynonyms: opts.synonyms ?? false, includeDocumentation: opts.docs ?? false });
   assert.equal(res.results[0].errorCode, ErrorCode.NONE, res.results[0].errorMessage);
   return res.results[0].configs;
 }

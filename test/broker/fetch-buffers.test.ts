@@ -11,6 +11,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { FetchBufferPool, FETCH_BUFFER_BYTES_MIN } from '../../src/broker/fetch-buffers.js';
 import { sleep, waitFor } from '../support/net.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const MiB = 1 << 20;
 
@@ -28,26 +29,26 @@ test('a slow reader gets its own bytes while other connections fetch through the
   const slow = await WireClient.connect(broker.bootstrap);
   const fast = await WireClient.connect(broker.bootstrap);
   try {
-    const created = await admin.request(19, 7, { topics: [{ name: 'pooled', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const created = await admin.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'pooled', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
     assert.equal(created.topics[0].errorCode, ErrorCode.NONE);
     // 2 MiB per partition, each partition's values filled with its own byte.
     for (let partition = 0; partition < 2; partition++) {
       for (let b = 0; b < 32; b++) {
         const records = buildRecordBatch({ baseTimestamp: Date.now(), records: Array.from({ length: 64 }, () => ({ key: null, value: Buffer.alloc(1000, 0x41 + partition) })) });
-        const res = await admin.request(0, 9, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'pooled', partitionData: [{ index: partition, records }] }] });
+        const res = await admin.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'pooled', partitionData: [{ index: partition, records }] }] });
         assert.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
       }
     }
-    const reference = Buffer.from((await admin.request(1, 12, fetchRequest('pooled', 0))).responses[0].partitions[0].records);
+    const reference = Buffer.from((await admin.request(ApiKey.Fetch, 12, fetchRequest('pooled', 0))).responses[0].partitions[0].records);
     assert.ok(reference.length > FETCH_BUFFER_BYTES_MIN * 8, 'the read is large enough to be pooled');
 
     // The slow reader stops reading: its answers wait in the broker's socket (past the kernel's buffers).
     slow.socket.pause();
-    const slowAnswers = Array.from({ length: 8 }, () => slow.request(1, 12, fetchRequest('pooled', 0)));
+    const slowAnswers = Array.from({ length: 8 }, () => slow.request(ApiKey.Fetch, 12, fetchRequest('pooled', 0)));
     await waitFor('the first answer reaches the slow reader', () => (slow.socket.readableLength > 0 ? true : undefined), { timeoutMs: 10_000 });
     await sleep(300); // the broker fills the kernel's socket buffers and keeps the rest queued
     for (let i = 0; i < 20; i++) {
-      const other = await fast.request(1, 12, fetchRequest('pooled', 1));
+      const other = await fast.request(ApiKey.Fetch, 12, fetchRequest('pooled', 1));
       assert.equal(other.responses[0].partitions[0].records.length, reference.length);
     }
     slow.socket.resume();

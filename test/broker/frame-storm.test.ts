@@ -24,6 +24,7 @@ import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { decodeRecordBatches } from '../../src/protocol/compression.js';
 import { fixturesDir } from '../support/paths.js';
 import { Rng, envNumber, havoc } from '../fuzz/engine.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const frameBytesMax = 64 * 1024;
 const framesWanted = envNumber('MINIKAFKA_STORM_FRAMES', 5000);
@@ -148,9 +149,9 @@ const scenarios: Scenario[] = [
     for (let i = 0; i < n; i++) {
       const id = 100 + i;
       const kind = rng.below(3);
-      const body = kind === 0 ? request(18, rng.below(4), id, { clientSoftwareName: 'storm', clientSoftwareVersion: '1' })
-        : kind === 1 ? request(3, 1 + rng.below(12), id, { topics: [{ name: 'storm' }], allowAutoTopicCreation: false })
-          : request(3, 9, id, { topics: null, allowAutoTopicCreation: false });
+      const body = kind === 0 ? request(ApiKey.ApiVersions, rng.below(4), id, { clientSoftwareName: 'storm', clientSoftwareVersion: '1' })
+        : kind === 1 ? request(ApiKey.Metadata, 1 + rng.below(12), id, { topics: [{ name: 'storm' }], allowAutoTopicCreation: false })
+          : request(ApiKey.Metadata, 9, id, { topics: null, allowAutoTopicCreation: false });
       frames.push(frame(body));
     }
     const bad = rng.chance(2);
@@ -181,7 +182,7 @@ async function probeApiVersions(broker: TestBroker, stop: Promise<void>): Promis
   try {
     for (let i = 0; i < 100_000 && !stopped; i++) {
       const started = performance.now();
-      const res = await client.request(18, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
+      const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
       latencies.push(performance.now() - started);
       assert.equal(res.errorCode, ErrorCode.NONE);
       await new Promise((r) => setTimeout(r, 2));
@@ -206,11 +207,11 @@ const corruptBatch = (() => {
  * under a huge client id. Each must be answered with a response about the size of the request.
  */
 const crafted: Array<(rng: Rng) => Buffer> = [
-  () => request(3, 12, 1, { topics: Array.from({ length: 2000 }, () => ({ name: 'storm' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
-  (rng) => request(3, 12, 1, { topics: Array.from({ length: 300 }, () => ({ name: `storm-auto-${rng.below(200)}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }),
-  () => request(2, 7, 1, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'storm', partitions: Array.from({ length: 2000 }, (_, i) => ({ partitionIndex: i % 2, currentLeaderEpoch: -1, timestamp: -3n })) }] }),
-  () => request(32, 4, 1, { resources: Array.from({ length: 2000 }, () => ({ resourceType: 4, resourceName: '', configurationKeys: null })), includeSynonyms: true, includeDocumentation: true }),
-  (rng) => request(0, 9, 1, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'storm', partitionData: Array.from({ length: 500 }, () => ({ index: rng.below(2), records: corruptBatch })) }] }, 'c'.repeat(8192)),
+  () => request(ApiKey.Metadata, 12, 1, { topics: Array.from({ length: 2000 }, () => ({ name: 'storm' })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+  (rng) => request(ApiKey.Metadata, 12, 1, { topics: Array.from({ length: 300 }, () => ({ name: `storm-auto-${rng.below(200)}` })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }),
+  () => request(ApiKey.ListOffsets, 7, 1, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'storm', partitions: Array.from({ length: 2000 }, (_, i) => ({ partitionIndex: i % 2, currentLeaderEpoch: -1, timestamp: -3n })) }] }),
+  () => request(ApiKey.DescribeConfigs, 4, 1, { resources: Array.from({ length: 2000 }, () => ({ resourceType: 4, resourceName: '', configurationKeys: null })), includeSynonyms: true, includeDocumentation: true }),
+  (rng) => request(ApiKey.Produce, 9, 1, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'storm', partitionData: Array.from({ length: 500 }, () => ({ index: rng.below(2), records: corruptBatch })) }] }, 'c'.repeat(8192)),
 ];
 
 /** Produces numbered messages and fetches them back, checking every value, until `stop` resolves. */
@@ -230,11 +231,11 @@ async function wellBehaved(broker: TestBroker, stop: Promise<void>): Promise<{ p
           baseTimestamp: Date.now(),
           records: [0, 1, 2].map((i) => ({ key: Buffer.from(`k${produced + i}`), value: Buffer.from(`m-${partition}-${produced + i}`) })),
         });
-        const res = await producer.request(0, 9, { acks: produced % 6 === 0 ? -1 : 1, timeoutMs: 5000, topicData: [{ name: 'storm', partitionData: [{ index: partition, records }] }] });
+        const res = await producer.request(ApiKey.Produce, 9, { acks: produced % 6 === 0 ? -1 : 1, timeoutMs: 5000, topicData: [{ name: 'storm', partitionData: [{ index: partition, records }] }] });
         assert.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE, 'produce succeeds during the storm');
         produced += 3;
       }
-      const fetched = await consumer.request(1, 12, {
+      const fetched = await consumer.request(ApiKey.Fetch, 12, {
         maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
         topics: [{ topic: 'storm', partitions: [0, 1].map((p) => ({ partition: p, fetchOffset: fetchOffset[p]!, partitionMaxBytes: 1 << 20 })) }],
         forgottenTopicsData: [], rackId: '',
@@ -273,8 +274,8 @@ async function wellBehaved(broker: TestBroker, stop: Promise<void>): Promise<{ p
 test('requests pipelined before a malformed frame are answered before the close', async () => {
   const broker = await startTestBroker();
   try {
-    const frames = [100, 101, 102].map((id) => frame(request(3, 9, id, { topics: null, allowAutoTopicCreation: false })));
-    for (const bad of [frame(Buffer.from([0, 3, 0])), frame(Buffer.concat([request(3, 9, 103, {}).subarray(0, 10), Buffer.from([0, 0xff, 0xff, 0xff, 0x0f])])), frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 103, 0, 0]))]) {
+    const frames = [100, 101, 102].map((id) => frame(request(ApiKey.Metadata, 9, id, { topics: null, allowAutoTopicCreation: false })));
+    for (const bad of [frame(Buffer.from([0, 3, 0])), frame(Buffer.concat([request(ApiKey.Metadata, 9, 103, {}).subarray(0, 10), Buffer.from([0, 0xff, 0xff, 0xff, 0x0f])])), frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 103, 0, 0]))]) {
       const r = await exchange(broker.bootstrap, new Rng(1), Buffer.concat([...frames, bad]), { waitMs: 3000 });
       assert.ok(r.closedByBroker);
       assert.deepEqual(correlationIds(r.received), [100, 101, 102]);
@@ -289,7 +290,7 @@ test('thousands of hostile frames over many connections; a good client keeps pro
   const broker = await startTestBroker({ 'socket.request.max.bytes': frameBytesMax, 'max.connections': 1000 });
   try {
     const admin = await WireClient.connect(broker.bootstrap);
-    const created = await admin.request(19, 7, { topics: [{ name: 'storm', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const created = await admin.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'storm', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
     assert.equal(created.topics[0].errorCode, ErrorCode.NONE);
     admin.close();
 
@@ -327,9 +328,9 @@ test('thousands of hostile frames over many connections; a good client keeps pro
     const errors = broker.logs.filter((l) => l.level === 'error');
     assert.deepEqual(errors, [], 'no request failed unexpectedly');
     const after = await WireClient.connect(broker.bootstrap);
-    const versions = await after.request(18, 3, { clientSoftwareName: 'after', clientSoftwareVersion: '1' });
+    const versions = await after.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'after', clientSoftwareVersion: '1' });
     assert.equal(versions.errorCode, ErrorCode.NONE);
-    const md = await after.request(3, 12, { topics: [{ name: 'storm' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const md = await after.request(ApiKey.Metadata, 12, { topics: [{ name: 'storm' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     assert.equal(md.topics[0].errorCode, ErrorCode.NONE);
     assert.equal(md.topics[0].partitions.length, 2);
     after.close();
@@ -343,7 +344,7 @@ test('requests in the same TCP write as a bad size prefix are answered before th
   const broker = await startTestBroker();
   try {
     const [host, port] = broker.bootstrap.split(':');
-    const bytes = Buffer.concat([...[200, 201].map((id) => frame(request(3, 9, id, { topics: null, allowAutoTopicCreation: false }))), Buffer.from([0x7f, 0xff, 0xff, 0xff])]);
+    const bytes = Buffer.concat([...[200, 201].map((id) => frame(request(ApiKey.Metadata, 9, id, { topics: null, allowAutoTopicCreation: false }))), Buffer.from([0x7f, 0xff, 0xff, 0xff])]);
     const received = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       const socket = connect({ host: host!, port: Number(port) }, () => socket.write(bytes));

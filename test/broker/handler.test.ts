@@ -10,7 +10,7 @@ import { registerHandlers } from '../../src/broker/handlers/index.js';
 test('defineHandler names the handler from the schema and keeps its key and range', () => {
   const h = defineHandler(ApiKey.Heartbeat, { minVersion: 0, maxVersion: 4, handle: () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE }) });
   assert.deepEqual([h.apiKey, h.name, h.minVersion, h.maxVersion], [12, 'Heartbeat', 0, 4]);
-  assert.throws(() => defineHandler(9999 as typeof ApiKey.Heartbeat, { minVersion: 0, maxVersion: 0, handle: () => ({ throttleTimeMs: 0, errorCode: 0 }) }), /no schema for api key 9999/);
+  assert.throws(() => defineHandler(9999 as typeof ApiKey.Heartbeat, { minVersion: 0, maxVersion: 0, handle: () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE }) }), /no schema for api key 9999/);
 });
 
 test('the generated ApiKey table matches the schemas and every registered handler', () => {

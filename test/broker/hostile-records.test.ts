@@ -17,6 +17,7 @@ import {
   OFFSET_ATTRIBUTES, OFFSET_CRC, OFFSET_LAST_OFFSET_DELTA, OFFSET_RECORD_COUNT, computeBatchCrc, type Compression, type RecordInput,
 } from '../../src/protocol/record-batch.js';
 import { buildCompressedBatch } from '../../src/protocol/compression.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const CODECS: Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const SET = 0;
@@ -33,12 +34,12 @@ async function withBroker(config: Record<string, string | number | boolean>, fn:
 }
 
 async function createTopic(client: WireClient, name: string, configs: Record<string, string> = {}): Promise<void> {
-  const res = await client.request(19, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], timeoutMs: 1000 });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE, res.topics[0].errorMessage);
 }
 
 async function produce(client: WireClient, topic: string, records: Buffer, acks = 1): Promise<{ errorCode: number; errorMessage: string | null; baseOffset: bigint }> {
-  const res = await client.request(0, 9, { transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+  const res = await client.request(ApiKey.Produce, 9, { transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
   return res.responses[0].partitionResponses[0];
 }
 
@@ -105,7 +106,7 @@ test('decompression bombs get RECORD_LIST_TOO_LARGE on compacted and other topic
           assert.ok(bomb.length < 1024 * 1024, `${codec} bomb of ${bomb.length} bytes fits max.message.bytes`);
           const started = performance.now();
           const answered = produce(client, topic, bomb);
-          await probe.request(18, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
+          await probe.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
           worstProbeMs = Math.max(worstProbeMs, performance.now() - started);
           const res = await answered;
           assert.equal(res.errorCode, ErrorCode.RECORD_LIST_TOO_LARGE, `${topic} ${codec}: ${res.errorMessage}`);
@@ -141,12 +142,12 @@ test('a stored bomb in a topic switched to compact is left as it is by the clean
       broker.state.store.partition('legacy', 0).append(bomb, { recordsChecked: true });
       // acks=-1: the cleaner only takes synced segments.
       for (let i = 0; i < 40; i++) assert.equal((await produce(client, 'legacy', await batch('none', [{ key: Buffer.from(`k${i % 4}`), value: Buffer.alloc(200, i) }]), -1)).errorCode, ErrorCode.NONE);
-      const res = await client.request(44, 1, { validateOnly: false, resources: [{ resourceType: 2, resourceName: 'legacy', configs: [{ name: 'cleanup.policy', configOperation: SET, value: 'compact' }] }] });
+      const res = await client.request(ApiKey.IncrementalAlterConfigs, 1, { validateOnly: false, resources: [{ resourceType: 2, resourceName: 'legacy', configs: [{ name: 'cleanup.policy', configOperation: SET, value: 'compact' }] }] });
       assert.equal(res.responses[0].errorCode, ErrorCode.NONE);
       await waitFor('the cleaner met the bomb', () => uncompacted(broker).length > 0);
       await waitFor('and compacted the rest', () => broker.logs.some((l) => l.msg === 'compacted log'));
       assert.equal(uncompacted(broker)[0]!.error, 'RECORD_LIST_TOO_LARGE');
-      await client.request(18, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
+      await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
     }, dir);
     await withBroker(config, async (broker, client) => {
       // After a restart the whole log is dirty once: the cleaner meets the bomb again and carries on.
@@ -155,7 +156,7 @@ test('a stored bomb in a topic switched to compact is left as it is by the clean
       const log = broker.state.store.partition('legacy', 0);
       const read = log.read(0, 1024, { minOneBatch: true });
       assert.ok(read.ok && read.records.length > 1024 && (read.records.readInt16BE(OFFSET_ATTRIBUTES) & 7) === 1, 'the bomb is still there, as it was');
-      await client.request(18, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
+      await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'probe', clientSoftwareVersion: '1' });
     }, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -10,24 +10,25 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 function idem(pid: bigint, epoch: number, seq: number, values: string[]): Buffer {
   return buildRecordBatch({ producerId: Number(pid), producerEpoch: epoch, baseSequence: seq, baseTimestamp: Date.now(), records: values.map((v) => ({ key: null, value: Buffer.from(v) })) });
 }
 
 async function produce(client: WireClient, topic: string, records: Buffer) {
-  const res = await client.request(0, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+  const res = await client.request(ApiKey.Produce, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
   return res.responses[0].partitionResponses[0] as { errorCode: number; baseOffset: bigint };
 }
 
 async function initProducerId(client: WireClient): Promise<{ producerId: bigint; producerEpoch: number }> {
-  const res = await client.request(22, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+  const res = await client.request(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
   assert.equal(res.errorCode, ErrorCode.NONE);
   return res;
 }
 
 async function countBatches(client: WireClient, topic: string): Promise<number> {
-  const res = await client.request(1, 12, {
+  const res = await client.request(ApiKey.Fetch, 12, {
     replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
     topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
     forgottenTopicsData: [], rackId: '',

@@ -8,6 +8,7 @@ import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { decodeRecordBatches } from '../../src/protocol/compression.js';
 import { decompressBounded } from '../../src/protocol/records-codecs.js';
 import { type LegacyMagic, encodeMessage, encodeWrapper, readMessageSet } from '../../src/protocol/legacy-messages.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 async function withBroker(fn: (c: WireClient, b: TestBroker) => Promise<void>, config: Record<string, string | number | boolean> = {}): Promise<void> {
   const broker = await startTestBroker({ 'auto.create.topics.enable': false, ...config });
@@ -21,15 +22,15 @@ async function withBroker(fn: (c: WireClient, b: TestBroker) => Promise<void>, c
 }
 
 async function create(c: WireClient, name: string, configs: { name: string; value: string }[] = []): Promise<void> {
-  const res = await c.request(19, 4, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000, validateOnly: false });
+  const res = await c.request(ApiKey.CreateTopics, 4, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000, validateOnly: false });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE, res.topics[0].errorMessage);
 }
 
 const produceV = (c: WireClient, version: number, topic: string, records: Buffer) =>
-  c.request(0, version, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }).then((r: any) => r.responses[0].partitionResponses[0]);
+  c.request(ApiKey.Produce, version, { acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }).then((r: any) => r.responses[0].partitionResponses[0]);
 
 const fetchV = (c: WireClient, version: number, topic: string, fetchOffset: bigint, partitionMaxBytes = 1 << 20) =>
-  c.request(1, version, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, topics: [{ topic, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes }] }] })
+  c.request(ApiKey.Fetch, version, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, topics: [{ topic, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes }] }] })
     .then((r: any) => r.responses[0].partitions[0]);
 
 const legacy = (records: Buffer) => readMessageSet(records, { decompress: decompressBounded, outputBytesMax: 1 << 20, partialTail: true });
@@ -95,7 +96,7 @@ test('bad legacy message sets are refused per partition with Kafka\'s codes; com
     assert.equal((await produceV(c, 2, 'x', buildRecordBatch({ records: [{ value: Buffer.from('v') }] }))).errorCode, ErrorCode.CORRUPT_MESSAGE, 'a v2 batch in Produce v2');
     assert.equal((await produceV(c, 2, 'compacted', good)).errorCode, ErrorCode.INVALID_RECORD, 'no key on a compacted topic');
     assert.equal((await produceV(c, 9, 'x', good)).errorCode !== ErrorCode.NONE, true, 'a v1 message set in Produce v9');
-    const mixed = await c.request(0, 2, { acks: -1, timeoutMs: 5000, topicData: [{ name: 'x', partitionData: [{ index: 0, records: flipped }] }, { name: 'compacted', partitionData: [{ index: 0, records: encodeMessage(0n, 1, { timestamp: 1, key: Buffer.from('k'), value: Buffer.from('v') }) }] }] });
+    const mixed = await c.request(ApiKey.Produce, 2, { acks: -1, timeoutMs: 5000, topicData: [{ name: 'x', partitionData: [{ index: 0, records: flipped }] }, { name: 'compacted', partitionData: [{ index: 0, records: encodeMessage(0n, 1, { timestamp: 1, key: Buffer.from('k'), value: Buffer.from('v') }) }] }] });
     assert.deepEqual(mixed.responses.map((t: any) => [t.name, t.partitionResponses[0].errorCode]), [['x', ErrorCode.CORRUPT_MESSAGE], ['compacted', ErrorCode.NONE]], 'answers in request order');
   }));
 

@@ -11,6 +11,7 @@ import { waitFor, sleep, withTimeout } from '../support/net.js';
 import { createTopic, fetchFrom, produce } from '../durability/wire.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 function rawConnect(bootstrap: string): Promise<Socket> {
   const [host, port] = bootstrap.split(':');
@@ -37,7 +38,7 @@ function logged(broker: TestBroker, msg: string, from = 0): Record<string, unkno
 }
 
 async function apiVersionsOk(client: WireClient): Promise<void> {
-  const res = await withTimeout('ApiVersions', client.request(18, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }), 5000);
+  const res = await withTimeout('ApiVersions', client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }), 5000);
   assert.equal(res.errorCode, ErrorCode.NONE);
 }
 
@@ -168,7 +169,7 @@ test('fetch.max.bytes, request MaxBytes and partition MaxBytes bound a Fetch (KI
       for (const p of [0, 1]) assert.equal((await produce(client, 'sized', p, batchOf(1000, 'x'), 1)).errorCode, ErrorCode.NONE);
     }
     const fetch = (maxBytes: number, partitionMaxBytes: number) =>
-      client.request(1, 12, {
+      client.request(ApiKey.Fetch, 12, {
         maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
         topics: [{ topic: 'sized', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes })) }],
         forgottenTopicsData: [], rackId: '',
@@ -312,7 +313,7 @@ test('pipelined long-poll Fetches on one connection are served one at a time: on
   const client = await WireClient.connect(broker.bootstrap);
   try {
     assert.equal(await createTopic(client, 'lp', 1), ErrorCode.NONE);
-    const longPoll = () => client.request(1, 12, {
+    const longPoll = () => client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 10_000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'lp', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
       forgottenTopicsData: [], rackId: '',
@@ -340,7 +341,7 @@ test('pipelined long-poll Fetches on one connection are served one at a time: on
 test('max.partitions bounds CreateTopics, CreatePartitions and auto-creation (INVALID_PARTITIONS with a message)', async () => {
   const broker = await startTestBroker({ 'max.partitions': 10, 'num.partitions': 4 });
   const client = await WireClient.connect(broker.bootstrap);
-  const create = (name: string, numPartitions: number) => client.request(19, 5, {
+  const create = (name: string, numPartitions: number) => client.request(ApiKey.CreateTopics, 5, {
     topics: [{ name, numPartitions, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false,
   }).then((r: { topics: Array<{ errorCode: number; errorMessage: string | null }> }) => r.topics[0]!);
   try {
@@ -349,9 +350,9 @@ test('max.partitions bounds CreateTopics, CreatePartitions and auto-creation (IN
     assert.equal(over.errorCode, ErrorCode.INVALID_PARTITIONS);
     assert.match(over.errorMessage ?? '', /max\.partitions/);
     assert.equal((await create('c', 4)).errorCode, ErrorCode.NONE, 'exactly at the limit is allowed');
-    const grow = await client.request(37, 3, { topics: [{ name: 'a', count: 7, assignments: null }], timeoutMs: 1000, validateOnly: false });
+    const grow = await client.request(ApiKey.CreatePartitions, 3, { topics: [{ name: 'a', count: 7, assignments: null }], timeoutMs: 1000, validateOnly: false });
     assert.equal(grow.results[0].errorCode, ErrorCode.INVALID_PARTITIONS);
-    const md = await client.request(3, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const md = await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
     assert.equal(md.topics[0].errorCode, ErrorCode.INVALID_PARTITIONS, 'auto-creation past the limit is refused');
     assert.equal(broker.state.store.topic('b'), undefined);
   } finally {
@@ -365,7 +366,7 @@ test('minikafka.fetch.max.wait.ms bounds how long a Fetch parks, whatever its Ma
   const client = await WireClient.connect(broker.bootstrap);
   try {
     assert.equal(await createTopic(client, 'idle', 1), ErrorCode.NONE);
-    const res = await withTimeout('a long-poll Fetch on an empty partition', client.request(1, 12, {
+    const res = await withTimeout('a long-poll Fetch on an empty partition', client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 60_000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'idle', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
       forgottenTopicsData: [], rackId: '',

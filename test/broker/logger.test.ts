@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, logBounds, requestLogger, requestRepeatsMax } from '../../src/broker/logger.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 function capture(options: Parameters<typeof createLogger>[3] = {}) {
   const lines: string[] = [];
@@ -73,7 +74,7 @@ test('warnings with the same msg are rate-limited across requests, and the suppr
 
 test('a request folds its repeated warnings into one summary with counts per error', () => {
   const { log, parsed } = capture();
-  const req = requestLogger(log, { apiKey: 0, correlationId: 9 });
+  const req = requestLogger(log, { apiKey: ApiKey.Produce, correlationId: 9 });
   for (let i = 0; i < 100; i++) req.warn({ error: i % 4 === 0 ? 'MESSAGE_TOO_LARGE' : 'CORRUPT_MESSAGE', partition: i }, 'rejected produce batch');
   req.warn({}, 'once');
   req.info({}, 'info is not folded');

@@ -7,6 +7,7 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 /** Sends bytes on a fresh connection; resolves with what came back once the broker closes it (or after waitMs). */
 function sendRaw(bootstrap: string, bytes: Buffer, waitMs = 2000): Promise<{ closedByBroker: boolean; received: Buffer }> {
@@ -36,7 +37,7 @@ function frame(body: Buffer): Buffer {
 
 function header(apiKey: number, version: number, correlationId = 7): Buffer {
   const b = Buffer.alloc(10);
-  b.writeInt16BE(apiKey, 0);
+  b.writeInt16BE(apiKey, ApiKey.Produce);
   b.writeInt16BE(version, 2);
   b.writeInt32BE(correlationId, 4);
   b.writeInt16BE(-1, 8); // null client id
@@ -47,7 +48,7 @@ test('malformed frames are closed cleanly with a log line while a good client ke
   const broker = await startTestBroker({ 'socket.request.max.bytes': 1 << 20 });
   const good = await WireClient.connect(broker.bootstrap);
   try {
-    const created = await good.request(19, 7, { topics: [{ name: 'steady', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const created = await good.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'steady', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
     assert.equal(created.topics[0].errorCode, ErrorCode.NONE);
     const cases: [string, Buffer][] = [
       ['negative size', Buffer.from([0xff, 0xff, 0xff, 0xfe, 1, 2, 3])],
@@ -61,7 +62,7 @@ test('malformed frames are closed cleanly with a log line while a good client ke
     let expectedOffset = 0n;
     const checkGood = async () => {
       const records = buildRecordBatch({ baseTimestamp: Date.now(), records: [{ value: Buffer.from('ok') }] });
-      const res = await good.request(0, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'steady', partitionData: [{ index: 0, records }] }] });
+      const res = await good.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'steady', partitionData: [{ index: 0, records }] }] });
       assert.equal(res.responses[0].partitionResponses[0].baseOffset, expectedOffset);
       expectedOffset += 1n;
     };
@@ -84,7 +85,7 @@ test('malformed frames are closed cleanly with a log line while a good client ke
       { numRuns: 150 },
     );
     await checkGood();
-    const md = await good.request(3, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const md = await good.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     assert.ok(md.topics.some((t: { name: string }) => t.name === 'steady'));
   } finally {
     good.close();

@@ -4,19 +4,20 @@ import { startTestBroker } from './harness.js';
 import { WireClient } from './wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 function batch(values: string[], baseTimestamp = Date.now()) {
   return buildRecordBatch({ baseTimestamp, records: values.map((v) => ({ key: null, value: Buffer.from(v) })) });
 }
 
 async function createTopic(client: WireClient, name: string, partitions: number, configs: { name: string; value: string }[] = []) {
-  const res = await client.request(19, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
   assert.equal(res.topics[0].errorCode, ErrorCode.NONE, res.topics[0].errorMessage);
   return res.topics[0].topicId as string;
 }
 
 function produce(client: WireClient, topic: string, partition: number, records: Buffer, acks = -1, version = 9) {
-  return client.request(0, version, { acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
+  return client.request(ApiKey.Produce, version, { acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
 }
 
 test('produce assigns dense offsets and fetch returns the stored bytes, by name (v12) and by topic id (v13+)', async () => {
@@ -32,7 +33,7 @@ test('produce assigns dense offsets and fetch returns the stored bytes, by name 
       offsets.push(p.baseOffset);
     }
     assert.deepEqual(offsets, [0n, 3n, 6n, 9n, 12n]);
-    const byName = await client.request(1, 12, {
+    const byName = await client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'events', partitions: [{ partition: 1, fetchOffset: 3n, partitionMaxBytes: 1 << 20 }] }],
       forgottenTopicsData: [], rackId: '',
@@ -47,18 +48,18 @@ test('produce assigns dense offsets and fetch returns the stored bytes, by name 
       pos += 12 + h.batchLength;
     }
     assert.deepEqual(bases, [3, 6, 9, 12]);
-    const byId = await client.request(1, 17, {
+    const byId = await client.request(ApiKey.Fetch, 17, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, sessionId: 0, sessionEpoch: -1,
       topics: [{ topicId, partitions: [{ partition: 1, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
     });
     assert.equal(byId.responses[0].topicId, topicId);
     assert.ok(byId.responses[0].partitions[0].records.length > part.records.length);
-    const unknownId = await client.request(1, 13, {
+    const unknownId = await client.request(ApiKey.Fetch, 13, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, sessionId: 0, sessionEpoch: -1,
       topics: [{ topicId: '11111111-2222-3333-4444-555555555555', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 100 }] }],
     });
     assert.equal(unknownId.responses[0].partitions[0].errorCode, ErrorCode.UNKNOWN_TOPIC_ID);
-    const outOfRange = await client.request(1, 12, {
+    const outOfRange = await client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'events', partitions: [{ partition: 1, fetchOffset: 99n, partitionMaxBytes: 100 }] }],
     });
@@ -76,7 +77,7 @@ test('a waiting fetch is woken by an append, not by its MaxWaitMs', async () => 
   try {
     await createTopic(producer, 'wake', 1);
     const started = Date.now();
-    const waiting = consumer.request(1, 12, {
+    const waiting = consumer.request(ApiKey.Fetch, 12, {
       maxWaitMs: 20_000, minBytes: 1, maxBytes: 1 << 20, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'wake', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
     });
@@ -122,7 +123,7 @@ test('LogAppendTime topics get the broker time in the response and in the stored
     const res = await produce(client, 'lat', 0, batch(['x'], 1000));
     const ts = Number(res.responses[0].partitionResponses[0].logAppendTimeMs);
     assert.ok(ts >= before && ts <= Date.now());
-    const fetched = await client.request(1, 12, {
+    const fetched = await client.request(ApiKey.Fetch, 12, {
       maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'lat', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
     });
@@ -142,7 +143,7 @@ test('ListOffsets: earliest, latest, by timestamp, max timestamp', async () => {
     await produce(client, 'lo', 0, batch(['c'], 5000));
     await produce(client, 'lo', 0, batch(['d'], 3000));
     const ask = async (timestamp: bigint) => {
-      const res = await client.request(2, 8, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'lo', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }] });
+      const res = await client.request(ApiKey.ListOffsets, 8, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'lo', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }] });
       return res.topics[0].partitions[0];
     };
     assert.equal((await ask(-2n)).offset, 0n);

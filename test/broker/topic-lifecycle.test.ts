@@ -12,18 +12,19 @@ import { startBroker } from '../../src/broker/broker.js';
 import { createLogger } from '../../src/broker/logger.js';
 import { MemoryFs } from '../../src/storage/fs.js';
 import { createTopic, fetchAll, produce } from '../durability/wire.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 function batch(value: string): Buffer {
   return buildRecordBatch({ baseTimestamp: Date.now(), records: [{ key: null, value: Buffer.from(value) }] });
 }
 
 async function deleteTopic(client: WireClient, name: string): Promise<{ errorCode: number; errorMessage: string | null }> {
-  const res = await client.request(20, 6, { topics: [{ name, topicId: '00000000-0000-0000-0000-000000000000' }], timeoutMs: 5000 });
+  const res = await client.request(ApiKey.DeleteTopics, 6, { topics: [{ name, topicId: '00000000-0000-0000-0000-000000000000' }], timeoutMs: 5000 });
   return res.responses[0];
 }
 
 async function topicNames(client: WireClient): Promise<string[]> {
-  const res = await client.request(3, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+  const res = await client.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
   return (res.topics as { name: string }[]).map((t) => t.name).sort();
 }
 
@@ -94,7 +95,7 @@ test('storage error messages sent to clients do not carry the data directory pat
     try {
       assert.equal(await createTopic(client, 'full', 1), ErrorCode.NONE);
       fs.inject((op, path) => (op === 'write' && path.endsWith('.log') ? 'ENOSPC' : undefined));
-      const res = await client.request(0, 9, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'full', partitionData: [{ index: 0, records: batch('x') }] }] });
+      const res = await client.request(ApiKey.Produce, 9, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'full', partitionData: [{ index: 0, records: batch('x') }] }] });
       const p = res.responses[0].partitionResponses[0];
       assert.equal(p.errorCode, ErrorCode.KAFKA_STORAGE_ERROR);
       assert.ok(typeof p.errorMessage === 'string' && p.errorMessage.includes('ENOSPC'), p.errorMessage);

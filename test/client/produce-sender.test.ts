@@ -10,6 +10,7 @@ import { Admin, KafkaClientError, Producer } from '../../src/client/index.js';
 import type { ApiHandler, RequestContext } from '../../src/broker/handler.js';
 import type { ProduceRequest } from '../../src/protocol/generated/index.js';
 import { OFFSET_BASE_SEQUENCE, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 interface SeenPartition { topic: string; partition: number; bytes: number; producerId: bigint; baseSequence: number; records: number }
 type Answer = { responses?: { name: string; partitionResponses?: { index?: number; errorCode?: number; errorMessage?: string | null; baseOffset?: bigint }[] }[] } | null;
@@ -53,7 +54,7 @@ function interceptProduce(broker: TestBroker, rewrite?: (p: SeenPartition, nth: 
       return out;
     },
   };
-  registry.get = (apiKey: number) => (apiKey === 0 ? wrapped : get(apiKey));
+  registry.get = (apiKey: number) => (apiKey === ApiKey.Produce ? wrapped : get(apiKey));
   return { requests };
 }
 

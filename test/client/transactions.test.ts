@@ -6,6 +6,7 @@ import { startTestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { Admin, Consumer, Producer, ProducerFencedError, stringSerde, type ConsumedMessage, type IsolationLevel } from '../../src/client/index.js';
 import { readBatchHeader } from '../../src/protocol/record-batch.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 async function readAll(bootstrap: string, topic: string, isolationLevel: IsolationLevel, n: number): Promise<string[]> {
   const consumer = new Consumer({ bootstrap, valueDeserializer: stringSerde, autoOffsetReset: 'earliest', isolationLevel, maxWaitMs: 100 });
@@ -45,7 +46,7 @@ test('producers are idempotent by default: batches carry a producer id and seque
   const c = await WireClient.connect(broker.bootstrap);
   try {
     await producer.send({ topic: 'idem-default', messages: [{ value: 'x' }] });
-    const res = await c.request(1, 12, {
+    const res = await c.request(ApiKey.Fetch, 12, {
       replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: 'idem-default', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
       forgottenTopicsData: [], rackId: '',

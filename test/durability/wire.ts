@@ -11,6 +11,7 @@ import {
   buildRecordBatch,
   readInt64Number,
 } from '../../src/protocol/record-batch.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
 
 export { WireClient };
 
@@ -96,12 +97,12 @@ export async function fetchFrom(client: WireClient, topic: string, partition: nu
 /** Every batch of a partition, from its log start to its high watermark. */
 export async function fetchAll(client: WireClient, topic: string, partition: number): Promise<FetchedPartition> {
   const first = await fetchFrom(client, topic, partition, 0);
-  if (first.errorCode !== 0) return first;
+  if (first.errorCode !== ErrorCode.NONE) return first;
   const batches = [...first.batches];
   let next = batches.length > 0 ? batches[batches.length - 1]!.lastOffset + 1 : first.logStartOffset;
   while (next < first.highWatermark) {
     const more = await fetchFrom(client, topic, partition, next);
-    if (more.errorCode !== 0 || more.batches.length === 0) throw new Error(`fetch ${topic}/${partition}@${next}: error ${more.errorCode}, ${more.batches.length} batches, hw ${first.highWatermark}`);
+    if (more.errorCode !== ErrorCode.NONE || more.batches.length === 0) throw new Error(`fetch ${topic}/${partition}@${next}: error ${more.errorCode}, ${more.batches.length} batches, hw ${first.highWatermark}`);
     batches.push(...more.batches);
     next = batches[batches.length - 1]!.lastOffset + 1;
   }
@@ -129,7 +130,7 @@ export async function committedOffsets(client: WireClient, group: string, topic:
   const res = await send(client, 9, 8, { groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: partitions }] }], requireStable: false });
   const out = new Map<number, number>();
   for (const t of res.groups[0].topics ?? []) {
-    for (const p of t.partitions) if (p.errorCode === 0) out.set(p.partitionIndex, Number(p.committedOffset));
+    for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) out.set(p.partitionIndex, Number(p.committedOffset));
   }
   return out;
 }
@@ -142,7 +143,7 @@ export async function checkAcked(client: WireClient, topic: string, partitions: 
   let bytes = 0;
   for (let p = 0; p < partitions; p++) {
     const all = await fetchAll(client, topic, p);
-    assert.equal(all.errorCode, 0, `${where}: fetch ${p}`);
+    assert.equal(all.errorCode, ErrorCode.NONE, `${where}: fetch ${p}`);
     let next = 0;
     const byBase = new Map<number, string>();
     for (const b of all.batches) {

@@ -30,6 +30,7 @@ import { StorageError } from '../../src/storage/errors.js';
 import { fixturesDir } from '../support/paths.js';
 import type { FuzzTarget, Mutator } from './engine.js';
 import { OracleViolation, requestFixturesDir } from './request-target.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 export const batchCrashesDir = join(fixturesDir, 'fuzz', 'batches');
 
@@ -209,7 +210,7 @@ function capturedRecordSets(): Buffer[] {
   for (const f of readdirSync(requestFixturesDir).filter((n) => /^0-v\d+-/.test(n)).sort()) {
     const r = new Reader(readFileSync(join(requestFixturesDir, f)));
     const h = decodeRequestHeader(r);
-    const req = apiMessages[0]!.decodeRequest(r, h.apiVersion) as { topicData: { partitionData: { records: Buffer | null }[] }[] };
+    const req = apiMessages[ApiKey.Produce]!.decodeRequest(r, h.apiVersion) as { topicData: { partitionData: { records: Buffer | null }[] }[] };
     for (const t of req.topicData) for (const p of t.partitionData) if (p.records !== null) out.push(Buffer.from(p.records));
   }
   return out;

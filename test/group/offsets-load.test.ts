@@ -17,6 +17,7 @@ import {
 } from '../../src/group/records.js';
 import type { KeyValueWrite } from '../../src/group/offsets-topic.js';
 import { rig, settle } from './helpers.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const OFFSETS = '__consumer_offsets';
 
@@ -88,8 +89,8 @@ test('a broker restarted over crafted __consumer_offsets records starts, logs ea
       const skipped = broker.logs.filter((l) => l.level === 'error' && String(l.msg).startsWith('skipping'));
       assert.ok(skipped.length >= 7, `each bad record logged (${skipped.length}): ${JSON.stringify(broker.logs.slice(0, 12))}`);
       for (const l of skipped) assert.ok(JSON.stringify(l).length < 2000, 'log lines are bounded');
-      await client.request(19, 7, { topics: [{ name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-      const join = (memberId: string) => client.request(11, 9, {
+      await client.request(ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+      const join = (memberId: string) => client.request(ApiKey.JoinGroup, 9, {
         groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: null,
         protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], reason: null,
       });
@@ -98,12 +99,12 @@ test('a broker restarted over crafted __consumer_offsets records starts, logs ea
       const joined = await join(first.memberId);
       assert.equal(joined.errorCode, ErrorCode.NONE);
       assert.equal(joined.leader, first.memberId);
-      const sync = await client.request(14, 5, {
+      const sync = await client.request(ApiKey.SyncGroup, 5, {
         groupId: 'g', generationId: joined.generationId, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',
         assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment(new Map([['t', [0]]])) }],
       });
       assert.equal(sync.errorCode, ErrorCode.NONE);
-      const fetched = await client.request(9, 8, { groups: [{ groupId: 'good', topics: [{ name: 't', partitionIndexes: [0] }] }], requireStable: false });
+      const fetched = await client.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId: 'good', topics: [{ name: 't', partitionIndexes: [0] }] }], requireStable: false });
       assert.equal(fetched.groups[0].topics[0].partitions[0].committedOffset, 42n);
     } finally {
       client.close();

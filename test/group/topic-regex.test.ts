@@ -6,9 +6,10 @@ import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { execFileSync } from 'node:child_process';
 import { compileTopicRegex, MatchBudget, topicRegexCharsMax } from '../../src/group/topic-regex.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 async function createTopics(client: WireClient, names: string[]): Promise<void> {
-  const res = await client.request(19, 7, { topics: names.map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 1000 });
+  const res = await client.request(ApiKey.CreateTopics, 7, { topics: names.map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 1000 });
   for (const t of res.topics) assert.equal(t.errorCode, ErrorCode.NONE, t.name);
 }
 
@@ -17,7 +18,7 @@ let groupSeq = 0;
 /** Joins a fresh group with the regex; the error code and the names of the topics assigned. */
 async function joinWithRegex(broker: TestBroker, client: WireClient, regex: string): Promise<{ errorCode: number; topics: string[]; memberId: string; memberEpoch: number; groupId: string }> {
   const groupId = `g${groupSeq++}`;
-  const res = await client.request(68, 1, {
+  const res = await client.request(ApiKey.ConsumerGroupHeartbeat, 1, {
     groupId, memberId: `member-${groupId}`, memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
     subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
   });
@@ -40,7 +41,7 @@ test('a catastrophic-backtracking regex against a 33-a topic is answered within 
     assert.ok(joinMs < 10_000, `join answered in ${joinMs.toFixed(0)} ms (the backtracking engine took 143 s)`);
     started = performance.now();
     for (let i = 0; i < 20; i++) {
-      const hb = await client.request(68, 1, { groupId: joined.groupId, memberId: joined.memberId, memberEpoch: joined.memberEpoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null });
+      const hb = await client.request(ApiKey.ConsumerGroupHeartbeat, 1, { groupId: joined.groupId, memberId: joined.memberId, memberEpoch: joined.memberEpoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null });
       assert.equal(hb.errorCode, ErrorCode.NONE);
     }
     const heartbeatsMs = performance.now() - started;
@@ -95,7 +96,7 @@ test('a regex subscription matches internal topics too, as Kafka does: __consume
   const client = await WireClient.connect(broker.bootstrap);
   try {
     await createTopics(client, ['orders']);
-    const found = await client.request(10, 4, { keyType: 0, coordinatorKeys: ['some-group'] });
+    const found = await client.request(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['some-group'] });
     assert.equal(found.coordinators[0].errorCode, ErrorCode.NONE);
     assert.ok(broker.state.store.topic('__consumer_offsets') !== undefined, 'FindCoordinator created __consumer_offsets');
     const named = await joinWithRegex(broker, client, '__consumer_offsets|orders');

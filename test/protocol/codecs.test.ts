@@ -11,6 +11,8 @@ import { Reader } from '../../src/protocol/reader.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { ProtocolDecodeError } from '../../src/protocol/errors.js';
 import { messageArb, project } from './arbitrary.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 type Dec = (r: Reader, v: number) => Record<string, unknown>;
 type Enc = (w: Writer, v: number, m: unknown) => void;
@@ -45,9 +47,9 @@ test('registry covers every schema with its version range', () => {
     assert.equal(m.minVersion, a.request.validVersions.min);
     assert.equal(m.maxVersion, a.request.validVersions.max);
   }
-  assert.equal(apiMessages[0]!.maxVersion, 12);
-  assert.equal(apiMessages[3]!.maxVersion, 13);
-  assert.equal(apiMessages[1]!.firstFlexibleVersion, 12);
+  assert.equal(apiMessages[ApiKey.Produce]!.maxVersion, 12);
+  assert.equal(apiMessages[ApiKey.Metadata]!.maxVersion, 13);
+  assert.equal(apiMessages[ApiKey.Fetch]!.firstFlexibleVersion, 12);
 });
 
 for (const msg of messages) {
@@ -93,7 +95,7 @@ for (const msg of messages) {
 }
 
 test('defaults fill absent input fields and absent versions decode to defaults', () => {
-  const api = apiMessages[0]!;
+  const api = apiMessages[ApiKey.Produce]!;
   const w = new Writer();
   api.encodeResponse(w, 1, { responses: [{ name: 't', partitionResponses: [{ index: 0 }] }] });
   const back = api.decodeResponse(new Reader(w.toBuffer()), 1);
@@ -105,10 +107,10 @@ test('defaults fill absent input fields and absent versions decode to defaults',
 });
 
 test('known tagged fields are written only when not default, sorted by tag with unknown ones', () => {
-  const api = apiMessages[18]!;
+  const api = apiMessages[ApiKey.ApiVersions]!;
   const w = new Writer();
   api.encodeResponse(w, 3, {
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     apiKeys: [],
     finalizedFeaturesEpoch: 5n,
     _unknownTaggedFields: [{ tag: 2000, data: Buffer.from([1, 2]) }, { tag: 7, data: Buffer.alloc(0) }],
@@ -125,11 +127,11 @@ test('known tagged fields are written only when not default, sorted by tag with 
 });
 
 test('a field the version lacks is skipped on encode; null in a non-nullable version is written empty', () => {
-  const api = apiMessages[0]!;
+  const api = apiMessages[ApiKey.Produce]!;
   const w = new Writer();
   api.encodeRequest(w, 2, { transactionalId: 'tx', acks: -1, timeoutMs: 10, topicData: [] });
   assert.deepEqual([...w.toBuffer()], [0xff, 0xff, 0, 0, 0, 10, 0, 0, 0, 0]);
-  const m = apiMessages[3]!;
+  const m = apiMessages[ApiKey.Metadata]!;
   const w2 = new Writer();
   m.encodeResponse(w2, 11, { topics: [{ name: null, partitions: [] }] });
   const back = m.decodeResponse(new Reader(w2.toBuffer()), 11);
@@ -137,14 +139,14 @@ test('a field the version lacks is skipped on encode; null in a non-nullable ver
 });
 
 test('Fetch v13+ carries topic ids instead of names; Metadata v13 has a top-level error code', () => {
-  const f = apiMessages[1]!;
+  const f = apiMessages[ApiKey.Fetch]!;
   const id = '0123456789abcdef0123456789abcdef'.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5');
   const w = new Writer();
   f.encodeRequest(w, 13, { topics: [{ topic: 'ignored', topicId: id, partitions: [] }] });
   const back = f.decodeRequest(new Reader(w.toBuffer()), 13);
   assert.equal(back.topics[0].topicId, id);
   assert.equal(back.topics[0].topic, '');
-  const m = apiMessages[3]!;
+  const m = apiMessages[ApiKey.Metadata]!;
   const w2 = new Writer();
   m.encodeResponse(w2, 13, { errorCode: 129 });
   const bytes = w2.toBuffer();

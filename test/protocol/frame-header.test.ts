@@ -11,6 +11,7 @@ import { decodeRequestHeader, encodeRequestHeader, encodeResponseHeader, request
 import { apiMessages } from '../../src/protocol/generated/index.js';
 import { Reader } from '../../src/protocol/reader.js';
 import { Writer } from '../../src/protocol/writer.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -80,10 +81,10 @@ test('negative or oversized frame sizes raise FrameSizeError', () => {
 });
 
 test('header versions follow flexible versions; ApiVersions responses always use v0', () => {
-  assert.equal(requestHeaderVersion(0, 8), 1);
-  assert.equal(requestHeaderVersion(0, 9), 2);
+  assert.equal(requestHeaderVersion(ApiKey.Produce, 8), 1);
+  assert.equal(requestHeaderVersion(ApiKey.Produce, 9), 2);
   assert.equal(responseHeaderVersion(0, 9), 1);
-  assert.equal(requestHeaderVersion(18, 3), 2);
+  assert.equal(requestHeaderVersion(ApiKey.ApiVersions, 3), 2);
   assert.equal(responseHeaderVersion(18, 3), 0);
   assert.equal(responseHeaderVersion(1, 11), 0);
 });

@@ -10,6 +10,7 @@ import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { saltedPassword } from '../../src/security/scram-credentials.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="x" user_alice="alice-secret" user_bob="bob-secret";';
 
@@ -33,17 +34,17 @@ test('PLAIN: handshake v1, authenticate, then requests are served; the principal
   const broker = await startTestBroker(saslListeners());
   try {
     const c = await WireClient.connect(saslBootstrap(broker));
-    assert.equal((await c.request(18, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE);
-    const hs = await c.request(17, 1, { mechanism: 'PLAIN' });
+    assert.equal((await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE);
+    const hs = await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' });
     assert.equal(hs.errorCode, ErrorCode.NONE);
     assert.deepEqual(hs.mechanisms, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER']);
-    const auth = await c.request(36, 2, { authBytes: plainToken('alice', 'alice-secret') });
+    const auth = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: plainToken('alice', 'alice-secret') });
     assert.equal(auth.errorCode, ErrorCode.NONE);
     assert.equal(auth.sessionLifetimeMs, 0n);
-    const md = await c.request(3, 12, { topics: null, allowAutoTopicCreation: false });
+    const md = await c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false });
     assert.equal(md.brokers[0].port, broker.listeners[1]!.port);
     // A second handshake after authentication (no re-authentication configured) is ILLEGAL_SASL_STATE.
-    assert.equal((await c.request(17, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
+    assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
     assert.ok(broker.logs.length >= 0);
     c.close();
   } finally {
@@ -55,8 +56,8 @@ test('PLAIN: a wrong password answers SASL_AUTHENTICATION_FAILED, then the conne
   const broker = await startTestBroker(saslListeners());
   try {
     const c = await WireClient.connect(saslBootstrap(broker));
-    await c.request(17, 1, { mechanism: 'PLAIN' });
-    const auth = await c.request(36, 1, { authBytes: plainToken('alice', 'wrong-password-123') });
+    await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' });
+    const auth = await c.request(ApiKey.SaslAuthenticate, 1, { authBytes: plainToken('alice', 'wrong-password-123') });
     assert.equal(auth.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
     assert.match(auth.errorMessage, /Invalid username or password/);
     await c.closed;
@@ -72,22 +73,22 @@ test('before authentication only ApiVersions and SASL are served: anything else 
   const broker = await startTestBroker(saslListeners());
   try {
     const c = await WireClient.connect(saslBootstrap(broker));
-    await assert.rejects(c.request(3, 12, { topics: null, allowAutoTopicCreation: false }), /connection closed/);
+    await assert.rejects(c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false }), /connection closed/);
     assert.ok(broker.logs.some((l) => l.reason === 'request before authentication' && typeof l.remote === 'string'));
     // SaslAuthenticate with no handshake: ILLEGAL_SASL_STATE then close.
     const d = await WireClient.connect(saslBootstrap(broker));
-    assert.equal((await d.request(36, 2, { authBytes: plainToken('alice', 'alice-secret') })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
+    assert.equal((await d.request(ApiKey.SaslAuthenticate, 2, { authBytes: plainToken('alice', 'alice-secret') })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
     await d.closed;
     // A disabled mechanism: UNSUPPORTED_SASL_MECHANISM with the enabled list, then close.
     const e = await WireClient.connect(saslBootstrap(broker));
-    const hs = await e.request(17, 1, { mechanism: 'GSSAPI' });
+    const hs = await e.request(ApiKey.SaslHandshake, 1, { mechanism: 'GSSAPI' });
     assert.equal(hs.errorCode, ErrorCode.UNSUPPORTED_SASL_MECHANISM);
     assert.ok(hs.mechanisms.includes('PLAIN'));
     await e.closed;
     // SaslHandshake on a PLAINTEXT listener: ILLEGAL_SASL_STATE; the connection stays usable.
     const p = await WireClient.connect(broker.bootstrap);
-    assert.equal((await p.request(17, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
-    assert.equal((await p.request(18, 0, {})).errorCode, ErrorCode.NONE);
+    assert.equal((await p.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.ILLEGAL_SASL_STATE);
+    assert.equal((await p.request(ApiKey.ApiVersions, 0, {})).errorCode, ErrorCode.NONE);
     p.close();
     // A large frame before authentication is refused (sasl.server.max.receive.size).
     await new Promise<void>((resolve) => {
@@ -135,11 +136,11 @@ test('SCRAM-SHA-256 and -512: credentials set by AlterUserScramCredentials, a fu
       const salt = randomBytes(16);
       return { name: 'carol', mechanism: i + 1, iterations: 4096, salt, saltedPassword: saltedPassword(m, 'carol-pw', salt, 4096) };
     });
-    const alter = await admin.request(51, 0, { deletions: [], upsertions });
-    assert.deepEqual(alter.results.map((r: any) => [r.user, r.errorCode]), [['carol', 0]]);
-    const bad = await admin.request(51, 0, { deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [{ name: 'dave', mechanism: 2, iterations: 10, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }] });
+    const alter = await admin.request(ApiKey.AlterUserScramCredentials, 0, { deletions: [], upsertions });
+    assert.deepEqual(alter.results.map((r: any) => [r.user, r.errorCode]), [['carol', ErrorCode.NONE]]);
+    const bad = await admin.request(ApiKey.AlterUserScramCredentials, 0, { deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [{ name: 'dave', mechanism: 2, iterations: 10, salt: Buffer.from('s'), saltedPassword: Buffer.from('p') }] });
     assert.deepEqual(bad.results.map((r: any) => [r.user, r.errorCode]), [['nobody', ErrorCode.RESOURCE_NOT_FOUND], ['dave', ErrorCode.UNACCEPTABLE_CREDENTIAL]]);
-    const described = await admin.request(50, 0, { users: null });
+    const described = await admin.request(ApiKey.DescribeUserScramCredentials, 0, { users: null });
     assert.deepEqual(described.results.map((r: any) => [r.user, r.credentialInfos.map((c: any) => [c.mechanism, c.iterations])]), [['carol', [[1, 4096], [2, 4096]]]]);
     admin.close();
     await broker.close();
@@ -153,7 +154,7 @@ test('SCRAM-SHA-256 and -512: credentials set by AlterUserScramCredentials, a fu
       for (const mech of ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const) {
         const c = await WireClient.connect(saslBootstrap(broker));
         await scramLogin(c, mech, 'carol', 'carol-pw');
-        assert.equal((await c.request(3, 12, { topics: null, allowAutoTopicCreation: false })).errorCode, ErrorCode.NONE);
+        assert.equal((await c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false })).errorCode, ErrorCode.NONE);
         c.close();
       }
       const wrong = await WireClient.connect(saslBootstrap(broker));
@@ -163,8 +164,8 @@ test('SCRAM-SHA-256 and -512: credentials set by AlterUserScramCredentials, a fu
       const nonce = await WireClient.connect(saslBootstrap(broker));
       await assert.rejects(scramLogin(nonce, 'SCRAM-SHA-256', 'carol', 'carol-pw', { tamperNonce: true }), /code 58/);
       const garbage = await WireClient.connect(saslBootstrap(broker));
-      await garbage.request(17, 1, { mechanism: 'SCRAM-SHA-256' });
-      assert.equal((await garbage.request(36, 2, { authBytes: randomBytes(64) })).errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
+      await garbage.request(ApiKey.SaslHandshake, 1, { mechanism: 'SCRAM-SHA-256' });
+      assert.equal((await garbage.request(ApiKey.SaslAuthenticate, 2, { authBytes: randomBytes(64) })).errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
       await garbage.closed;
     } finally {
       await broker.close();
@@ -185,11 +186,11 @@ test('OAUTHBEARER with the unsecured validator: a valid unsigned token authentic
     const login = async (token: string) => {
       const c = await WireClient.connect(saslBootstrap(broker));
       try {
-        await c.request(17, 1, { mechanism: 'OAUTHBEARER' });
-        const res = await c.request(36, 2, { authBytes: Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`) });
+        await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'OAUTHBEARER' });
+        const res = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`n,,\u0001auth=Bearer ${token}\u0001\u0001`) });
         if (res.errorCode !== ErrorCode.NONE || res.authBytes.length === 0) return { code: res.errorCode as number, challenge: '', message: res.errorMessage as string | null };
         const challenge = res.authBytes.toString();
-        const fin = await c.request(36, 2, { authBytes: Buffer.from([1]) });
+        const fin = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from([1]) });
         return { code: fin.errorCode as number, challenge, message: fin.errorMessage as string | null };
       } finally {
         c.close();
@@ -204,8 +205,8 @@ test('OAUTHBEARER with the unsecured validator: a valid unsigned token authentic
     // A malformed client message is not a token to judge: it fails at once.
     const c = await WireClient.connect(saslBootstrap(broker));
     try {
-      await c.request(17, 1, { mechanism: 'OAUTHBEARER' });
-      const bad = await c.request(36, 2, { authBytes: Buffer.from('n,,auth=Bearer x') });
+      await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'OAUTHBEARER' });
+      const bad = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from('n,,auth=Bearer x') });
       assert.equal(bad.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
       assert.equal(bad.authBytes.length, 0);
     } finally {
@@ -221,14 +222,14 @@ test('connections.max.reauth.ms: the session lifetime is told to the client and 
   const broker = await startTestBroker(saslListeners({ 'connections.max.reauth.ms': 300 }));
   try {
     const c = await WireClient.connect(saslBootstrap(broker));
-    await c.request(17, 1, { mechanism: 'PLAIN' });
-    const auth = await c.request(36, 1, { authBytes: plainToken('alice', 'alice-secret') });
+    await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' });
+    const auth = await c.request(ApiKey.SaslAuthenticate, 1, { authBytes: plainToken('alice', 'alice-secret') });
     assert.equal(auth.sessionLifetimeMs, 300n);
     // Re-authentication within the lifetime: same principal, new lifetime.
-    assert.equal((await c.request(17, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
-    assert.equal((await c.request(36, 1, { authBytes: plainToken('alice', 'alice-secret') })).errorCode, ErrorCode.NONE);
+    assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
+    assert.equal((await c.request(ApiKey.SaslAuthenticate, 1, { authBytes: plainToken('alice', 'alice-secret') })).errorCode, ErrorCode.NONE);
     await new Promise((r) => setTimeout(r, 400));
-    await assert.rejects(c.request(3, 12, { topics: null, allowAutoTopicCreation: false }), /connection closed/);
+    await assert.rejects(c.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false }), /connection closed/);
     assert.ok(broker.logs.some((l) => l.reason === 'SASL session expired'));
   } finally {
     await broker.close();
@@ -242,11 +243,11 @@ function b64(o: object): string {
 /** A SCRAM client exchange over SaslAuthenticate v2; rejects with the error code. */
 async function scramLogin(c: WireClient, mech: 'SCRAM-SHA-256' | 'SCRAM-SHA-512', user: string, password: string, opts: { tamperNonce?: boolean } = {}): Promise<void> {
   const hash = mech === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
-  assert.equal((await c.request(17, 1, { mechanism: mech })).errorCode, ErrorCode.NONE);
+  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: mech })).errorCode, ErrorCode.NONE);
   const cnonce = randomBytes(18).toString('base64');
   const clientFirstBare = `n=${user},r=${cnonce}`;
-  const first = await c.request(36, 2, { authBytes: Buffer.from(`n,,${clientFirstBare}`) });
-  if (first.errorCode !== 0) throw new Error(`code ${first.errorCode} SASL_AUTHENTICATION_FAILED`);
+  const first = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`n,,${clientFirstBare}`) });
+  if (first.errorCode !== ErrorCode.NONE) throw new Error(`code ${first.errorCode} SASL_AUTHENTICATION_FAILED`);
   const serverFirst = first.authBytes.toString();
   const attrs = Object.fromEntries(serverFirst.split(',').map((kv: string) => [kv[0], kv.slice(2)]));
   assert.ok(attrs.r.startsWith(cnonce));
@@ -258,15 +259,15 @@ async function scramLogin(c: WireClient, mech: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
   const storedKey = createHash(hash).update(clientKey).digest();
   const sig = createHmac(hash, storedKey).update(authMessage).digest();
   const proof = Buffer.from(clientKey.map((b, i) => b ^ sig[i]!));
-  const final = await c.request(36, 2, { authBytes: Buffer.from(`${withoutProof},p=${proof.toString('base64')}`) });
-  if (final.errorCode !== 0) throw new Error(`code ${final.errorCode} SASL_AUTHENTICATION_FAILED`);
+  const final = await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`${withoutProof},p=${proof.toString('base64')}`) });
+  if (final.errorCode !== ErrorCode.NONE) throw new Error(`code ${final.errorCode} SASL_AUTHENTICATION_FAILED`);
   const serverKey = createHmac(hash, salted).update('Server Key').digest();
   assert.equal(final.authBytes.toString(), `v=${createHmac(hash, serverKey).update(authMessage).digest('base64')}`);
 }
 
 function header(apiKey: number, version: number, correlationId: number): Buffer {
   const b = Buffer.alloc(10);
-  b.writeInt16BE(apiKey, 0);
+  b.writeInt16BE(apiKey, ApiKey.Produce);
   b.writeInt16BE(version, 2);
   b.writeInt32BE(correlationId, 4);
   b.writeInt16BE(-1, 8); // null client id

@@ -8,6 +8,7 @@ import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { makeTestPki, type TestPki } from './certs.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 let pki: TestPki;
 before(() => {
@@ -30,12 +31,12 @@ test('PLAINTEXT and SSL listeners side by side; Metadata names the listener the 
   try {
     const plain = await WireClient.connect(listener(broker, 'PLAINTEXT').bootstrap);
     const ssl = await WireClient.connect(`127.0.0.1:${listener(broker, 'SSL').port}`, { tls: { ca: readFileSync(pki.caCert), servername: 'localhost' } });
-    const viaPlain = await plain.request(3, 12, { topics: null, allowAutoTopicCreation: false });
-    const viaSsl = await ssl.request(3, 12, { topics: null, allowAutoTopicCreation: false });
+    const viaPlain = await plain.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false });
+    const viaSsl = await ssl.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false });
     assert.deepEqual(viaPlain.brokers.map((b: any) => [b.host, b.port]), [['127.0.0.1', listener(broker, 'PLAINTEXT').port]]);
     // advertised.listeners for SSL says localhost:0, and that is what its clients are told.
     assert.deepEqual(viaSsl.brokers.map((b: any) => [b.host, b.port]), [['localhost', 0]]);
-    const cluster = await ssl.request(60, 0, { includeClusterAuthorizedOperations: false });
+    const cluster = await ssl.request(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: false });
     assert.equal(cluster.brokers[0].host, 'localhost');
     plain.close();
     ssl.close();
@@ -56,7 +57,7 @@ test('ssl.client.auth=required: a trusted client certificate connects, none or a
   try {
     const alice = pki.client('/O=acme/OU=eng/CN=alice');
     const c = await WireClient.connect(broker.bootstrap, { tls: { ca, servername: 'localhost', key: alice.key, cert: alice.cert } });
-    const res = await c.request(18, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' });
+    const res = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' });
     assert.equal(res.errorCode, ErrorCode.NONE);
     c.close();
     // No certificate: the handshake fails (TLS 1.3 reports it after the handshake, as a close).
@@ -97,7 +98,7 @@ test('plaintext bytes on the TLS port and TLS bytes on the plaintext port: a log
     });
     await waitFor(() => broker.logs.some((l) => l.msg === 'TLS handshake failed') && broker.logs.some((l) => l.reason === 'bad frame'));
     const c = await WireClient.connect(plain.bootstrap);
-    assert.equal((await c.request(18, 0, {})).errorCode, ErrorCode.NONE);
+    assert.equal((await c.request(ApiKey.ApiVersions, 0, {})).errorCode, ErrorCode.NONE);
     c.close();
   } finally {
     await broker.close();

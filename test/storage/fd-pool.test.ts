@@ -80,3 +80,33 @@ test('a partition with hundreds of segments keeps open descriptors under the bou
     assert.ok(last.ok && readInt64Number(last.records, 0) === batches - 1);
     await again.close();
   }));
+
+test('many partitions, each with a synced active segment, keep open descriptors under the bound', () =>
+  withTempDir(async (dir) => {
+    // Bug: an active segment was pinned for ever, so every open partition held 3 descriptors: 10,000
+    // partitions needed 30,000 (EMFILE near 6,600 partitions with a limit of 20,000).
+    const bound = 30;
+    const store = TopicStore.open(dir, { defaults: { openSegmentFilesMax: bound } });
+    store.createTopic('wide', 100);
+    const before = openFds();
+    let peak = 0;
+    for (let p = 0; p < 100; p++) {
+      const log = store.partition('wide', p);
+      log.append(batch(1, { valueBytes: 50, seed: p }));
+      await log.flush();
+      peak = Math.max(peak, openFds() - before);
+    }
+    assert.ok(peak <= bound + 6, `peak ${peak} descriptors over the bound ${bound}`);
+    // Every partition still appends after its files were closed, and reads both records back.
+    for (let p = 0; p < 100; p++) {
+      const log = store.partition('wide', p);
+      log.append(batch(1, { valueBytes: 50, seed: 1000 + p }));
+      await log.flush();
+      assert.equal(log.highWatermark, 2);
+      const read = log.read(0, 1 << 20);
+      assert.ok(read.ok && allValid(read.records), `partition ${p} reads back valid batches`);
+      assert.equal(readInt64Number(read.records, 0), 0);
+    }
+    assert.ok(openFds() - before <= bound + 6, 'still under the bound');
+    await store.close();
+  }));

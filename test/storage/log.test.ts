@@ -5,6 +5,7 @@ import { MemoryFs, realFs } from '../../src/storage/fs.js';
 import { CLEAN_SHUTDOWN_FILE, PartitionLog, type LogConfig, type Logger } from '../../src/storage/log.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { allValid, batch, withTempDir } from './helpers.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
 
 const DIR = '/data/t/0';
 const small: Partial<LogConfig> = { segmentBytes: 1000, indexIntervalBytes: 100 };
@@ -83,7 +84,7 @@ test('append rejects invalid batches with the Kafka error name', () => {
   const log = PartitionLog.open(DIR, { fs: new MemoryFs() });
   const bad = batch(2);
   bad[bad.length - 1]! ^= 1;
-  assert.throws(() => log.append(bad), (e: unknown) => e instanceof StorageError && e.code === 'CORRUPT_MESSAGE' && e.errorCode === 2);
+  assert.throws(() => log.append(bad), (e: unknown) => e instanceof StorageError && e.code === 'CORRUPT_MESSAGE' && e.errorCode === ErrorCode.CORRUPT_MESSAGE);
   assert.equal(log.logEndOffset, 0);
 });
 

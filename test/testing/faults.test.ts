@@ -9,6 +9,7 @@ import { Producer as PltProducer } from '@platformatic/kafka';
 import { Admin, Producer } from '../../src/index.js';
 import { Faults, startBroker, type RunningBroker } from '../../src/testing/index.js';
 import { createLogger } from '../../src/broker/logger.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const kafkaJs = (bootstrap: string) => new kafkajs.Kafka({ clientId: 'faults', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50, maxRetryTime: 200 } });
 
@@ -131,7 +132,7 @@ test('pause holds every request but ApiVersions until resume; maxVersions preten
     assert.deepEqual(listed, ['paused']);
 
     faults.maxVersions({ Produce: 7, Fetch: 11 });
-    const produce = broker.state.registry.list().find((k) => k.apiKey === 0)!;
+    const produce = broker.state.registry.list().find((k) => k.apiKey === ApiKey.Produce)!;
     assert.equal(produce.maxVersion, 7);
     const k = kafkaJs(broker.bootstrap);
     const producer = k.producer();
@@ -139,7 +140,7 @@ test('pause holds every request but ApiVersions until resume; maxVersions preten
     await producer.send({ topic: 'paused', messages: [{ value: 'old kafka' }] });
     await producer.disconnect();
     faults.clear();
-    assert.ok(broker.state.registry.list().find((x) => x.apiKey === 0)!.maxVersion > 7, 'clear lifts the caps');
+    assert.ok(broker.state.registry.list().find((x) => x.apiKey === ApiKey.Produce)!.maxVersion > 7, 'clear lifts the caps');
     assert.deepEqual(await ends(admin, 'paused'), [1n]);
   });
 });

@@ -10,6 +10,8 @@ import { ProtocolTrace, startBroker } from '../../src/testing/index.js';
 import { createLogger } from '../../src/broker/logger.js';
 import { spawnBroker } from '../support/broker-process.js';
 import { runCli } from '../cli/run-cli.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { ApiKey } from '../../src/protocol/generated/index.js';
 
 test('ProtocolTrace records each request and response, decoded, per API and client id', { timeout: 60_000 }, async () => {
   const broker = await startBroker({ host: '127.0.0.1', port: 0, logger: createLogger('silent') });
@@ -22,9 +24,9 @@ test('ProtocolTrace records each request and response, decoded, per API and clie
     const produces = trace.requests({ api: 'Produce', clientId: 'traced-app' });
     assert.equal(produces.length, 1);
     const p = produces[0]!;
-    assert.equal(p.apiKey, 0);
+    assert.equal(p.apiKey, ApiKey.Produce);
     assert.equal((p.request as { topicData: Array<{ name: string }> }).topicData[0]!.name, 'traced');
-    assert.equal((p.response as { responses: Array<{ partitionResponses: Array<{ errorCode: number }> }> }).responses[0]!.partitionResponses[0]!.errorCode, 0);
+    assert.equal((p.response as { responses: Array<{ partitionResponses: Array<{ errorCode: number }> }> }).responses[0]!.partitionResponses[0]!.errorCode, ErrorCode.NONE);
     assert.ok(p.durationMs >= 0 && p.startedAtMs > 0);
     assert.ok(trace.requests({ api: 3 }).length >= 1, 'Metadata is traced too');
     assert.ok(trace.requests().every((e) => e.clientId === 'traced-app'));

@@ -14,6 +14,8 @@ import { WireClient } from '../../broker/wire-client.js';
 import { differences, type Difference } from './compare.js';
 import { scenarios } from './scenarios.js';
 import { intended, intendedExtraApis } from './intended.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const why = process.env.MINIKAFKA_COMPAT_KAFKA === 'skip' ? 'MINIKAFKA_COMPAT_KAFKA=skip' : await kafkaUnavailable();
 if (why) process.stdout.write(`# compat/kafka skipped: ${why}\n`);
@@ -38,8 +40,8 @@ interface Versions {
 }
 
 async function versions(client: WireClient): Promise<Versions> {
-  const r = await client.request<{ errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] }>(18, 3, { clientSoftwareName: 'compat', clientSoftwareVersion: '1' });
-  assert.equal(r.errorCode, 0);
+  const r = await client.request<{ errorCode: number; apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[] }>(ApiKey.ApiVersions, 3, { clientSoftwareName: 'compat', clientSoftwareVersion: '1' });
+  assert.equal(r.errorCode, ErrorCode.NONE);
   return Object.fromEntries(r.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]));
 }
 

@@ -14,6 +14,8 @@ import { spawnBroker, type BrokerProcess } from '../../support/broker-process.js
 import { track, stopChild } from '../../support/children.js';
 import { uniqueTopic } from '../../support/target.js';
 import { WireClient } from '../../broker/wire-client.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const script = fileURLToPath(new URL('../../../../test/interop/confluent-python/txn_client.py', import.meta.url));
 const hasPython = spawnSync('/usr/bin/python3', ['-c', 'import confluent_kafka'], { stdio: 'ignore' }).status === 0;
@@ -40,8 +42,8 @@ function py<T>(args: string[], timeoutMs = 60_000): Promise<T> {
 async function createTopic(bootstrap: string, name: string): Promise<void> {
   const c = await WireClient.connect(bootstrap);
   try {
-    const res = await c.request(19, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    assert.equal(res.topics[0].errorCode, 0);
+    const res = await c.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    assert.equal(res.topics[0].errorCode, ErrorCode.NONE);
   } finally {
     c.close();
   }
@@ -128,7 +130,7 @@ test('kill -9 of the broker during an open transaction: after a restart it is ab
       const described = await (async () => {
         const c = await WireClient.connect(broker.bootstrap);
         try {
-          return (await c.request(65, 0, { transactionalIds: [transactionalId] })).transactionStates[0];
+          return (await c.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [transactionalId] })).transactionStates[0];
         } finally {
           c.close();
         }

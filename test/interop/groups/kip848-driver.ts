@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { WireClient } from '../../broker/wire-client.js';
 import { recordsOfBatch } from '../../../src/group/records.js';
 import { readBatchHeader, BATCH_HEADER_BYTES } from '../../../src/protocol/record-batch.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 export interface DriverEvent {
   p?: number;
@@ -45,7 +47,7 @@ export class Kip848Driver {
   /** One heartbeat; returns the response (assignment applied). */
   async heartbeat(overrides: Record<string, unknown> = {}): Promise<any> {
     const joining = this.epoch === 0;
-    const res = await this.client.request(68, 1, {
+    const res = await this.client.request(ApiKey.ConsumerGroupHeartbeat, 1, {
       groupId: this.opts.groupId, memberId: this.memberId, memberEpoch: this.epoch,
       rebalanceTimeoutMs: joining ? 10_000 : -1,
       subscribedTopicNames: joining ? [this.opts.topic] : null,
@@ -54,7 +56,7 @@ export class Kip848Driver {
       ...overrides,
     });
     this.lastError = res.errorCode;
-    if (res.errorCode !== 0) {
+    if (res.errorCode !== ErrorCode.NONE) {
       this.opts.onEvent({ t: Date.now(), error: res.errorCode });
       // FENCED / UNKNOWN: drop everything and rejoin, as a real client does.
       this.epoch = 0;
@@ -79,7 +81,7 @@ export class Kip848Driver {
   }
 
   private async loadPositions(partitions: number[]): Promise<void> {
-    const res = await this.client.request(9, 9, { groups: [{ groupId: this.opts.groupId, memberId: this.memberId, memberEpoch: this.epoch, topics: [{ name: this.opts.topic, partitionIndexes: partitions }] }] });
+    const res = await this.client.request(ApiKey.OffsetFetch, 9, { groups: [{ groupId: this.opts.groupId, memberId: this.memberId, memberEpoch: this.epoch, topics: [{ name: this.opts.topic, partitionIndexes: partitions }] }] });
     for (const t of res.groups[0]?.topics ?? []) for (const p of t.partitions) this.positions.set(p.partitionIndex, Math.max(0, Number(p.committedOffset)));
     for (const p of partitions) if (!this.positions.has(p)) this.positions.set(p, 0);
   }
@@ -87,12 +89,12 @@ export class Kip848Driver {
   async commit(partitions: number[] = this.owned): Promise<void> {
     const parts = partitions.filter((p) => this.positions.has(p)).map((p) => ({ partitionIndex: p, committedOffset: BigInt(this.positions.get(p)!), committedLeaderEpoch: -1, committedMetadata: null }));
     if (parts.length === 0) return;
-    await this.client.request(8, 9, { groupId: this.opts.groupId, generationIdOrMemberEpoch: this.epoch, memberId: this.memberId, groupInstanceId: null, topics: [{ name: this.opts.topic, partitions: parts }] });
+    await this.client.request(ApiKey.OffsetCommit, 9, { groupId: this.opts.groupId, generationIdOrMemberEpoch: this.epoch, memberId: this.memberId, groupInstanceId: null, topics: [{ name: this.opts.topic, partitions: parts }] });
   }
 
   async fetchOnce(): Promise<number> {
     if (this.owned.length === 0) return 0;
-    const res = await this.client.request(1, 12, {
+    const res = await this.client.request(ApiKey.Fetch, 12, {
       replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic: this.opts.topic, partitions: this.owned.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: BigInt(this.positions.get(p) ?? 0), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 })) }],
       forgottenTopicsData: [], rackId: '',
@@ -100,7 +102,7 @@ export class Kip848Driver {
     let n = 0;
     for (const t of res.responses) {
       for (const p of t.partitions) {
-        if (p.errorCode !== 0 || p.records === null || !this.owned.includes(p.partitionIndex)) continue;
+        if (p.errorCode !== ErrorCode.NONE || p.records === null || !this.owned.includes(p.partitionIndex)) continue;
         const buf: Buffer = p.records;
         for (let pos = 0; pos + BATCH_HEADER_BYTES <= buf.length;) {
           const h = readBatchHeader(buf, pos);
@@ -140,7 +142,7 @@ export class Kip848Driver {
 
   async leave(): Promise<void> {
     this.stopped = true;
-    await this.client.request(68, 1, { groupId: this.opts.groupId, memberId: this.memberId, memberEpoch: -1, topicPartitions: null });
+    await this.client.request(ApiKey.ConsumerGroupHeartbeat, 1, { groupId: this.opts.groupId, memberId: this.memberId, memberEpoch: -1, topicPartitions: null });
   }
 
   close(): void {

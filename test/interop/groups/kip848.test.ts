@@ -13,6 +13,7 @@ import { onlyMinikafka } from '../../support/kafka-target.js';
 import { buildRecordBatch } from '../../../src/protocol/record-batch.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { Kip848Driver, type DriverEvent } from './kip848-driver.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 const SESSION_MS = 6000;
 // These drive ConsumerGroupHeartbeat by hand (kip848-driver.ts) and assert what each answer holds.
@@ -24,15 +25,15 @@ const config = { 'minikafka.log.level': 'warn', 'group.consumer.session.timeout.
 
 async function createTopic(bootstrap: string, name: string, partitions: number): Promise<void> {
   const c = await WireClient.connect(bootstrap);
-  const res = await c.request(19, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  const res = await c.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
   c.close();
-  assert.equal(res.topics[0].errorCode, 0);
+  assert.equal(res.topics[0].errorCode, ErrorCode.NONE);
 }
 
 async function produce(client: WireClient, topic: string, partition: number, values: string[]): Promise<void> {
   const batch = buildRecordBatch({ baseTimestamp: Date.now(), records: values.map((v) => ({ value: Buffer.from(v) })) });
-  const res = await client.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }] });
-  assert.equal(res.responses[0].partitionResponses[0].errorCode, 0);
+  const res = await client.request(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }] });
+  assert.equal(res.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
 }
 
 test('KIP-848 over the wire: assignment, incremental revocation, fencing, describe', { timeout: 30_000, skip }, async () => {
@@ -59,18 +60,18 @@ test('KIP-848 over the wire: assignment, incremental revocation, fencing, descri
     assert.deepEqual([...a.owned, ...b.owned].sort(), [0, 1, 2, 3]);
     // Fencing: a stale or future epoch.
     const wire = await WireClient.connect(broker.bootstrap);
-    const fenced = await wire.request(68, 1, { groupId: 'g848', memberId: a.memberId, memberEpoch: a.epoch + 10, topicPartitions: [] });
+    const fenced = await wire.request(ApiKey.ConsumerGroupHeartbeat, 1, { groupId: 'g848', memberId: a.memberId, memberEpoch: a.epoch + 10, topicPartitions: [] });
     assert.equal(fenced.errorCode, ErrorCode.FENCED_MEMBER_EPOCH);
-    const unknown = await wire.request(68, 1, { groupId: 'g848', memberId: 'nobody', memberEpoch: 3, topicPartitions: [] });
+    const unknown = await wire.request(ApiKey.ConsumerGroupHeartbeat, 1, { groupId: 'g848', memberId: 'nobody', memberEpoch: 3, topicPartitions: [] });
     assert.equal(unknown.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
     // Classic JoinGroup for a live KIP-848 group: INCONSISTENT_GROUP_PROTOCOL.
-    const join = await wire.request(11, 9, { groupId: 'g848', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null });
+    const join = await wire.request(ApiKey.JoinGroup, 9, { groupId: 'g848', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null });
     assert.equal(join.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    const described = await wire.request(69, 0, { groupIds: ['g848', 'missing'], includeAuthorizedOperations: false });
+    const described = await wire.request(ApiKey.ConsumerGroupDescribe, 0, { groupIds: ['g848', 'missing'], includeAuthorizedOperations: false });
     assert.equal(described.groups[0].groupState, 'Stable');
     assert.equal(described.groups[0].members.length, 2);
     assert.equal(described.groups[1].errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
-    const listed = await wire.request(16, 5, { statesFilter: [], typesFilter: ['consumer'] });
+    const listed = await wire.request(ApiKey.ListGroups, 5, { statesFilter: [], typesFilter: ['consumer'] });
     assert.deepEqual(listed.groups.map((g: { groupId: string }) => g.groupId), ['g848']);
     // Leaving frees a's partitions for b.
     await a.leave();

@@ -17,7 +17,7 @@ async function setup(partitions: number, count: number, tag: string): Promise<{ 
   const broker = await startTestBroker(config);
   const topic = uniqueTopic(tag);
   const c = await WireClient.connect(broker.bootstrap);
-  await c.request(19, 7, { topics: [{ name: topic, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  await c.request(ApiKey.CreateTopics, 7, { topics: [{ name: topic, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
   c.close();
   if (count > 0) await produce(broker, topic, 0, count);
   return { broker, topic };
@@ -31,7 +31,7 @@ async function produce(broker: TestBroker, topic: string, from: number, count: n
 
 async function committed(broker: TestBroker, groupId: string): Promise<number> {
   const c = await WireClient.connect(broker.bootstrap);
-  const res = await c.request(9, 8, { groups: [{ groupId, topics: null }], requireStable: false });
+  const res = await c.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId, topics: null }], requireStable: false });
   c.close();
   return res.groups[0].topics.flatMap((t: { partitions: Array<{ committedOffset: bigint }> }) => t.partitions).reduce((n: number, p: { committedOffset: bigint }) => n + Number(p.committedOffset), 0);
 }
@@ -52,7 +52,7 @@ for (const strategy of ['range,roundrobin', 'cooperative-sticky']) test(`kcat -G
     try {
       await waitFor('two members, stable', async () => {
         const c = await WireClient.connect(broker.bootstrap);
-        const d = await c.request(15, 5, { groups: [groupId], includeAuthorizedOperations: false });
+        const d = await c.request(ApiKey.DescribeGroups, 5, { groups: [groupId], includeAuthorizedOperations: false });
         c.close();
         return d.groups[0].groupState === 'Stable' && d.groups[0].members.length === 2 ? true : undefined;
       }, { timeoutMs: 30_000, intervalMs: 200 });
@@ -95,6 +95,7 @@ if got:
 c.close()
 print(json.dumps(got))
 `;
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 function runPython(args: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {

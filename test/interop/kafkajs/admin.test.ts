@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import { startTestBroker } from '../../broker/harness.js';
 import { onlyMinikafka } from '../../support/kafka-target.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -106,7 +107,7 @@ test('kafkajs admin.alterConfigs over AlterConfigs v0 and v1: replaces overrides
           const topic = `cfg-v${version}`;
           await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.ms', value: '100000' }] }] });
           const res = await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '7200000' }] }] });
-          assert.equal(res.resources[0]!.errorCode, 0);
+          assert.equal(res.resources[0]!.errorCode, ErrorCode.NONE);
           const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'segment.ms'] }] });
           const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
           assert.equal(entries['retention.ms']!.configValue, '7200000');

@@ -6,6 +6,7 @@ import { waitFor, withTimeout } from '../../support/net.js';
 import { partitionForKey } from '../../../src/partitioner.js';
 import { assertSameRecords, byPartition, makeRecords, type TestRecord } from '../messages.js';
 import { LowLevelReader, newKafka, Partitioners } from './low-level.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const { CompressionTypes } = kafkajs;
 const testTimeoutMs = 60_000;
@@ -56,7 +57,7 @@ async function sendEach(kafka: Kafka, topic: string, records: readonly TestRecor
     for (const r of records) {
       const [meta] = await producer.send({ topic, acks: -1, compression, messages: [toMessage(r)] });
       assert.ok(meta, 'send returned no metadata');
-      assert.equal(meta.errorCode, 0);
+      assert.equal(meta.errorCode, ErrorCode.NONE);
       out.push({ ...r, partition: meta.partition, baseOffset: BigInt(meta.baseOffset ?? meta.offset ?? '-1') });
     }
     return out;

@@ -1,5 +1,6 @@
 import kafkajs, { type Kafka } from 'kafkajs';
 import type { ReceivedRecord } from '../messages.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 
@@ -85,7 +86,7 @@ export class LowLevelReader {
       });
       const p = response.responses.find((r) => r.topicName === topic)?.partitions.find((x) => x.partition === partition);
       if (p === undefined) throw new Error(`fetch response has no ${topic}/${partition}`);
-      if (p.errorCode !== 0) throw new Error(`fetch ${topic}/${partition} at ${next}: error code ${p.errorCode}`);
+      if (p.errorCode !== ErrorCode.NONE) throw new Error(`fetch ${topic}/${partition} at ${next}: error code ${p.errorCode}`);
       for (const m of p.messages) {
         const offset = BigInt(m.offset);
         if (offset < next) continue; // a batch can start before the requested offset

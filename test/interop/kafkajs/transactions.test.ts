@@ -10,6 +10,7 @@ import { waitFor, withTimeout } from '../../support/net.js';
 import { uniqueTopic } from '../../support/target.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { newKafka } from './low-level.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 const { Partitioners } = kafkajs;
 const testTimeoutMs = 90_000;
@@ -58,7 +59,7 @@ async function lastStableOffset(broker: TestBroker, topic: string): Promise<{ ls
   const c = await WireClient.connect(broker.bootstrap);
   try {
     const ask = async (isolationLevel: number) => {
-      const res = await c.request(2, 5, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] });
+      const res = await c.request(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] });
       return res.topics[0].partitions[0].offset as bigint;
     };
     return { lso: await ask(1), hw: await ask(0) };
@@ -93,7 +94,7 @@ test('KafkaJS: committed transactions are read by read_committed consumers, abor
     const described = await (async () => {
       const c = await WireClient.connect(broker.bootstrap);
       try {
-        return await c.request(65, 0, { transactionalIds: [`${topic}-tx`, 'nope'] });
+        return await c.request(ApiKey.DescribeTransactions, 0, { transactionalIds: [`${topic}-tx`, 'nope'] });
       } finally {
         c.close();
       }
@@ -188,7 +189,7 @@ test('KafkaJS: a transaction open past transaction.timeout.ms is aborted by the 
       await producer.disconnect();
     }
     const c = await WireClient.connect(broker.bootstrap);
-    const listed = await c.request(66, 1, { stateFilters: ['CompleteAbort'], producerIdFilters: [], durationFilter: -1n });
+    const listed = await c.request(ApiKey.ListTransactions, 1, { stateFilters: ['CompleteAbort'], producerIdFilters: [], durationFilter: -1n });
     c.close();
     assert.equal(listed.transactionStates.length, 1);
   }, { 'transaction.abort.timed.out.transaction.cleanup.interval.ms': 100 });

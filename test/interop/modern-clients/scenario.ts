@@ -9,7 +9,8 @@
  *                                            prints {"partitions":N,"nodes":[{"id","host","port"}]}
  *   produce <bootstrap> <topic> <from> <count> acks=all, the client's Java-compatible (murmur2) key
  *                                            partitioner; record i has key "key-i", value valueBytes(i)
- *                                            and headers headersOf(i); prints {"i","partition","offset"}
+ *                                            and headers headersOf(i) (or the program's own headersOf);
+ *                                            prints {"i","partition","offset"}
  *                                            per record
  *   read    <bootstrap> <topic> <partitions> <count>  assigns every partition from the start and reads
  *                                            count records; prints {"partition","offset","key","value",
@@ -29,6 +30,7 @@ import { WireClient } from '../../broker/wire-client.js';
 import { stopChild, track, exited } from '../../support/children.js';
 import { waitFor } from '../../support/net.js';
 import { uniqueTopic } from '../../support/target.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 export interface ClientProgram {
   /** Short name used in topic and group names. */
@@ -38,6 +40,11 @@ export interface ClientProgram {
   env?: NodeJS.ProcessEnv;
   /** Seconds a process may take for one short mode (JVM start, Python imports). */
   modeTimeoutMs?: number;
+  /**
+   * The headers this client sends with record i, where it cannot send headersOf(i): none for a client
+   * limited to message format v0/v1, text values for one whose API takes header values as strings.
+   */
+  headersOf?: (i: number) => Array<[string, Buffer]>;
 }
 
 /** Broker configs for the scenario: short KIP-848 session so a SIGKILLed member leaves in seconds. */
@@ -127,7 +134,7 @@ function describe(members: Member[]): string {
 async function committedOffsets(broker: TestBroker, groupId: string, topic: string): Promise<Map<number, number>> {
   const c = await WireClient.connect(broker.bootstrap);
   try {
-    const res = await c.request(9, 8, { groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }] }], requireStable: false });
+    const res = await c.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }] }], requireStable: false });
     const out = new Map<number, number>();
     for (const t of res.groups[0].topics) for (const p of t.partitions) out.set(p.partitionIndex, Number(p.committedOffset));
     return out;
@@ -182,7 +189,7 @@ export async function produceAndReadBack(program: ClientProgram, broker: TestBro
     assert.notEqual(i, undefined, `read ${r.partition}/${r.offset} was produced`);
     assert.equal(r.key, Buffer.from(keyOf(i!)).toString('hex'), `record ${i}: key`);
     assert.equal(r.value, valueBytes(i!).toString('hex'), `record ${i}: value byte for byte`);
-    assert.deepEqual(r.headers, headersOf(i!).map(([k, v]) => [k, v.toString('hex')]), `record ${i}: headers in order, byte for byte`);
+    assert.deepEqual(r.headers, (program.headersOf ?? headersOf)(i!).map(([k, v]) => [k, v.toString('hex')]), `record ${i}: headers in order, byte for byte`);
   }
 }
 

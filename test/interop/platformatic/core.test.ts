@@ -6,6 +6,8 @@ import { startTarget, uniqueTopic, unsupportedOnMock, type Target } from '../../
 import { waitFor, withTimeout } from '../../support/net.js';
 import { partitionForKey } from '../../../src/partitioner.js';
 import { assertSameRecords, byPartition, makeRecords, type ReceivedRecord, type TestRecord } from '../messages.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
+import { ApiKey } from '../../../src/protocol/generated/index.js';
 
 const testTimeoutMs = 60_000;
 
@@ -63,7 +65,7 @@ async function readPartition(consumer: Consumer, topic: string, partition: numbe
     });
     const p = response.responses.flatMap((r) => r.partitions).find((x) => x.partitionIndex === partition);
     assert.ok(p, `fetch response has no partition ${partition}`);
-    assert.equal(p.errorCode, 0, `fetch ${topic}/${partition} at ${next}`);
+    assert.equal(p.errorCode, ErrorCode.NONE, `fetch ${topic}/${partition} at ${next}`);
     for (const batch of p.records ?? []) {
       for (const r of batch.records) {
         const offset = batch.firstOffset + BigInt(r.offsetDelta);
@@ -151,7 +153,7 @@ test('platformatic: list offsets earliest and latest', { timeout: testTimeoutMs 
     await createTopics(ctx, [topic], 2);
     // librdkafka 2.0.2's mock answers ListOffsets v4/v5 for two partitions in a way @platformatic/kafka
     // decodes as partition -1 / offset -4294967296; v0-v3 decode fine. Our broker gets the full range.
-    await ctx.target.mock?.setApiVersion(2, 0, 3);
+    await ctx.target.mock?.setApiVersion(ApiKey.ListOffsets, 0, 3);
     await ctx.producer.send({ messages: [0, 1, 2, 3].map((i) => ({ topic, value: Buffer.from(`v${i}`), partition: 0 })), acks: -1 });
     const latest = await ctx.consumer.listOffsets({ topics: [topic], timestamp: -1n });
     assert.deepEqual(latest.get(topic), [4n, 0n]);

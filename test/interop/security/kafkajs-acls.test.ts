@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { startTestBroker } from '../../broker/harness.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const { Kafka: KafkaClient, logLevel, AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw" user_alice="alice-pw" user_bob="bob-pw";';
@@ -36,7 +37,7 @@ test('kafkajs: ACLs created, described and deleted by an admin; an allowed and a
     const alice = client('alice').producer();
     await alice.connect();
     const sent = await alice.send({ topic: 'invoices', messages: [{ value: 'paid' }] });
-    assert.equal(sent[0]!.errorCode, 0);
+    assert.equal(sent[0]!.errorCode, ErrorCode.NONE);
     await alice.disconnect();
 
     const bob = client('bob').producer();
