@@ -172,7 +172,7 @@ export async function legacyPhase(broker: { bootstrap: string; pid: number }, ro
       const runs = `runs ${rs.map((r) => (r.msgsPerSec / 1e3).toFixed(0)).join(', ')}k msgs/s`;
       const vsV2 = f.magic === 2 ? `${detail}; ${runs}` : `${(msgsPerSec / base).toFixed(2)}x the v2 rate; ${runs}`;
       rows.push({ section: 'legacy', name: `${what} 100 B, 8 partitions, ${f.label} (${versionOf(f)})`, unit: 'msgs/s', minikafka: msgsPerSec, higherIsBetter: true, note: vsV2 });
-      rows.push({ section: 'legacy', name: `broker CPU seconds per GB ${what === 'produce' ? 'produced' : 'fetched'}, ${f.label}`, unit: 's/GB', minikafka: cpuPerGb, higherIsBetter: false, note: 'payload bytes; median run; /proc/<pid>/stat utime+stime' });
+      rows.push({ section: 'legacy', name: `broker CPU seconds per GB ${what === 'produce' ? 'produced' : 'fetched'}, ${f.label}`, unit: 's/GB', minikafka: cpuPerGb, higherIsBetter: false, note: `payload bytes; median of the runs' CPU seconds (${rs.map((r) => r.cpuSeconds.toFixed(2)).join(', ')}); /proc/<pid>/stat utime+stime, 10 ms ticks` });
     }
   }
 }

@@ -6,7 +6,7 @@
  * Environment: BENCH_STARTUP_MB (data for the 100-partition start-up phase, default 1024),
  * BENCH_IDLE_CONNECTIONS (default 5000), BENCH_LATENCY_MS (per latency run, default 5000),
  * BENCH_PARTITIONS_MANY (default 10000), BENCH_HTTP_OPEN_PARTITIONS (default: BENCH_PARTITIONS_MANY), BENCH_ONLY (comma-separated phase names: fsync, startup, failover,
- * produce, consume, latency, kafkajs, platformatic, client, legacy, connections, partitions, testing, http, security, kafka-fsync, plain).
+ * produce, consume, latency, kafkajs, platformatic, client, txn, legacy, connections, partitions, testing, http, security, kafka-fsync, plain).
  * Apache Kafka (bench/kafka/apache-kafka.ts) runs beside them unless BENCH_KAFKA=0: its start-up and
  * idle RSS, then the same produce, consume, latency and KafkaJS load; `kafka-fsync` repeats the
  * acks=-1 produce runs on a Kafka that fsyncs every batch; `plain` is librdkafka's rdkafka_performance
@@ -35,6 +35,7 @@ import { testingPhase } from './testing.js';
 import { securityPhase } from './security.js';
 import { httpPhase } from './http.js';
 import { legacyPhase } from './legacy.js';
+import { txnPhase } from './txn.js';
 import { Admin } from '../src/client/index.js';
 import { renderMarkdown, type Row, type Results } from './report.js';
 import { kafkaUnavailable, resolveKafka, startKafka, type KafkaCluster } from './kafka/apache-kafka.js';
@@ -573,6 +574,7 @@ async function main(): Promise<void> {
       if (!kafkaProblem) await phase('kafka-fsync', () => kafkaFsyncPhase());
       await phase('platformatic', () => platformaticPhase(broker!));
       await phase('client', () => clientPhase(broker!));
+      await phase('txn', () => txnPhase(broker!, rows));
       const peak = sampler.stop();
       if (!only || only.has('produce') || only.has('consume')) {
         rows.push({ section: 'memory', name: 'peak RSS under produce and consume load', unit: 'MB', minikafka: peak / MB, kafka: kafkaPeak === undefined ? undefined : kafkaPeak / MB, targetAbs: 200, higherIsBetter: false,
@@ -591,6 +593,7 @@ async function main(): Promise<void> {
     } else {
       await phase('platformatic', () => platformaticPhase(broker!));
       await phase('client', () => clientPhase(broker!));
+      await phase('txn', () => txnPhase(broker!, rows));
       await phase('legacy', () => legacyPhase(broker!, rows));
       await phase('connections', () => idleConnectionsPhase(broker!));
     }

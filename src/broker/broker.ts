@@ -24,6 +24,7 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { listenerSpecs, parseListenerList, SecurityConfigError, type ListenerSpec, type SecurityProtocol } from '../security/listeners.js';
 import { Security, type SecurityOptions } from '../security/security.js';
 import type { BoundListener } from '../security/session.js';
+import { stopOnInvariant } from '../invariant.js';
 
 export interface StartBrokerOptions {
   /** Address to bind; default from `listeners` (localhost). */
@@ -203,11 +204,12 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
       const expirationMs = config.int('producer.id.expiration.ms');
       for (const p of store.openPartitions()) p.log.producers.expire(clock.now(), expirationMs);
     } catch (err) {
+      if (stopOnInvariant(err, log)) return;
       log.error({ err }, 'retention failed');
     }
   });
   const cleanerTimer = every(clock, config.int('log.cleaner.backoff.ms'), () => {
-    store.runCompaction(clock.now()).catch((err: unknown) => log.error({ err }, 'compaction failed'));
+    store.runCompaction(clock.now()).catch((err: unknown) => stopOnInvariant(err, log) || log.error({ err }, 'compaction failed'));
   });
 
   // The HTTP side loads only when asked for: a broker without it pays nothing at start-up.

@@ -9,6 +9,7 @@ import { FrameDecoder } from '../protocol/frame.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from '../protocol/header.js';
+import { assert, stopOnInvariant } from '../invariant.js';
 import { ApiKey, apiMessages } from '../protocol/generated/index.js';
 import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
 import type { BrokerState } from './state.js';
@@ -167,6 +168,7 @@ export class Connection {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) return;
       // Requests that arrived whole before the bad size prefix are answered before the close.
       if (err instanceof FrameSizeError) for (const frame of err.framesBefore) this.backlog.push(frame);
       this.refuse('bad frame', { err: (err as Error).message });
@@ -224,6 +226,7 @@ export class Connection {
     try {
       header = decodeRequestHeader(reader);
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) return;
       this.refuse('undecodable request header', { err: (err as Error).message, frameBytes: frame.length });
       return;
     }
@@ -256,6 +259,7 @@ export class Connection {
     try {
       request = schema.decodeRequest(reader, apiVersion);
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) return;
       this.refuse('undecodable request body', { apiKey, apiVersion, correlationId, clientId, err: (err as Error).message });
       return;
     }
@@ -312,7 +316,7 @@ export class Connection {
    */
   private dispatchUnframedToken(token: Buffer): void {
     const sasl = this.session.sasl;
-    if (sasl === undefined) throw new Error('assertion failed: unframed SASL token without a mechanism');
+    assert(sasl !== undefined, 'unframed SASL token without a mechanism');
     try {
       const step = sasl.evaluate(token);
       const w = new Writer();
@@ -320,12 +324,8 @@ export class Connection {
       w.raw(step.response);
       w.fillSizePrefix(sizeAt);
       if (step.principal !== undefined) {
-        this.session.principal = step.principal;
-        this.session.authenticated = true;
-        this.session.sasl = undefined;
-        this.session.unframedTokens = false;
+        this.session.authenticatedAs(step.principal, sasl.mechanism, this.log);
         this.afterAuthentication();
-        this.log.info({ principal: step.principal.slice(0, 256), mechanism: sasl.mechanism, listener: this.session.listener.name }, 'authenticated');
       }
       this.enqueueResolved(w.toBuffer());
     } catch (err) {
@@ -338,6 +338,8 @@ export class Connection {
   /** An unexpected exception answers nothing we could trust: log it with the request's identity and close. */
   private failRequest(slot: Slot, ctx: RequestContext, err: unknown): void {
     slot.log?.finish();
+    // A bug is never swallowed by one connection: the process stops (src/invariant.ts).
+    if (stopOnInvariant(err, this.log)) return;
     this.log.error(
       { apiKey: ctx.apiKey, apiVersion: ctx.version, correlationId: ctx.correlationId, clientId: ctx.clientId, err },
       'request failed',

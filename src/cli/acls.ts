@@ -1,18 +1,18 @@
 /** `minikafka acls add|list|remove`: CreateAcls, DescribeAcls and DeleteAcls with Kafka's names (kafka-acls.sh's vocabulary). */
-import { UsageError } from './args.js';
+import { UsageError, option } from './args.js';
 import type { CommandArgs, CommandGroup, CommandSpec } from './command.js';
 import { withAdmin } from './kafka.js';
 import { emit, renderTable } from './output.js';
-import type { AclBinding, AclBindingFilter } from '../client/index.js';
+import {
+  AclOperation, AclPatternType, AclPermissionType, AclResourceType, aclCodeName, type AclBinding, type AclBindingFilter,
+} from '../client/index.js';
 
-const RESOURCE: Record<string, number> = { any: 1, topic: 2, group: 3, cluster: 4, 'transactional-id': 5 };
-const PATTERN: Record<string, number> = { any: 1, match: 2, literal: 3, prefixed: 4 };
-const OPERATION: Record<string, number> = {
-  any: 1, all: 2, read: 3, write: 4, create: 5, delete: 6, alter: 7, describe: 8, 'cluster-action': 9,
-  'describe-configs': 10, 'alter-configs': 11, 'idempotent-write': 12,
-};
-const PERMISSION: Record<string, number> = { any: 1, deny: 2, allow: 3 };
-const nameOf = (table: Record<string, number>, code: number): string => Object.entries(table).find(([, c]) => c === code)?.[0].toUpperCase() ?? String(code);
+/** A code by its CLI spelling: the wire name in lower case with dashes (transactional-id, describe-configs). */
+function pick(table: Readonly<Record<string, number>>, value: string, what: string): number {
+  const code = table[value.toUpperCase().replace(/-/g, '_')];
+  if (code === undefined || code === 0) throw new UsageError(`unknown ${what} '${value}'`);
+  return code;
+}
 
 const resourceOptions = [
   { name: 'topic', arg: 'NAME', help: 'a topic (with --resource-pattern-type prefixed: a prefix; * for every topic)' },
@@ -26,22 +26,16 @@ const resourceOptions = [
   { name: 'deny', help: 'a DENY ACL (default ALLOW)' },
 ];
 
-function pick(table: Record<string, number>, value: string, what: string): number {
-  const code = table[value.toLowerCase()];
-  if (code === undefined) throw new UsageError(`unknown ${what} '${value}'`);
-  return code;
-}
-
 function resource(args: CommandArgs, forFilter: boolean): { type: number; name: string | null } {
-  const given = [['topic', 2], ['group', 3], ['transactional-id', 5]].filter(([n]) => args.options.has(n as string));
+  const given = ([['topic', AclResourceType.TOPIC], ['group', AclResourceType.GROUP], ['transactional-id', AclResourceType.TRANSACTIONAL_ID]] as const).filter(([n]) => args.options.has(n));
   const cluster = args.flags.has('cluster');
   if (given.length + (cluster ? 1 : 0) > 1) throw new UsageError('name one resource: --topic, --group, --transactional-id or --cluster');
-  if (cluster) return { type: 4, name: 'kafka-cluster' };
+  if (cluster) return { type: AclResourceType.CLUSTER, name: 'kafka-cluster' };
   if (given.length === 0) {
-    if (forFilter) return { type: 1, name: null };
+    if (forFilter) return { type: AclResourceType.ANY, name: null };
     throw new UsageError('name a resource: --topic, --group, --transactional-id or --cluster');
   }
-  const [opt, type] = given[0]! as [string, number];
+  const [opt, type] = given[0]!;
   return { type, name: args.options.get(opt)!.at(-1)! };
 }
 
@@ -55,10 +49,10 @@ const add: CommandSpec = {
     const principals = args.options.get('principal') ?? [];
     const operations = args.options.get('operation') ?? [];
     if (principals.length === 0 || operations.length === 0) throw new UsageError('minikafka acls add: --principal and --operation are required');
-    const patternType = pick(PATTERN, args.options.get('resource-pattern-type')?.at(-1) ?? 'literal', 'pattern type');
+    const patternType = pick(AclPatternType, option(args, 'resource-pattern-type') ?? 'literal', 'pattern type');
     const acls: AclBinding[] = principals.flatMap((principal) => operations.map((op) => ({
-      resourceType: r.type, resourceName: r.name!, patternType, principal, host: args.options.get('host')?.at(-1) ?? '*',
-      operation: pick(OPERATION, op, 'operation'), permissionType: args.flags.has('deny') ? 2 : 3,
+      resourceType: r.type, resourceName: r.name!, patternType, principal, host: option(args, 'host') ?? '*',
+      operation: pick(AclOperation, op, 'operation'), permissionType: args.flags.has('deny') ? AclPermissionType.DENY : AclPermissionType.ALLOW,
     })));
     await withAdmin(args, (admin) => admin.createAcls(acls));
     emit(args.json, acls.map(describeAcl), () => `added ${acls.length} ACL(s)\n`);
@@ -69,17 +63,17 @@ const add: CommandSpec = {
 function filter(args: CommandArgs): AclBindingFilter {
   const r = resource(args, true);
   return {
-    resourceType: r.type, resourceName: r.name, patternType: pick(PATTERN, args.options.get('resource-pattern-type')?.at(-1) ?? (r.name === null ? 'any' : 'literal'), 'pattern type'),
-    principal: args.options.get('principal')?.at(-1) ?? null, host: args.options.get('host')?.at(-1) ?? null,
-    operation: pick(OPERATION, args.options.get('operation')?.at(-1) ?? 'any', 'operation'),
-    permissionType: args.flags.has('deny') ? 2 : 1,
+    resourceType: r.type, resourceName: r.name, patternType: pick(AclPatternType, option(args, 'resource-pattern-type') ?? (r.name === null ? 'any' : 'literal'), 'pattern type'),
+    principal: option(args, 'principal') ?? null, host: option(args, 'host') ?? null,
+    operation: pick(AclOperation, option(args, 'operation') ?? 'any', 'operation'),
+    permissionType: args.flags.has('deny') ? AclPermissionType.DENY : AclPermissionType.ANY,
   };
 }
 
 function describeAcl(a: AclBinding) {
   return {
-    resourceType: nameOf(RESOURCE, a.resourceType), resourceName: a.resourceName, patternType: nameOf(PATTERN, a.patternType),
-    principal: a.principal, host: a.host, operation: nameOf(OPERATION, a.operation), permission: nameOf(PERMISSION, a.permissionType),
+    resourceType: aclCodeName(AclResourceType, a.resourceType), resourceName: a.resourceName, patternType: aclCodeName(AclPatternType, a.patternType),
+    principal: a.principal, host: a.host, operation: aclCodeName(AclOperation, a.operation), permission: aclCodeName(AclPermissionType, a.permissionType),
   };
 }
 

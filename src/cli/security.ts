@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { readPropertiesFile } from '../broker/config.js';
 import type { ClientOptions, SaslOptions } from '../client/index.js';
-import { UsageError, type ParsedArgs } from './args.js';
+import { UsageError, option, type ParsedArgs } from './args.js';
 import type { OptionSpec } from './command.js';
 
 export const securityOptions: OptionSpec[] = [
@@ -20,21 +20,16 @@ export const securityOptions: OptionSpec[] = [
   { name: 'ssl-ca', arg: 'FILE', help: 'CA certificates (PEM) that the broker\'s certificate must chain to' },
 ];
 
-function last(args: ParsedArgs, name: string): string | undefined {
-  const v = args.options.get(name);
-  return v?.[v.length - 1];
-}
-
 /** `ssl` and `sasl` client options from the properties file and the flags; empty when neither says anything. */
 export function securityClientOptions(args: ParsedArgs): Pick<ClientOptions, 'ssl' | 'sasl'> {
-  const file = last(args, 'command-config');
+  const file = option(args, 'command-config');
   const props: Record<string, string> = file === undefined ? {} : readPropertiesFile(file);
-  const protocol = (last(args, 'security-protocol') ?? props['security.protocol'] ?? 'PLAINTEXT').toUpperCase();
+  const protocol = (option(args, 'security-protocol') ?? props['security.protocol'] ?? 'PLAINTEXT').toUpperCase();
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) throw new UsageError(`unknown security protocol '${protocol}'`);
   const out: Pick<ClientOptions, 'ssl' | 'sasl'> = {};
   if (protocol === 'SSL' || protocol === 'SASL_SSL') {
     const tls: TlsOptions = {};
-    const ca = last(args, 'ssl-ca') ?? props['ssl.truststore.location'] ?? props['ssl.ca.location'];
+    const ca = option(args, 'ssl-ca') ?? props['ssl.truststore.location'] ?? props['ssl.ca.location'];
     if (ca !== undefined) tls.ca = readFileSync(ca);
     const keystore = props['ssl.keystore.location'];
     if (keystore !== undefined) tls.key = tls.cert = readFileSync(keystore);
@@ -49,7 +44,7 @@ export function securityClientOptions(args: ParsedArgs): Pick<ClientOptions, 'ss
 }
 
 function sasl(args: ParsedArgs, props: Record<string, string>): SaslOptions {
-  const mechanism = (last(args, 'sasl-mechanism') ?? props['sasl.mechanism'] ?? props['sasl.mechanisms'] ?? 'PLAIN').toUpperCase();
+  const mechanism = (option(args, 'sasl-mechanism') ?? props['sasl.mechanism'] ?? props['sasl.mechanisms'] ?? 'PLAIN').toUpperCase();
   const jaas = props['sasl.jaas.config'] ?? '';
   const fromJaas = (key: string): string | undefined => new RegExp(`\\b${key}\\s*=\\s*"((?:\\\\.|[^"\\\\])*)"`).exec(jaas)?.[1];
   if (mechanism === 'OAUTHBEARER') {
@@ -57,8 +52,8 @@ function sasl(args: ParsedArgs, props: Record<string, string>): SaslOptions {
     if (token === undefined) throw new UsageError('OAUTHBEARER needs sasl.oauthbearer.token in --command-config or $MINIKAFKA_OAUTHBEARER_TOKEN');
     return { mechanism: 'oauthbearer', token };
   }
-  const username = last(args, 'sasl-username') ?? props['sasl.username'] ?? fromJaas('username');
-  const password = last(args, 'sasl-password') ?? process.env['MINIKAFKA_SASL_PASSWORD'] ?? props['sasl.password'] ?? fromJaas('password');
+  const username = option(args, 'sasl-username') ?? props['sasl.username'] ?? fromJaas('username');
+  const password = option(args, 'sasl-password') ?? process.env['MINIKAFKA_SASL_PASSWORD'] ?? props['sasl.password'] ?? fromJaas('password');
   if (username === undefined || password === undefined) throw new UsageError(`SASL ${mechanism} needs a user name and password (--sasl-username, --sasl-password, or --command-config)`);
   const m = mechanism.toLowerCase();
   if (m !== 'plain' && m !== 'scram-sha-256' && m !== 'scram-sha-512') throw new UsageError(`unsupported SASL mechanism '${mechanism}'`);

@@ -1,5 +1,5 @@
 /** `minikafka users add|list|delete`: SCRAM credentials through AlterUserScramCredentials / DescribeUserScramCredentials. */
-import { UsageError } from './args.js';
+import { UsageError, option } from './args.js';
 import type { CommandGroup, CommandSpec } from './command.js';
 import { withAdmin } from './kafka.js';
 import { emit, renderTable } from './output.js';
@@ -26,9 +26,9 @@ const add: CommandSpec = {
   client: true,
   async run(args) {
     const user = args.positional[0]!;
-    const password = args.options.get('password')?.at(-1) ?? process.env['MINIKAFKA_USER_PASSWORD'];
+    const password = option(args, 'password') ?? process.env['MINIKAFKA_USER_PASSWORD'];
     if (password === undefined || password === '') throw new UsageError('minikafka users add: --password or $MINIKAFKA_USER_PASSWORD is required');
-    const iterations = Number(args.options.get('iterations')?.at(-1) ?? 4096);
+    const iterations = Number(option(args, 'iterations') ?? 4096);
     if (!Number.isInteger(iterations)) throw new UsageError('--iterations must be an integer');
     const mechs = mechanisms(args.options.get('mechanism'));
     await withAdmin(args, async (admin) => {

@@ -145,6 +145,21 @@ export interface TransactionListing {
   state: string;
 }
 
+/** One active idempotent or transactional producer of a partition (DescribeProducers). */
+export interface ProducerDescription {
+  topic: string;
+  partition: number;
+  producerId: bigint;
+  producerEpoch: number;
+  /** Sequence of the producer's last record here, -1 when none. */
+  lastSequence: number;
+  /** When it last appended here (ms), -1 when unknown. */
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of its open transaction in this partition, -1 when none. */
+  currentTransactionStartOffset: bigint;
+}
+
 export interface TransactionDescription extends TransactionListing {
   producerEpoch: number;
   timeoutMs: number;

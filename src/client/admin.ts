@@ -1,6 +1,8 @@
 // Admin: topics, configs, offsets and groups, each a request to the right broker (any broker, a
 // partition leader, or a group's coordinator), retried on retriable errors.
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { SCRAM_CODE_OF, SCRAM_MECHANISM_CODES, saltedPassword, type ScramMechanism } from '../protocol/scram.js';
+import { aclBindingToWire, aclFilterToWire, type AclBinding as ProtocolAclBinding, type AclFilter } from '../protocol/acl.js';
 import { ApiKey, Cluster } from './cluster.js';
 import { KafkaClientError, throwIfError } from './errors.js';
 import { decodeAssignment } from './group-protocol.js';
@@ -9,7 +11,7 @@ import type { ClientOptions } from './types.js';
 import type {
   ClusterDescription, CommittedOffset, ConfigChanges, ConfigResource, ConfigResourceResult, DeletedRecords,
   DeleteRecordsPartition, GroupDescription, GroupListing,
-  GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ResetTarget, TopicDescription,
+  GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ProducerDescription, ResetTarget, TopicDescription,
   TransactionDescription, TransactionListing,
 } from './admin-types.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -232,6 +234,28 @@ export class Admin {
     return out;
   }
 
+  /** Active idempotent and transactional producers of a topic's partitions (all of them by default), asked of each leader. */
+  async describeProducers(topic: string, partitions?: readonly number[]): Promise<ProducerDescription[]> {
+    const info = await this.cluster.retry(() => this.cluster.topic(topic, { refresh: true }), { topic });
+    const out: ProducerDescription[] = [];
+    for (const partition of partitions ?? info.partitions.map((p) => p.partition)) {
+      const body = await this.cluster.retry(async () => {
+        const res = (await (await this.cluster.leader(topic, partition)).request(ApiKey.DescribeProducers, { topics: [{ name: topic, partitionIndexes: [partition] }] })).body;
+        const p = res.topics[0]?.partitions[0];
+        if (p === undefined) throw new KafkaClientError(-1, `DescribeProducers ${topic}-${partition}: no answer for the partition`);
+        check(p.errorCode, `DescribeProducers ${topic}-${partition}`, p.errorMessage);
+        return p;
+      }, { topic });
+      for (const a of body.activeProducers) {
+        out.push({
+          topic, partition, producerId: a.producerId, producerEpoch: a.producerEpoch, lastSequence: a.lastSequence,
+          lastTimestamp: Number(a.lastTimestamp), coordinatorEpoch: a.coordinatorEpoch, currentTransactionStartOffset: a.currentTxnStartOffset,
+        });
+      }
+    }
+    return out;
+  }
+
   async listGroups(): Promise<GroupListing[]> {
     const body = await this.call(ApiKey.ListGroups, { statesFilter: [], typesFilter: [] });
     check(body.errorCode, 'ListGroups');
@@ -339,14 +363,13 @@ export class Admin {
   /** Adds or replaces a SCRAM credential; the password is salted here and never sent. */
   async upsertScramUser(user: string, password: string, mechanism: ScramMechanismName = 'SCRAM-SHA-512', iterations = 4096): Promise<void> {
     const salt = randomBytes(32);
-    const hash = mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
-    const saltedPassword = pbkdf2Sync(Buffer.from(password.normalize('NFKC'), 'utf8'), salt, iterations, hash === 'sha256' ? 32 : 64, hash);
-    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [], upsertions: [{ name: user, mechanism: SCRAM_CODES[mechanism], iterations, salt, saltedPassword }] });
+    const salted = saltedPassword(mechanism, password, salt, iterations);
+    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [], upsertions: [{ name: user, mechanism: SCRAM_CODE_OF[mechanism], iterations, salt, saltedPassword: salted }] });
     for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
   }
 
   async deleteScramUser(user: string, mechanism: ScramMechanismName = 'SCRAM-SHA-512'): Promise<void> {
-    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [{ name: user, mechanism: SCRAM_CODES[mechanism] }], upsertions: [] });
+    const body = await this.call(SECURITY_KEYS.alterScram, { deletions: [{ name: user, mechanism: SCRAM_CODE_OF[mechanism] }], upsertions: [] });
     for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
   }
 
@@ -356,18 +379,18 @@ export class Admin {
     throwIfError(body.errorCode, body.errorMessage);
     return body.results.map((r: any) => {
       throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
-      return { user: r.user, mechanisms: r.credentialInfos.map((c: any) => ({ mechanism: c.mechanism === 1 ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512', iterations: c.iterations })) };
+      return { user: r.user, mechanisms: r.credentialInfos.map((c: any) => ({ mechanism: SCRAM_MECHANISM_CODES[c.mechanism] ?? 'SCRAM-SHA-512', iterations: c.iterations })) };
     });
   }
 
   /** Creates ACL bindings (wire codes: see AclBinding). */
   async createAcls(acls: readonly AclBinding[]): Promise<void> {
-    const body = await this.call(SECURITY_KEYS.createAcls, { creations: acls.map((a) => ({ ...a, resourcePatternType: a.patternType })) });
+    const body = await this.call(SECURITY_KEYS.createAcls, { creations: acls.map(aclBindingToWire) });
     for (const r of body.results) throwIfError(r.errorCode, r.errorMessage, 'CreateAcls');
   }
 
   async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
-    const body = await this.call(SECURITY_KEYS.describeAcls, aclFilterWire(filter));
+    const body = await this.call(SECURITY_KEYS.describeAcls, aclFilterToWire(filter));
     throwIfError(body.errorCode, body.errorMessage, 'DescribeAcls');
     return body.resources.flatMap((r: any) => r.acls.map((a: any) => ({
       resourceType: r.resourceType, resourceName: r.resourceName, patternType: r.patternType,
@@ -377,7 +400,7 @@ export class Admin {
 
   /** Deletes every binding the filter matches; returns them. */
   async deleteAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
-    const body = await this.call(SECURITY_KEYS.deleteAcls, { filters: [aclFilterWire(filter)] });
+    const body = await this.call(SECURITY_KEYS.deleteAcls, { filters: [aclFilterToWire(filter)] });
     const r = body.filterResults[0];
     throwIfError(r.errorCode, r.errorMessage, 'DeleteAcls');
     return r.matchingAcls.map((a: any) => ({
@@ -398,34 +421,9 @@ export class Admin {
 }
 
 const SECURITY_KEYS = { describeAcls: ApiKey.DescribeAcls, createAcls: ApiKey.CreateAcls, deleteAcls: ApiKey.DeleteAcls, describeScram: ApiKey.DescribeUserScramCredentials, alterScram: ApiKey.AlterUserScramCredentials } as const;
-export type ScramMechanismName = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-const SCRAM_CODES: Record<ScramMechanismName, number> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+export type ScramMechanismName = ScramMechanism;
 
-/** An ACL binding in Kafka's wire codes (resource type 2 topic, 3 group, 4 cluster, 5 transactional id; pattern 3 literal, 4 prefixed; operation 2 all, 3 read, 4 write...; permission 2 deny, 3 allow). */
-export interface AclBinding {
-  resourceType: number;
-  resourceName: string;
-  patternType: number;
-  principal: string;
-  host: string;
-  operation: number;
-  permissionType: number;
-}
-
-/** A filter: 1 (ANY) for a code matches every value, null for a string matches every string, pattern 2 (MATCH) every pattern that applies to the name. */
-export interface AclBindingFilter {
-  resourceType: number;
-  resourceName: string | null;
-  patternType: number;
-  principal: string | null;
-  host: string | null;
-  operation: number;
-  permissionType: number;
-}
-
-function aclFilterWire(f: AclBindingFilter): object {
-  return {
-    resourceTypeFilter: f.resourceType, resourceNameFilter: f.resourceName, patternTypeFilter: f.patternType,
-    principalFilter: f.principal, hostFilter: f.host, operation: f.operation, permissionType: f.permissionType,
-  };
-}
+/** An ACL binding in Kafka's wire codes (AclResourceType, AclPatternType, AclOperation, AclPermissionType). */
+export type AclBinding = ProtocolAclBinding;
+/** A filter: ANY for a code matches every value, null for a string every string, pattern MATCH every pattern that applies to the name. */
+export type AclBindingFilter = AclFilter;

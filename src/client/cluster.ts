@@ -1,7 +1,7 @@
 // The cluster as the client sees it: bootstrap list, connections per broker, topic metadata with
 // each partition's leader, group coordinators, and retries with backoff.
 import { Connection } from './connection.js';
-import { CLIENT_CLOSED_CODE, KafkaClientError, NETWORK_EXCEPTION } from './errors.js';
+import { CLIENT_CLOSED_CODE, KafkaClientError, NETWORK_EXCEPTION, brokerError } from './errors.js';
 import type { ClientOptions } from './types.js';
 import { ApiKey } from '../protocol/generated/index.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -180,13 +180,13 @@ export class Cluster {
     return errors;
   }
 
-  /** Metadata of a topic, loaded if missing; throws UNKNOWN_TOPIC_OR_PARTITION (retriable) if absent. */
+  /** Metadata of a topic, loaded if missing; throws UNKNOWN_TOPIC_OR_PARTITION (retriable) if absent, TopicAuthorizationError if refused. */
   async topic(name: string, options: { autoCreate?: boolean; refresh?: boolean } = {}): Promise<TopicInfo> {
     let t = options.refresh === true ? undefined : this.topics.get(name);
     if (t === undefined) {
       const errors = await this.refreshMetadata([name], options.autoCreate ?? false);
       t = this.topics.get(name);
-      if (t === undefined) throw new KafkaClientError(errors.get(name) ?? 3, name);
+      if (t === undefined) throw brokerError(errors.get(name) ?? 3, name, { topics: [name] });
     }
     return t;
   }
@@ -216,7 +216,7 @@ export class Cluster {
     const conn = await this.any();
     const { body } = await conn.request(ApiKey.FindCoordinator, { key: groupId, keyType, coordinatorKeys: [groupId] });
     const c = body.coordinators?.length > 0 ? body.coordinators[0] : body;
-    if (c.errorCode !== ErrorCode.NONE) throw new KafkaClientError(c.errorCode, `FindCoordinator ${groupId}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+    if (c.errorCode !== ErrorCode.NONE) throw brokerError(c.errorCode, `FindCoordinator ${groupId}${c.errorMessage ? `: ${c.errorMessage}` : ''}`, keyType === 0 ? { groupId } : {});
     this.brokers.set(c.nodeId, { host: c.host, port: c.port });
     this.coordinators.set(cacheKey, c.nodeId);
     return this.connectTo(c.host, c.port);

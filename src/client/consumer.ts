@@ -1,7 +1,7 @@
 // Consumer: group membership (KIP-848 or classic) or manual assignment, fetch rounds, positions, commits.
 import { Cluster } from './cluster.js';
 import { ApiKey } from './cluster.js';
-import { KafkaClientError } from './errors.js';
+import { KafkaClientError, TopicAuthorizationError } from './errors.js';
 import { fetchOnce, type FetchedPartition } from './fetcher.js';
 import { ClassicMember, Kip848Member, type GroupMember } from './group-member.js';
 import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './offsets.js';
@@ -43,6 +43,8 @@ export class Consumer<K = Buffer, V = Buffer> {
   private regexTopics: { at: number; names: string[] } | undefined;
   private member: GroupMember | undefined;
   private fatal: Error | undefined;
+  /** Topics the broker refused (metadata or Fetch), thrown by the next poll that has nothing to hand out. */
+  private refused: TopicAuthorizationError | undefined;
   private readonly waiter = new Waiter();
   private autoCommitTimer: NodeJS.Timeout | undefined;
   private readonly committed = new Map<string, bigint>();
@@ -100,7 +102,12 @@ export class Consumer<K = Buffer, V = Buffer> {
     if (s === undefined) return [];
     if (!(s instanceof RegExp)) {
       const missing = s.filter((t) => !this.cluster.topics.has(t));
-      if (missing.length > 0) await this.cluster.refreshMetadata(missing);
+      if (missing.length > 0) {
+        const errors = await this.cluster.refreshMetadata(missing);
+        const refused = missing.filter((t) => errors.get(t) === ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+        // As Java's consumer: the group goes on with the rest, and poll reports the refused topics.
+        if (refused.length > 0) this.refuse(refused);
+      }
       return [...s].sort();
     }
     if (this.regexTopics === undefined || Date.now() - this.regexTopics.at > 5000) {
@@ -258,9 +265,20 @@ export class Consumer<K = Buffer, V = Buffer> {
     }
   }
 
+  private refuse(topics: Iterable<string>): void {
+    this.refused = new TopicAuthorizationError([...(this.refused?.topics ?? []), ...topics]);
+    this.waiter.wake();
+  }
+
   /** One fetch round; returns the batches to hand out. */
   private async poll(): Promise<ConsumedBatch<K, V>[]> {
     if (this.fatal !== undefined) throw this.fatal;
+    const refused = this.refused;
+    if (refused !== undefined) {
+      // Thrown once, as Java's poll does: a later poll tries again (an ACL may have been added).
+      this.refused = undefined;
+      throw refused;
+    }
     try {
       await this.resolvePositions();
     } catch (err) {
@@ -291,6 +309,7 @@ export class Consumer<K = Buffer, V = Buffer> {
       return [];
     }
     const batches: ConsumedBatch<K, V>[] = [];
+    const refusedTopics: string[] = [];
     let failed = false;
     for (const f of fetched) {
       const s = this.states.get(idOf(f));
@@ -298,6 +317,10 @@ export class Consumer<K = Buffer, V = Buffer> {
       if (f.errorCode === OFFSET_OUT_OF_RANGE) {
         s.position = undefined;
         s.reset = true;
+        continue;
+      }
+      if (f.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED) {
+        refusedTopics.push(f.topic);
         continue;
       }
       if (f.errorCode !== ErrorCode.NONE) {
@@ -310,6 +333,13 @@ export class Consumer<K = Buffer, V = Buffer> {
         continue;
       }
       batches.push(this.toBatch(f));
+    }
+    if (refusedTopics.length > 0) {
+      // Not retriable: reported now, or after the records fetched alongside are handed out.
+      const err = new TopicAuthorizationError(refusedTopics);
+      if (batches.length === 0) throw err;
+      this.refuse(err.topics);
+      return batches;
     }
     if (failed && batches.length === 0) await this.waiter.sleep(this.cluster.backoffMs(0));
     return batches;

@@ -30,6 +30,43 @@ export class KafkaClientError extends Error {
   }
 }
 
+/**
+ * The broker refused this principal access to these topics (TOPIC_AUTHORIZATION_FAILED, 29): Java's
+ * TopicAuthorizationException. Not retriable: a consumer's poll (`run`, iteration) and a producer's
+ * `send` reject with it instead of retrying until an ACL changes.
+ */
+export class TopicAuthorizationError extends KafkaClientError {
+  readonly topics: readonly string[];
+
+  constructor(topics: Iterable<string>, options?: { cause?: unknown }) {
+    const list = [...new Set(topics)].sort();
+    super(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to access topics: [${list.join(', ')}]`, { ...options, retriable: false });
+    this.name = 'TopicAuthorizationError';
+    this.topics = list;
+  }
+}
+
+/** The broker refused this principal access to the group (GROUP_AUTHORIZATION_FAILED, 30): Java's GroupAuthorizationException. */
+export class GroupAuthorizationError extends KafkaClientError {
+  readonly groupId: string;
+
+  constructor(groupId: string, options?: { cause?: unknown }) {
+    super(ErrorCode.GROUP_AUTHORIZATION_FAILED, `Not authorized to access group: ${groupId}`, { ...options, retriable: false });
+    this.name = 'GroupAuthorizationError';
+    this.groupId = groupId;
+  }
+}
+
+/**
+ * The error for a broker's `code` about `scope`: the typed authorization errors above for codes 29
+ * (with the topics) and 30 (with the group), a plain KafkaClientError otherwise.
+ */
+export function brokerError(code: number, message: string, scope: { topics?: Iterable<string>; groupId?: string } = {}): KafkaClientError {
+  if (code === ErrorCode.TOPIC_AUTHORIZATION_FAILED && scope.topics !== undefined) return new TopicAuthorizationError(scope.topics);
+  if (code === ErrorCode.GROUP_AUTHORIZATION_FAILED && scope.groupId !== undefined) return new GroupAuthorizationError(scope.groupId);
+  return new KafkaClientError(code, message);
+}
+
 export const NETWORK_EXCEPTION = ErrorCode.NETWORK_EXCEPTION;
 export const REQUEST_TIMED_OUT = ErrorCode.REQUEST_TIMED_OUT;
 

@@ -3,7 +3,7 @@
 // Both hand each new assignment to the consumer's `reconcile`, which revokes and assigns.
 import { randomUUID } from 'node:crypto';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
-import { KafkaClientError } from './errors.js';
+import { KafkaClientError, brokerError } from './errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './group-protocol.js';
 import type { TopicPartition } from './types.js';
 import { Waiter } from './waiter.js';
@@ -126,7 +126,11 @@ export class Kip848Member extends LoopingMember implements GroupMember {
       await this.host.reconcile([]);
       return 0;
     }
-    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`);
+    if (body.errorCode !== ErrorCode.NONE) {
+      // Kafka refuses a subscription naming topics the member may not DESCRIBE (those missing from its metadata).
+      const unresolved = topics.filter((t) => !ids.has(t));
+      throw brokerError(body.errorCode, `ConsumerGroupHeartbeat ${groupId}${body.errorMessage ? `: ${body.errorMessage}` : ''}`, { groupId, topics: unresolved.length > 0 ? unresolved : topics });
+    }
     if (body.memberId !== null && body.memberId !== '') this.memberId = body.memberId;
     this.epoch = body.memberEpoch;
     const interval = body.heartbeatIntervalMs > 0 ? body.heartbeatIntervalMs : this.host.heartbeatIntervalMs;
@@ -199,7 +203,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       this.needJoin = true;
       return 0;
     }
-    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `Heartbeat ${groupId}`);
+    if (body.errorCode !== ErrorCode.NONE) throw brokerError(body.errorCode, `Heartbeat ${groupId}`, { groupId });
     return this.host.heartbeatIntervalMs;
   }
 
@@ -221,7 +225,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       ({ body } = await conn.request(ApiKey.JoinGroup, joinRequest(), { timeoutMs }));
     }
     if (body.errorCode === UNKNOWN_MEMBER_ID) this.memberId = '';
-    if (body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(body.errorCode, `JoinGroup ${groupId}`);
+    if (body.errorCode !== ErrorCode.NONE) throw brokerError(body.errorCode, `JoinGroup ${groupId}`, { groupId });
     this.memberId = body.memberId;
     this.generation = body.generationId;
     let assignments: { memberId: string; assignment: Buffer }[] = [];
@@ -238,7 +242,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
       protocolType: 'consumer', protocolName: 'range', assignments,
     }, { timeoutMs });
     if (sync.body.errorCode === REBALANCE_IN_PROGRESS) return; // needJoin stays true
-    if (sync.body.errorCode !== ErrorCode.NONE) throw new KafkaClientError(sync.body.errorCode, `SyncGroup ${groupId}`);
+    if (sync.body.errorCode !== ErrorCode.NONE) throw brokerError(sync.body.errorCode, `SyncGroup ${groupId}`, { groupId });
     this.needJoin = false;
     await this.host.reconcile(decodeAssignment(sync.body.assignment));
   }

@@ -9,7 +9,7 @@ export { Producer, Transaction } from './producer.js';
 export { ProducerFencedError, type TransactionOffsets } from './transaction.js';
 export { Consumer } from './consumer.js';
 export { Admin } from './admin.js';
-export { KafkaClientError } from './errors.js';
+export { KafkaClientError, TopicAuthorizationError, GroupAuthorizationError } from './errors.js';
 export { stringSerde, bufferSerde, jsonSerde, rawSerializer, type Serializer, type Deserializer, type Serde } from './serde.js';
 export type {
   ClientOptions, CompressionCodec, Acks, TopicPartition, TopicPartitionOffset, MessageHeader, HeadersInput,
@@ -20,7 +20,10 @@ export type {
   NewTopic, PartitionDescription, TopicDescription, ConfigEntry, ConfigResource, ConfigResourceResult, ConfigChange,
   ConfigChanges, DeleteRecordsPartition, DeletedRecords, OffsetSpec,
   PartitionOffset, CommittedOffset, ResetTarget, GroupListing, GroupMemberDescription, GroupPartitionLag,
-  GroupDescription, ClusterDescription, TransactionListing, TransactionDescription,
+  GroupDescription, ClusterDescription, TransactionListing, TransactionDescription, ProducerDescription,
 } from './admin-types.js';
 export type { AclBinding, AclBindingFilter, ScramMechanismName } from './admin.js';
+export {
+  AclOperation, PatternType as AclPatternType, PermissionType as AclPermissionType, ResourceType as AclResourceType, aclCodeName,
+} from '../protocol/acl.js';
 export type { SaslOptions } from './sasl.js';

@@ -1,6 +1,6 @@
 // Offset requests shared by Consumer and Admin: ListOffsets, OffsetFetch, OffsetCommit.
 import { ApiKey, type Cluster } from './cluster.js';
-import { KafkaClientError } from './errors.js';
+import { brokerError } from './errors.js';
 import type { TopicPartitionOffset } from './types.js';
 import { ErrorCode } from '../protocol/errors.js';
 
@@ -24,7 +24,7 @@ export async function listOffsets(cluster: Cluster, topic: string, partitions: r
     });
     for (const t of body.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== ErrorCode.NONE) throw new KafkaClientError(p.errorCode, `ListOffsets ${topic}-${p.partitionIndex}`);
+        if (p.errorCode !== ErrorCode.NONE) throw brokerError(p.errorCode, `ListOffsets ${topic}-${p.partitionIndex}`, { topics: [topic] });
         const offset = (p.offset as bigint | undefined) ?? (p.oldStyleOffsets as bigint[])[0] ?? -1n;
         out.set(p.partitionIndex, { offset, timestamp: Number(p.timestamp ?? -1n) });
       }
@@ -42,11 +42,11 @@ export async function fetchCommitted(cluster: Cluster, groupId: string, topics: 
       return { groupId, topics: ts, groups: [{ groupId, memberId: null, memberEpoch: -1, topics: ts }], requireStable: false };
     });
     const group = version >= 8 ? body.groups[0] : body;
-    if (group.errorCode !== undefined && group.errorCode !== ErrorCode.NONE) throw new KafkaClientError(group.errorCode, `OffsetFetch ${groupId}`);
+    if (group.errorCode !== undefined && group.errorCode !== ErrorCode.NONE) throw brokerError(group.errorCode, `OffsetFetch ${groupId}`, { groupId });
     const out: { topic: string; partition: number; offset: bigint; metadata: string | null }[] = [];
     for (const t of group.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== ErrorCode.NONE && p.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaClientError(p.errorCode, `OffsetFetch ${groupId} ${t.name}-${p.partitionIndex}`);
+        if (p.errorCode !== ErrorCode.NONE && p.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw brokerError(p.errorCode, `OffsetFetch ${groupId} ${t.name}-${p.partitionIndex}`, { topics: [t.name], groupId });
         out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, metadata: p.metadata ?? null });
       }
     }
@@ -70,7 +70,7 @@ export async function commitOffsets(cluster: Cluster, groupId: string, member: {
     });
     for (const t of body.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== ErrorCode.NONE) throw new KafkaClientError(p.errorCode, `OffsetCommit ${groupId} ${t.name}-${p.partitionIndex}`);
+        if (p.errorCode !== ErrorCode.NONE) throw brokerError(p.errorCode, `OffsetCommit ${groupId} ${t.name}-${p.partitionIndex}`, { topics: [t.name], groupId });
       }
     }
   }, { groupId }, retries);

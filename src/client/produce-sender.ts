@@ -7,7 +7,7 @@ import { buildCompressedBatch } from '../protocol/compression.js';
 import type { RecordInput } from '../protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL } from '../protocol/txn-records.js';
 import { ApiKey, type Cluster, type TopicInfo } from './cluster.js';
-import { KafkaClientError } from './errors.js';
+import { KafkaClientError, brokerError } from './errors.js';
 import type { CompressionCodec, RecordMetadata } from './types.js';
 import { ErrorCode } from '../protocol/errors.js';
 
@@ -319,7 +319,7 @@ export class ProduceSender {
       for (const p of picked) {
         const a = answers.get(key(p.topic, p.partition));
         if (a === undefined) this.failed(p, p.queue[0]!, new KafkaClientError(-1, `no produce answer for ${p.topic}-${p.partition}`));
-        else if (a.errorCode !== ErrorCode.NONE) this.failed(p, p.queue[0]!, new KafkaClientError(a.errorCode, `${p.topic}-${p.partition}${a.errorMessage ? `: ${a.errorMessage}` : ''}`));
+        else if (a.errorCode !== ErrorCode.NONE) this.failed(p, p.queue[0]!, brokerError(a.errorCode, `${p.topic}-${p.partition}${a.errorMessage ? `: ${a.errorMessage}` : ''}`, { topics: [p.topic] }));
         else this.succeeded(p, a.baseOffset as bigint, (a.logAppendTimeMs ?? -1n) as bigint);
       }
     } catch (err) {

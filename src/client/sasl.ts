@@ -1,8 +1,11 @@
 // The client side of SASL: PLAIN, SCRAM-SHA-256/512 (RFC 5802) and OAUTHBEARER (RFC 7628), over
 // SaslHandshake v1 + SaslAuthenticate, run on each new connection right after ApiVersions.
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { KafkaClientError } from './errors.js';
 import { ErrorCode } from '../protocol/errors.js';
+import {
+  SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, clientProof, escapeName, parseAttributes, saltedPassword, serverKeys, serverSignature, type ScramMechanism,
+} from '../protocol/scram.js';
 
 export type SaslOptions =
   | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
@@ -33,31 +36,28 @@ export async function authenticate(o: SaslOptions, roundTrip: SaslRoundTrip): Pr
       throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, `OAUTHBEARER token refused: ${status}`);
     }
     default:
-      await scram(o.mechanism === 'scram-sha-256' ? 'sha256' : 'sha512', o.username, o.password, roundTrip);
+      await scram(o.mechanism === 'scram-sha-256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512', o.username, o.password, roundTrip);
   }
 }
 
-async function scram(hash: 'sha256' | 'sha512', user: string, password: string, roundTrip: SaslRoundTrip): Promise<void> {
+async function scram(mechanism: ScramMechanism, user: string, password: string, roundTrip: SaslRoundTrip): Promise<void> {
   const cnonce = randomBytes(24).toString('base64url');
-  const clientFirstBare = `n=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},r=${cnonce}`;
+  const clientFirstBare = `n=${escapeName(user)},r=${cnonce}`;
   const serverFirst = (await roundTrip(Buffer.from(`n,,${clientFirstBare}`, 'utf8'))).toString('utf8');
-  const attrs = new Map(serverFirst.split(',').map((kv) => [kv.slice(0, 1), kv.slice(2)] as const));
+  const attrs = parseAttributes(serverFirst);
   const nonce = attrs.get('r');
   const salt = attrs.get('s');
   const iterations = Number(attrs.get('i'));
-  // A server's iteration count is bounded, so a hostile broker cannot make us spin (Kafka allows 4096-16384).
-  if (nonce === undefined || !nonce.startsWith(cnonce) || salt === undefined || !Number.isInteger(iterations) || iterations < 4096 || iterations > 16384) {
+  // A server's iteration count is bounded, so a hostile broker cannot make us spin.
+  if (nonce === undefined || !nonce.startsWith(cnonce) || salt === undefined || !Number.isInteger(iterations) || iterations < SCRAM_ITERATIONS_MIN || iterations > SCRAM_ITERATIONS_MAX) {
     throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, 'SCRAM: bad server-first message');
   }
-  const salted = pbkdf2Sync(Buffer.from(password.normalize('NFKC'), 'utf8'), Buffer.from(salt, 'base64'), iterations, hash === 'sha256' ? 32 : 64, hash);
+  const salted = saltedPassword(mechanism, password, Buffer.from(salt, 'base64'), iterations);
   const withoutProof = `c=biws,r=${nonce}`;
   const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
-  const clientKey = createHmac(hash, salted).update('Client Key').digest();
-  const signature = createHmac(hash, createHash(hash).update(clientKey).digest()).update(authMessage).digest();
-  const proof = Buffer.alloc(clientKey.length);
-  for (let i = 0; i < proof.length; i++) proof[i] = clientKey[i]! ^ signature[i]!;
+  const proof = clientProof(mechanism, salted, authMessage);
   const serverFinal = (await roundTrip(Buffer.from(`${withoutProof},p=${proof.toString('base64')}`, 'utf8'))).toString('utf8');
-  const expected = createHmac(hash, createHmac(hash, salted).update('Server Key').digest()).update(authMessage).digest();
+  const expected = serverSignature(mechanism, serverKeys(mechanism, salted).serverKey, authMessage);
   const got = Buffer.from(serverFinal.startsWith('v=') ? serverFinal.slice(2) : '', 'base64');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
     throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, 'SCRAM: the broker did not prove it knows the credential');

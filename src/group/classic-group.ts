@@ -8,44 +8,16 @@
  * Session timers are reset by every request of the member; a member parked in a join or sync is kept
  * alive, as Kafka does (the join/sync deadlines bound it instead).
  */
-import type { Scheduler, TimerHandle } from './clock.js';
-import type { GroupLogger } from './types.js';
+import type { TimerHandle } from './clock.js';
 import {
   joinError, syncError,
-  type ClassicState, type HeartbeatRequest, type JoinRequest, type JoinResult, type LeaveMember, type ProtocolOffer,
+  type ClassicState, type HeartbeatRequest, type JoinRequest, type JoinResult, type LeaveMember,
   type SyncRequest, type SyncResult,
 } from './classic-types.js';
 import type { GroupErrorName } from './types.js';
-
-export interface ClassicEnv {
-  scheduler: Scheduler;
-  log: GroupLogger;
-  initialRebalanceDelayMs: number;
-  maxSize: number;
-  newMemberId(clientId: string): string;
-  /** Records the group's metadata (called on stable assignment, on empty, on static replacement). */
-  persist(group: ClassicGroup): void;
-  /** Checks the leader's proposed assignment; returns a problem or undefined (golden rule). */
-  checkAssignment(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): string | undefined;
-  /** Called after every state change (the invariant check runs here). */
-  onChange(group: ClassicGroup): void;
-}
-
-export interface ClassicMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: ProtocolOffer[];
-  assignment: Buffer;
-  joinWaiter?: (r: JoinResult) => void;
-  syncWaiter?: (r: SyncResult) => void;
-  supportsSkipAssignment: boolean;
-  sessionTimer?: TimerHandle;
-}
+export type { ClassicEnv, ClassicMember } from './classic-types.js';
+import type { ClassicEnv, ClassicMember } from './classic-types.js';
+import { acceptsProtocols, leaderMemberList, restoredMembers, sameOffers, voteProtocol, type RestoredClassicGroup } from './classic-protocols.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -77,27 +49,10 @@ export class ClassicGroup {
 
   join(req: JoinRequest): Promise<JoinResult> {
     if (this.state === 'Dead') return Promise.resolve(joinError('COORDINATOR_NOT_AVAILABLE', req.memberId));
-    if (!this.supportsProtocols(req.protocolType, req.protocols)) return Promise.resolve(joinError('INCONSISTENT_GROUP_PROTOCOL', req.memberId));
+    if (!acceptsProtocols(this, req.protocolType, req.protocols)) return Promise.resolve(joinError('INCONSISTENT_GROUP_PROTOCOL', req.memberId));
     const result = req.memberId === '' ? this.joinUnknown(req) : this.joinKnown(req);
     this.env.onChange(this);
     return result;
-  }
-
-  private supportsProtocols(protocolType: string, protocols: ProtocolOffer[]): boolean {
-    if (protocolType === '' || protocols.length === 0) return false;
-    if (this.members.size === 0) return true;
-    if (protocolType !== this.protocolType) return false;
-    const candidates = this.candidateProtocols();
-    return protocols.some((p) => candidates.has(p.name));
-  }
-
-  private candidateProtocols(): Set<string> {
-    let set: Set<string> | undefined;
-    for (const m of this.members.values()) {
-      const names = new Set(m.protocols.map((p) => p.name));
-      set = set === undefined ? names : new Set([...set].filter((n) => names.has(n)));
-    }
-    return set ?? new Set();
   }
 
   private isFull(): boolean {
@@ -141,14 +96,14 @@ export class ClassicGroup {
         this.updateMember(member, req);
         return this.parkJoin(member, 'member rejoined');
       case 'CompletingRebalance':
-        if (this.sameProtocols(member, req.protocols)) {
+        if (sameOffers(member, req.protocols)) {
           this.touchSession(member);
           return Promise.resolve(this.joinResponse(member, false));
         }
         this.updateMember(member, req);
         return this.parkJoin(member, `member ${member.memberId} changed its protocols`);
       case 'Stable':
-        if (member.memberId === this.leaderId || !this.sameProtocols(member, req.protocols)) {
+        if (member.memberId === this.leaderId || !sameOffers(member, req.protocols)) {
           this.updateMember(member, req);
           return this.parkJoin(member, `${member.memberId === this.leaderId ? 'leader' : 'member'} ${member.memberId} rejoined`);
         }
@@ -168,11 +123,6 @@ export class ClassicGroup {
     }
     if (!this.members.has(memberId)) return 'UNKNOWN_MEMBER_ID';
     return 'NONE';
-  }
-
-  private sameProtocols(member: ClassicMember, protocols: ProtocolOffer[]): boolean {
-    if (member.protocols.length !== protocols.length) return false;
-    return member.protocols.every((p, i) => p.name === protocols[i]!.name && p.metadata.equals(protocols[i]!.metadata));
   }
 
   private updateMember(member: ClassicMember, req: JoinRequest): void {
@@ -217,7 +167,7 @@ export class ClassicGroup {
     old.syncWaiter = undefined;
     this.members.delete(oldId);
     const member: ClassicMember = { ...old, memberId: newId, sessionTimer: undefined };
-    const protocolsChanged = !this.sameProtocols(old, req.protocols);
+    const protocolsChanged = !sameOffers(old, req.protocols);
     member.protocols = req.protocols;
     this.members.set(newId, member);
     this.staticMembers.set(req.groupInstanceId!, newId);
@@ -254,16 +204,8 @@ export class ClassicGroup {
       leader: this.leaderId ?? '',
       skipAssignment,
       memberId: member.memberId,
-      members: isLeader ? this.memberListForLeader() : [],
+      members: isLeader ? leaderMemberList(this.members.values(), this.protocolName) : [],
     };
-  }
-
-  private memberListForLeader(): JoinResult['members'] {
-    return [...this.members.values()].map((m) => ({
-      memberId: m.memberId,
-      groupInstanceId: m.groupInstanceId,
-      metadata: m.protocols.find((p) => p.name === this.protocolName)?.metadata ?? EMPTY,
-    }));
   }
 
   // ------------------------------------------------------------------ rebalance
@@ -332,7 +274,7 @@ export class ClassicGroup {
       return;
     }
     if (this.leaderId === null || !this.members.get(this.leaderId)?.joinWaiter) this.leaderId = joined[0]?.memberId ?? this.members.keys().next().value!;
-    this.protocolName = this.selectProtocol();
+    this.protocolName = voteProtocol(this.members.values());
     for (const m of this.members.values()) m.assignment = EMPTY;
     this.setState('CompletingRebalance');
     this.env.log.info({ groupId: this.groupId, generationId: this.generationId, members: this.members.size, leader: this.leaderId, protocol: this.protocolName }, 'join complete');
@@ -357,19 +299,6 @@ export class ClassicGroup {
     this.pendingSync.clear();
     this.prepareRebalance('members missed SyncGroup');
     this.env.onChange(this);
-  }
-
-  /** Each member votes for its first protocol every member supports; most votes wins. */
-  private selectProtocol(): string {
-    const candidates = this.candidateProtocols();
-    const votes = new Map<string, number>();
-    for (const m of this.members.values()) {
-      const vote = m.protocols.find((p) => candidates.has(p.name))?.name;
-      if (vote !== undefined) votes.set(vote, (votes.get(vote) ?? 0) + 1);
-    }
-    let best: string | undefined;
-    for (const [name, n] of votes) if (best === undefined || n > votes.get(best)!) best = name;
-    return best ?? [...candidates][0] ?? '';
   }
 
   // ------------------------------------------------------------------ SyncGroup
@@ -547,20 +476,15 @@ export class ClassicGroup {
   }
 
   /** Rebuilds a group from its GroupMetadataValue at start-up: members keep their assignment and get a fresh session. */
-  restore(v: { generation: number; protocolType: string; protocol: string | null; leader: string | null; currentStateTimestampMs: number; members: Array<Omit<ClassicMember, 'protocols' | 'protocolType' | 'supportsSkipAssignment'> & { subscription: Buffer }> }): void {
+  restore(v: RestoredClassicGroup): void {
     this.generationId = v.generation;
     this.protocolType = v.protocolType === '' && v.members.length === 0 ? null : v.protocolType;
     this.protocolName = v.protocol;
     this.leaderId = v.leader;
     this.stateTimestampMs = v.currentStateTimestampMs >= 0 ? v.currentStateTimestampMs : this.env.scheduler.now();
-    for (const m of v.members) {
-      const member: ClassicMember = {
-        memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
-        sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs, protocolType: v.protocolType,
-        protocols: [{ name: v.protocol ?? '', metadata: m.subscription }], assignment: m.assignment, supportsSkipAssignment: false,
-      };
-      this.members.set(m.memberId, member);
-      if (m.groupInstanceId !== null) this.staticMembers.set(m.groupInstanceId, m.memberId);
+    for (const member of restoredMembers(v)) {
+      this.members.set(member.memberId, member);
+      if (member.groupInstanceId !== null) this.staticMembers.set(member.groupInstanceId, member.memberId);
       this.touchSession(member);
     }
     this.state = this.members.size > 0 ? 'Stable' : 'Empty';

@@ -1,5 +1,7 @@
-/** Requests and results of the classic group protocol, as the coordinator sees them (no wire types). */
-import type { GroupErrorName } from './types.js';
+/** Requests and results of the classic group protocol, as the coordinator sees them (no wire types); a member, and what a group needs from the coordinator. */
+import type { Scheduler, TimerHandle } from './clock.js';
+import type { ClassicGroup } from './classic-group.js';
+import type { GroupErrorName, GroupLogger } from './types.js';
 
 export interface ProtocolOffer {
   name: string;
@@ -71,4 +73,34 @@ export function joinError(error: GroupErrorName, memberId = ''): JoinResult {
 
 export function syncError(error: GroupErrorName): SyncResult {
   return { error, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}
+
+export interface ClassicEnv {
+  scheduler: Scheduler;
+  log: GroupLogger;
+  initialRebalanceDelayMs: number;
+  maxSize: number;
+  newMemberId(clientId: string): string;
+  /** Records the group's metadata (called on stable assignment, on empty, on static replacement). */
+  persist(group: ClassicGroup): void;
+  /** Checks the leader's proposed assignment; returns a problem or undefined (golden rule). */
+  checkAssignment(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): string | undefined;
+  /** Called after every state change (the invariant check runs here). */
+  onChange(group: ClassicGroup): void;
+}
+
+export interface ClassicMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocolType: string;
+  protocols: ProtocolOffer[];
+  assignment: Buffer;
+  joinWaiter?: (r: JoinResult) => void;
+  syncWaiter?: (r: SyncResult) => void;
+  supportsSkipAssignment: boolean;
+  sessionTimer?: TimerHandle;
 }

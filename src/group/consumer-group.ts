@@ -13,72 +13,13 @@
  * Not implemented: members' rack-aware assignment, client-side assignors, the classic-to-consumer online
  * migration (a group id used with the other protocol gets Kafka's error instead).
  */
-import type { Scheduler, TimerHandle } from './clock.js';
-import type { GroupErrorName, GroupLogger, TopicPartitions, TopicView } from './types.js';
+import type { TimerHandle } from './clock.js';
+import type { GroupErrorName, TopicPartitions } from './types.js';
 import { tpKey } from './types.js';
 import { defaultServerAssignor, serverAssignors, type AssignorMember } from './assignors/index.js';
 import { compileTopicRegex, MatchBudget } from './topic-regex.js';
-
-export interface ConsumerHeartbeatRequest {
-  groupId: string;
-  memberId: string;
-  memberEpoch: number;
-  instanceId: string | null;
-  rackId: string | null;
-  rebalanceTimeoutMs: number;
-  subscribedTopicNames: string[] | null;
-  subscribedTopicRegex: string | null;
-  serverAssignor: string | null;
-  topicPartitions: Array<{ topicId: string; partitions: number[] }> | null;
-  clientId: string;
-  clientHost: string;
-  /** v1+ (KIP-1082): the client generates its member id. */
-  clientGeneratesMemberId: boolean;
-}
-
-export interface ConsumerHeartbeatResult {
-  error: GroupErrorName;
-  errorMessage: string | null;
-  memberId: string | null;
-  memberEpoch: number;
-  heartbeatIntervalMs: number;
-  assignment: Array<{ topicId: string; partitions: number[] }> | null;
-}
-
-export interface ConsumerEnv {
-  scheduler: Scheduler;
-  log: GroupLogger;
-  topics: TopicView;
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  maxSize: number;
-  newMemberId(): string;
-  persist(group: ConsumerGroup): void;
-  onChange(group: ConsumerGroup): void;
-}
-
-export type MemberState = 'stable' | 'unrevoked' | 'unreleased';
-
-export interface ConsumerMember {
-  memberId: string;
-  instanceId: string | null;
-  rackId: string | null;
-  clientId: string;
-  clientHost: string;
-  memberEpoch: number;
-  previousMemberEpoch: number;
-  state: MemberState;
-  rebalanceTimeoutMs: number;
-  subscribedTopicNames: string[];
-  subscribedTopicRegex: string | null;
-  serverAssignor: string | null;
-  /** tpKey(topic, partition) the member owns now. */
-  assigned: Set<string>;
-  /** Partitions taken from the member that it has not yet acknowledged: still owned. */
-  revoking: Set<string>;
-  sessionTimer?: TimerHandle;
-  rebalanceTimer?: TimerHandle;
-}
+export type { ConsumerEnv, ConsumerHeartbeatRequest, ConsumerHeartbeatResult, ConsumerMember, MemberState } from './consumer-types.js';
+import type { ConsumerEnv, ConsumerHeartbeatRequest, ConsumerHeartbeatResult, ConsumerMember } from './consumer-types.js';
 
 function fail(error: GroupErrorName, errorMessage: string | null = null): ConsumerHeartbeatResult {
   return { error, errorMessage, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };

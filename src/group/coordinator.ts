@@ -23,84 +23,22 @@ import { ConsumerGroup, type ConsumerEnv, type ConsumerHeartbeatRequest, type Co
 import { joinError, syncError, type HeartbeatRequest, type JoinRequest, type JoinResult, type LeaveMember, type SyncRequest, type SyncResult } from './classic-types.js';
 import { assertSinglePartitionOwner, classicAssignmentProblem } from './invariant.js';
 import { OffsetStore, type CommittedOffset } from './offsets.js';
-import { OFFSETS_TOPIC, OffsetsTopic, type KeyValueWrite, type TxnProducer } from './offsets-topic.js';
+import { OFFSETS_TOPIC, OffsetsTopic, type KeyValueWrite } from './offsets-topic.js';
 import { PendingTxnOffsets } from './txn-offsets.js';
 import {
   encodeConsumerGroupMetadataKey, encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey,
   encodeOffsetCommitValue, type GroupMetadataValue,
 } from './records.js';
 import { loadOffsetsTopic } from './offsets-load.js';
-import { MatchBudget } from './topic-regex.js';
-import { decodeConsumerSubscription } from './consumer-protocol.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
-
-export interface GroupConfig {
-  minSessionTimeoutMs: number;
-  maxSessionTimeoutMs: number;
-  initialRebalanceDelayMs: number;
-  maxSize: number;
-  consumerSessionTimeoutMs: number;
-  consumerHeartbeatIntervalMs: number;
-  offsetsRetentionMs: number;
-  offsetsRetentionCheckIntervalMs: number;
-  offsetMetadataMaxBytes: number;
-  offsetsTopicPartitions: number;
-  /** Classic groups: a leader may give one partition to several members (Kafka allows it; off keeps one owner). */
-  classicSharedPartitions: boolean;
-}
-
-export const defaultGroupConfig: GroupConfig = {
-  minSessionTimeoutMs: 6000,
-  maxSessionTimeoutMs: 1_800_000,
-  initialRebalanceDelayMs: 0,
-  maxSize: 2147483647,
-  consumerSessionTimeoutMs: 45_000,
-  consumerHeartbeatIntervalMs: 5000,
-  offsetsRetentionMs: 7 * 24 * 3600 * 1000,
-  offsetsRetentionCheckIntervalMs: 600_000,
-  offsetMetadataMaxBytes: 4096,
-  offsetsTopicPartitions: 4,
-  classicSharedPartitions: false,
-};
+import { stopOnInvariant } from '../invariant.js';
+import { commitError, subscribedTopicsOf } from './offset-rules.js';
+export type { CommitRequest, CommitResult, DescribedClassicGroup, FetchedOffsets, ListedGroup } from './coordinator-api.js';
+import type { CommitRequest, CommitResult, FetchedOffsets, DescribedClassicGroup, ListedGroup } from './coordinator-api.js';
+export { defaultGroupConfig, type GroupConfig } from './group-config.js';
+import { defaultGroupConfig, type GroupConfig } from './group-config.js';
 
 export type Group = ClassicGroup | ConsumerGroup;
-
-export interface CommitRequest {
-  groupId: string;
-  generationIdOrMemberEpoch: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  /** OffsetCommit version: KIP-848 members must use v9+. */
-  version: number;
-  /** TxnOffsetCommit: the offsets become visible when the producer's transaction commits. */
-  txn?: TxnProducer;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }> }>;
-}
-
-export interface CommitResult {
-  topics: Array<{ name: string; partitions: Array<{ partition: number; error: GroupErrorName }> }>;
-}
-
-export interface FetchedOffsets {
-  error: GroupErrorName;
-  topics: Array<{ name: string; partitions: Array<{ partition: number; offset: bigint; leaderEpoch: number; metadata: string | null; error: GroupErrorName }> }>;
-}
-
-export interface DescribedClassicGroup {
-  error: GroupErrorName;
-  groupId: string;
-  state: string;
-  protocolType: string;
-  protocolData: string;
-  members: Array<{ memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }>;
-}
-
-export interface ListedGroup {
-  groupId: string;
-  protocolType: string;
-  state: string;
-  type: 'classic' | 'consumer';
-}
 
 export interface CoordinatorOptions {
   store: TopicStore;
@@ -245,7 +183,7 @@ export class GroupCoordinator {
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, error })) })),
     });
     if (req.groupId === '') return all('INVALID_GROUP_ID');
-    const groupError = this.validateCommit(req);
+    const groupError = commitError(this.groups.get(req.groupId), req);
     if (groupError !== 'NONE') return all(groupError);
     const now = this.scheduler.now();
     const writes: KeyValueWrite[] = [];
@@ -272,6 +210,7 @@ export class GroupCoordinator {
     try {
       await this.offsetsTopic.appendDurable(req.groupId, writes, req.txn);
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) throw err;
       this.log.error({ groupId: req.groupId, err }, 'offset commit write failed');
       for (const t of result.topics) for (const p of t.partitions) if (p.error === 'NONE') p.error = 'COORDINATOR_NOT_AVAILABLE';
       return result;
@@ -295,37 +234,6 @@ export class GroupCoordinator {
   /** OffsetFetch RequireStable: a transaction that committed offsets for this partition has not ended yet. */
   hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
     return this.pendingTxnOffsets.isPending(groupId, topic, partition);
-  }
-
-  private validateCommit(req: CommitRequest): GroupErrorName {
-    const group = this.groups.get(req.groupId);
-    const gen = req.generationIdOrMemberEpoch;
-    if (group === undefined) {
-      if (gen < 0) return 'NONE';
-      return req.version >= 9 ? 'GROUP_ID_NOT_FOUND' : 'ILLEGAL_GENERATION';
-    }
-    if (group.kind === 'consumer') {
-      if (gen < 0 && group.members.size === 0) return 'NONE';
-      const member = group.members.get(req.memberId);
-      if (member === undefined) return 'UNKNOWN_MEMBER_ID';
-      if (req.version < 9) return 'UNSUPPORTED_VERSION';
-      if (gen > member.memberEpoch) return 'FENCED_MEMBER_EPOCH';
-      if (gen < member.memberEpoch) return 'STALE_MEMBER_EPOCH';
-      return 'NONE';
-    }
-    if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
-    if (gen < 0 && group.state === 'Empty') return 'NONE';
-    if (gen >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
-      const problem = group.validateMember(req.memberId, req.groupInstanceId);
-      if (problem !== 'NONE') return problem;
-      if (gen !== group.generationId) return 'ILLEGAL_GENERATION';
-    } else if (group.state !== 'Empty') {
-      return 'UNKNOWN_MEMBER_ID';
-    }
-    if (group.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS';
-    const member = group.members.get(req.memberId);
-    if (member !== undefined) group.touchSession(member);
-    return 'NONE';
   }
 
   /** topics null: every committed offset of the group. Unknown partitions answer offset -1, as Kafka does. */
@@ -364,7 +272,7 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (groupId === '') return { error: 'INVALID_GROUP_ID', topics: [] };
     if (group === undefined || (group.kind === 'classic' && group.state === 'Dead')) return { error: 'GROUP_ID_NOT_FOUND', topics: [] };
-    const subscribed = this.subscribedTopics(group);
+    const subscribed = subscribedTopicsOf(group);
     if (subscribed === undefined) return { error: 'NON_EMPTY_GROUP', topics: [] };
     const writes: KeyValueWrite[] = [];
     const out = topics.map((t) => ({
@@ -380,28 +288,6 @@ export class GroupCoordinator {
       for (const t of out) for (const p of t.partitions) if (p.error === 'NONE') this.offsets.delete(groupId, t.name, p.partition);
     }
     return { error: 'NONE', topics: out };
-  }
-
-  /** Topics the group's members subscribe to; undefined when a non-empty classic group's protocol is opaque. */
-  private subscribedTopics(group: Group): Set<string> | undefined {
-    const out = new Set<string>();
-    if (group.kind === 'consumer') {
-      const budget = new MatchBudget();
-      for (const m of group.members.values()) for (const t of group.subscribedTopics(m, budget)) out.add(t);
-      return out;
-    }
-    if (group.members.size === 0) return out;
-    if (group.protocolType !== 'consumer') return undefined;
-    for (const m of group.members.values()) {
-      const metadata = m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? m.protocols[0]?.metadata;
-      if (metadata === undefined) continue;
-      try {
-        for (const t of decodeConsumerSubscription(metadata).topics) out.add(t);
-      } catch {
-        return undefined;
-      }
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------ admin
@@ -468,6 +354,7 @@ export class GroupCoordinator {
           await this.deleteGroupNow(g);
           out.push({ groupId, error: 'NONE' });
         } catch (err) {
+          if (stopOnInvariant(err, this.log)) throw err;
           this.log.error({ groupId, err }, 'group delete write failed');
           out.push({ groupId, error: 'COORDINATOR_NOT_AVAILABLE' });
         }
@@ -493,7 +380,7 @@ export class GroupCoordinator {
   private scheduleExpiry(): void {
     if (this.closed) return;
     this.expiryTimer = this.scheduler.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
-      this.expireOffsets().catch((err) => this.log.error({ err }, 'offset expiry failed')).finally(() => this.scheduleExpiry());
+      this.expireOffsets().catch((err) => stopOnInvariant(err, this.log) || this.log.error({ err }, 'offset expiry failed')).finally(() => this.scheduleExpiry());
     });
   }
 
@@ -561,8 +448,9 @@ export class GroupCoordinator {
     if (this.closed) return;
     try {
       const log = this.offsetsTopic.append(groupId, writes);
-      log.flush().catch((err: unknown) => this.log.error({ groupId, err }, 'group metadata flush failed'));
+      log.flush().catch((err: unknown) => stopOnInvariant(err, this.log) || this.log.error({ groupId, err }, 'group metadata flush failed'));
     } catch (err) {
+      if (stopOnInvariant(err, this.log)) return;
       this.log.error({ groupId, err }, 'group metadata write failed');
     }
   }

@@ -10,7 +10,8 @@
 import type { ClassicGroup } from './classic-group.js';
 import type { ConsumerGroup } from './consumer-group.js';
 import { decodeConsumerAssignment, decodeConsumerSubscription } from './consumer-protocol.js';
-import { GroupInvariantError, tpKey } from './types.js';
+import { InvariantError } from '../invariant.js';
+import { tpKey } from './types.js';
 
 /** What the classic check reads of a group: a live ClassicGroup, or a GroupMetadataValue being loaded. */
 export interface ClassicAssignmentView {
@@ -72,7 +73,7 @@ export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup, 
     const assignments = new Map<string, Buffer>();
     for (const m of group.members.values()) assignments.set(m.memberId, m.assignment);
     const problem = classicAssignmentProblem(group, assignments, classicSharedPartitions);
-    if (problem !== undefined) throw new GroupInvariantError(`group ${group.groupId}: ${problem}`);
+    if (problem !== undefined) throw new InvariantError(`group ${group.groupId}: ${problem}`);
     return;
   }
   const owner = new Map<string, string>();
@@ -80,7 +81,7 @@ export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup, 
     for (const set of [m.assigned, m.revoking]) {
       for (const k of set) {
         const other = owner.get(k);
-        if (other !== undefined) throw new GroupInvariantError(`group ${group.groupId}: ${k.replace('\u0000', '-')} owned by both ${other} and ${m.memberId}`);
+        if (other !== undefined) throw new InvariantError(`group ${group.groupId}: ${k.replace('\u0000', '-')} owned by both ${other} and ${m.memberId}`);
         owner.set(k, m.memberId);
       }
     }
@@ -89,7 +90,7 @@ export function assertSinglePartitionOwner(group: ClassicGroup | ConsumerGroup, 
   for (const [id, keys] of group.target) {
     for (const k of keys) {
       const other = targetOwner.get(k);
-      if (other !== undefined) throw new GroupInvariantError(`group ${group.groupId}: target gives ${k.replace('\u0000', '-')} to both ${other} and ${id}`);
+      if (other !== undefined) throw new InvariantError(`group ${group.groupId}: target gives ${k.replace('\u0000', '-')} to both ${other} and ${id}`);
       targetOwner.set(k, id);
     }
   }

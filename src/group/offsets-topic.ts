@@ -86,7 +86,7 @@ export class OffsetsTopic {
   /**
    * Every record of every partition, oldest first within a partition (a group lives on one partition).
    * Records of a transaction are yielded where its commit marker is (dropped at an abort marker); those
-   * of a transaction without a marker yet come last, flagged with their producer id.
+   * of a transaction still open come last, flagged with their producer id.
    */
   *scan(onBadBatch: (partition: number, offset: number, err: Error) => void): Generator<KeyValue | PendingTxnRecord> {
     if (!this.created) return;
@@ -109,7 +109,7 @@ export class OffsetsTopic {
               const pending = open.get(h.producerId) ?? open.set(h.producerId, []).get(h.producerId)!;
               for (const r of recordsOfBatch(buf, pos)) pending.push(r);
             }
-            else {
+            else if (h.recordCount > 0) { // an empty control batch is a marker the cleaner emptied: it ends nothing
               const records = open.get(h.producerId) ?? [];
               open.delete(h.producerId);
               if (controlBatchType(buf, pos) === CONTROL_COMMIT) yield* records;
@@ -121,7 +121,12 @@ export class OffsetsTopic {
           pos += h.sizeBytes;
         }
       }
-      for (const [producerId, records] of open) for (const r of records) yield { ...r, pendingProducerId: producerId };
+      // The cleaner removes a commit marker once its transaction's batches are in other segments (as Kafka's
+      // does; abort markers go only after their data): records before the producer's open transaction are committed.
+      for (const [producerId, records] of open) {
+        const openFrom = log.producers.entry(producerId)?.currentTxnFirstOffset ?? -1;
+        for (const r of records) yield openFrom >= 0 && r.offset >= openFrom ? { ...r, pendingProducerId: producerId } : r;
+      }
     }
   }
 }

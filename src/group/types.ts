@@ -49,13 +49,6 @@ export interface GroupLogger {
 
 export const silentGroupLogger: GroupLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A bug: the golden rule or another invariant broke. Never caught on purpose. */
-export class GroupInvariantError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GroupInvariantError';
-  }
-}
 
 export function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;

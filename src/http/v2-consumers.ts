@@ -50,7 +50,7 @@ class Instance {
   lastUsedMs = Date.now();
   subscription: string[] = [];
   /** Why the read-ahead stopped, when the broker refused it (an authorization failure). */
-  refused: KafkaClientError | undefined;
+  private refused: KafkaClientError | undefined;
 
   constructor(
     readonly owner: string, readonly group: string, readonly name: string, readonly format: Format, readonly autoCommit: boolean,
@@ -76,16 +76,29 @@ class Instance {
           while (this.queue.length >= QUEUE_RECORDS_MAX && !this.closed) await new Promise<void>((r) => (this.demand = r));
         }
       } catch (err) {
-        // The consumer closed or failed; GETs then answer with what is queued, then the refusal if it was one.
+        // The consumer closed or failed; GETs then answer with what is queued, then the refusal if it was one
+        // (the consumer reports a topic it may not read as TopicAuthorizationError instead of retrying).
         if (err instanceof KafkaClientError && isAuthorizationFailure(err.code)) this.refused = err;
+      } finally {
+        this.pumping = false;
+        this.wake?.();
       }
     })();
+  }
+
+  /** The refusal that stopped the read-ahead, once; reading resumes (as a Kafka consumer's next poll does). */
+  takeRefusal(): KafkaClientError | undefined {
+    const refused = this.refused;
+    if (refused === undefined || this.queue.length > 0) return undefined;
+    this.refused = undefined;
+    if (!this.closed) this.startPump();
+    return refused;
   }
 
   /** Waits up to `timeoutMs` for records; hands out at most `maxBytes` of them. */
   async take(timeoutMs: number, maxBytes: number): Promise<ConsumedMessage<Buffer, Buffer>[]> {
     this.lastUsedMs = Date.now();
-    if (this.queue.length === 0 && timeoutMs > 0) {
+    if (this.queue.length === 0 && this.refused === undefined && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         this.wake = () => {
@@ -280,7 +293,8 @@ export function registerV2Consumers(
     const timeout = numberParam(ctx, 'timeout', RECORDS_TIMEOUT_MS_DEFAULT, 60_000);
     const maxBytes = numberParam(ctx, 'max_bytes', RECORDS_BYTES_MAX_DEFAULT, RECORDS_BYTES_MAX_DEFAULT);
     const records = await inst.take(timeout, maxBytes);
-    if (records.length === 0 && inst.refused !== undefined) throw new Forbidden(clip(inst.refused.message));
+    const refused = records.length === 0 ? inst.takeRefusal() : undefined;
+    if (refused !== undefined) throw new Forbidden(clip(refused.message));
     const render = (b: Buffer | null): unknown => {
       if (b === null) return null;
       if (inst.format === 'binary') return b.toString('base64');

@@ -14,15 +14,10 @@ import {
   BATCH_HEADER_BYTES, BATCH_LOG_OVERHEAD_BYTES, OFFSET_ATTRIBUTES, OFFSET_CRC, OFFSET_LENGTH, buildRecordBatch,
   compression as compressionOf, type BuildBatchInput, type Compression,
 } from './record-batch.js';
+import { XERIAL_HEADER_BYTES, XERIAL_MAGIC, lz4, snappy, snappyBlocks, zstd } from './codec-modules.js';
 
-// The native codecs load on first use: each costs several MB of RSS and start-up time, and a broker
-// that never decompresses (the hot path doesn't) should not pay for them.
-let snappyModule: Promise<typeof import('snappy')> | undefined;
-let lz4Module: Promise<typeof import('lz4-napi')> | undefined;
-let zstdModule: Promise<typeof import('@mongodb-js/zstd')> | undefined;
-const snappy = () => (snappyModule ??= import('snappy'));
-const lz4 = () => (lz4Module ??= import('lz4-napi'));
-const zstd = () => (zstdModule ??= import('@mongodb-js/zstd'));
+export { isXerialSnappy } from './codec-modules.js';
+
 const snappyCompress = async (data: Buffer): Promise<Buffer> => (await snappy()).compress(data);
 const snappyUncompress = async (data: Buffer): Promise<Buffer> => (await snappy()).uncompress(data) as Promise<Buffer>;
 const lz4Compress = async (data: Buffer): Promise<Buffer> => (await lz4()).compressFrame(data);
@@ -37,8 +32,6 @@ const gunzipAsync = (data: Buffer): Promise<Buffer> => new Promise((resolve, rej
 
 export const compressionIds: Record<Compression, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
-const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
-const XERIAL_HEADER_BYTES = 16;
 
 export async function compress(codec: Compression, data: Buffer): Promise<Buffer> {
   switch (codec) {
@@ -60,23 +53,10 @@ export async function decompress(codec: Compression, data: Buffer): Promise<Buff
   }
 }
 
-export function isXerialSnappy(data: Buffer): boolean {
-  return data.length >= XERIAL_HEADER_BYTES && data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC);
-}
-
 async function snappyDecompress(data: Buffer): Promise<Buffer> {
-  if (!isXerialSnappy(data)) return (await snappyUncompress(data)) as Buffer;
   const parts: Buffer[] = [];
-  let pos = XERIAL_HEADER_BYTES;
-  while (pos < data.length) {
-    if (pos + 4 > data.length) throw new RangeError('truncated xerial snappy block length');
-    const size = data.readInt32BE(pos);
-    pos += 4;
-    if (size < 0 || pos + size > data.length) throw new RangeError(`xerial snappy block of ${size} bytes overruns the data`);
-    parts.push((await snappyUncompress(data.subarray(pos, pos + size))) as Buffer);
-    pos += size;
-  }
-  return Buffer.concat(parts);
+  for (const block of snappyBlocks(data, (why) => new RangeError(`snappy: ${why}`))) parts.push(await snappyUncompress(block));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** Xerial-framed snappy as Java's snappy-java writes it (for tests; we send raw snappy). */

@@ -223,6 +223,10 @@ export type ValidationResult =
       maxTimestamp: number;
       /** Sum of lastOffsetDelta + 1: the offsets the buffer will take. */
       offsetCount: number;
+      /** Some batch is compressed (its records are checked off the event loop). */
+      compressed: boolean;
+      /** Size of the largest batch (max.message.bytes applies per batch). */
+      largestBatchBytes: number;
     }
   | { ok: false; error: BatchErrorCode; message: string; batchIndex: number; position: number };
 
@@ -237,6 +241,8 @@ export function validateRecordBatches(buf: Buffer): ValidationResult {
   let records = 0;
   let maxTimestamp = -1;
   let offsetCount = 0;
+  let compressed = false;
+  let largestBatchBytes = 0;
   while (pos < buf.length) {
     const problem = checkBatchAt(buf, pos);
     if (problem !== undefined) return { ok: false, ...problem, batchIndex: batches, position: pos };
@@ -245,13 +251,16 @@ export function validateRecordBatches(buf: Buffer): ValidationResult {
     if (ts > maxTimestamp) maxTimestamp = ts;
     records += count;
     offsetCount += buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+    compressed ||= (buf.readInt16BE(pos + OFFSET_ATTRIBUTES) & 7) !== 0;
+    const size = batchSizeAt(buf, pos);
+    if (size > largestBatchBytes) largestBatchBytes = size;
     batches += 1;
-    pos += batchSizeAt(buf, pos);
+    pos += size;
   }
   if (batches === 0) {
     return { ok: false, error: 'CORRUPT_MESSAGE', message: 'empty record set', batchIndex: 0, position: 0 };
   }
-  return { ok: true, batches, records, maxTimestamp, offsetCount };
+  return { ok: true, batches, records, maxTimestamp, offsetCount, compressed, largestBatchBytes };
 }
 
 /** Checks one batch at pos; returns the problem or undefined. Shared with log recovery. */

@@ -10,9 +10,10 @@ import { decompressBounded, decompressBoundedSync } from './records-codecs.js';
 /** Uncompressed buffers up to this size are walked in one go (~1 ms at worst). */
 export const SYNC_CHECK_BYTES_MAX = 256 * 1024;
 
-/** Whether checkRecords must run asynchronously: a compressed batch, or more bytes than one slice. */
-export function recordsNeedAsyncCheck(buf: Buffer): boolean {
+/** Whether checkRecords must run asynchronously: a compressed batch (`compressed`, when validation already found out), or more bytes than one slice. */
+export function recordsNeedAsyncCheck(buf: Buffer, compressed?: boolean): boolean {
   if (buf.length > SYNC_CHECK_BYTES_MAX) return true;
+  if (compressed !== undefined) return compressed;
   for (let pos = 0; pos + BATCH_HEADER_BYTES <= buf.length; pos += batchSizeAt(buf, pos)) {
     if (compression(buf.readInt16BE(pos + OFFSET_ATTRIBUTES)) !== 'none') return true;
   }

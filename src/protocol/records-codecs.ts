@@ -16,16 +16,8 @@
 import { gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { RecordsError } from './records.js';
 import type { Compression } from './record-batch.js';
+import { lz4, snappy, snappyBlocks, zstd } from './codec-modules.js';
 
-let snappyModule: Promise<typeof import('snappy')> | undefined;
-let lz4Module: Promise<typeof import('lz4-napi')> | undefined;
-let zstdModule: Promise<typeof import('@mongodb-js/zstd')> | undefined;
-const snappy = () => (snappyModule ??= import('snappy'));
-const lz4 = () => (lz4Module ??= import('lz4-napi'));
-const zstd = () => (zstdModule ??= import('@mongodb-js/zstd'));
-
-const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
-const XERIAL_HEADER_BYTES = 16;
 const LZ4_MAGIC = 0x184d2204;
 const ZSTD_MAGIC = 0xfd2fb528;
 const ZSTD_BLOCK_BYTES_MAX = 128 * 1024;
@@ -128,19 +120,7 @@ function snappyLength(data: Buffer, pos: number, end: number): number | undefine
 }
 
 async function snappyBounded(data: Buffer, limitBytes: number): Promise<Buffer> {
-  const blocks: Buffer[] = [];
-  if (data.length >= XERIAL_HEADER_BYTES && data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)) {
-    for (let pos = XERIAL_HEADER_BYTES; pos < data.length; ) {
-      if (pos + 4 > data.length) throw corrupt('snappy', 'truncated xerial block length');
-      const size = data.readInt32BE(pos);
-      pos += 4;
-      if (size < 0 || size > data.length - pos) throw corrupt('snappy', `xerial block of ${size} bytes overruns the data`);
-      blocks.push(data.subarray(pos, pos + size));
-      pos += size;
-    }
-  } else {
-    blocks.push(data);
-  }
+  const blocks = snappyBlocks(data, (why) => corrupt('snappy', why));
   let total = 0;
   for (const block of blocks) {
     const n = snappyLength(block, 0, block.length);

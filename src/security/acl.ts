@@ -1,43 +1,16 @@
 /**
- * Kafka's ACL model: codes as on the wire (DescribeAcls/CreateAcls/DeleteAcls), bindings, and filters.
- * A binding is (resource type, name, pattern LITERAL|PREFIXED) + (principal, host, operation, ALLOW|DENY).
- * A filter may say ANY for each code, MATCH for the pattern (every pattern that would apply to the name),
- * and null for any string.
+ * The broker's rules on Kafka's ACL model (codes, bindings and filters: src/protocol/acl.ts): which
+ * operations each resource type has, which bindings CreateAcls stores, which bindings a filter matches,
+ * and which bindings apply to a resource.
  */
+import {
+  AclOperation, CLUSTER_NAME, PatternType, PermissionType, ResourceType, WILDCARD, type AclBinding, type AclFilter,
+} from '../protocol/acl.js';
 
-export const ResourceType = { UNKNOWN: 0, ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5, DELEGATION_TOKEN: 6, USER: 7 } as const;
-export const PatternType = { UNKNOWN: 0, ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4 } as const;
-export const AclOperation = {
-  UNKNOWN: 0, ANY: 1, ALL: 2, READ: 3, WRITE: 4, CREATE: 5, DELETE: 6, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9,
-  DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12, CREATE_TOKENS: 13, DESCRIBE_TOKENS: 14, TWO_PHASE_COMMIT: 15,
-} as const;
-export const PermissionType = { UNKNOWN: 0, ANY: 1, DENY: 2, ALLOW: 3 } as const;
-
-export type ResourceTypeName = Exclude<keyof typeof ResourceType, 'UNKNOWN' | 'ANY'>;
-export type OperationName = Exclude<keyof typeof AclOperation, 'UNKNOWN' | 'ANY'>;
-
-export const CLUSTER_NAME = 'kafka-cluster';
-export const WILDCARD = '*';
-
-export interface AclBinding {
-  resourceType: number;
-  resourceName: string;
-  patternType: number;
-  principal: string;
-  host: string;
-  operation: number;
-  permissionType: number;
-}
-
-export interface AclFilter {
-  resourceType: number;
-  resourceName: string | null;
-  patternType: number;
-  principal: string | null;
-  host: string | null;
-  operation: number;
-  permissionType: number;
-}
+export {
+  AclOperation, CLUSTER_NAME, PatternType, PermissionType, ResourceType, WILDCARD,
+  type AclBinding, type AclFilter, type OperationName, type ResourceTypeName,
+} from '../protocol/acl.js';
 
 /** Operations that make sense per resource type (Kafka's AclEntry.supportedOperations), for authorized-operations bit sets. */
 export const SUPPORTED_OPERATIONS: Record<number, readonly number[]> = {
@@ -70,12 +43,8 @@ export function matchesFilter(b: AclBinding, f: AclFilter): boolean {
   if (f.host !== null && f.host !== b.host) return false;
   if (f.operation !== AclOperation.ANY && f.operation !== b.operation) return false;
   if (f.permissionType !== PermissionType.ANY && f.permissionType !== b.permissionType) return false;
-  if (f.patternType === PatternType.MATCH) {
-    // Every binding that applies to the named resource: literal equal or wildcard, or a prefix of it.
-    if (f.resourceName === null) return true;
-    if (b.patternType === PatternType.LITERAL) return b.resourceName === f.resourceName || b.resourceName === WILDCARD;
-    return f.resourceName.startsWith(b.resourceName);
-  }
+  // MATCH: every binding that applies to the named resource, as the authorizer finds them.
+  if (f.patternType === PatternType.MATCH) return f.resourceName === null || appliesTo(b, f.resourceName);
   if (f.patternType !== PatternType.ANY && f.patternType !== b.patternType) return false;
   return f.resourceName === null || f.resourceName === b.resourceName;
 }
@@ -86,6 +55,12 @@ export function invalidFilter(f: AclFilter): string | undefined {
     return 'Filter contains UNKNOWN elements';
   }
   return undefined;
+}
+
+/** Does the binding's pattern cover the resource name? LITERAL: the same name or the wildcard; PREFIXED: a prefix of it. */
+export function appliesTo(b: AclBinding, name: string): boolean {
+  if (b.patternType === PatternType.LITERAL) return b.resourceName === name || b.resourceName === WILDCARD;
+  return name.startsWith(b.resourceName);
 }
 
 export function bindingKey(b: AclBinding): string {

@@ -13,7 +13,7 @@
 import { writeFileAtomic, type StorageFs } from '../storage/fs.js';
 import { MinikafkaError } from '../protocol/errors.js';
 import {
-  AclOperation, PatternType, PermissionType, ResourceType, SUPPORTED_OPERATIONS, WILDCARD, bindingKey, invalidBinding, matchesFilter,
+  AclOperation, PatternType, PermissionType, ResourceType, SUPPORTED_OPERATIONS, WILDCARD, appliesTo, bindingKey, invalidBinding, matchesFilter,
   type AclBinding, type AclFilter,
 } from './acl.js';
 import { SECURITY_DIR } from './scram-credentials.js';
@@ -170,11 +170,6 @@ export class Authorizer {
     this.fs.mkdir(this.dir);
     writeFileAtomic(this.fs, `${this.dir}/${FILE}`, JSON.stringify({ version: 1, acls }));
   }
-}
-
-function appliesTo(b: AclBinding, name: string): boolean {
-  if (b.patternType === PatternType.LITERAL) return b.resourceName === name || b.resourceName === WILDCARD;
-  return name.startsWith(b.resourceName);
 }
 
 function implies(granted: number, wanted: number): boolean {

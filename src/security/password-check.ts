@@ -11,7 +11,8 @@
  */
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { credentialFromSalted, hashName, SCRAM_ITERATIONS_MIN, type ScramCredential, type ScramCredentialStore, type ScramMechanism } from './scram-credentials.js';
+import type { ScramCredential, ScramCredentialStore } from './scram-credentials.js';
+import { hashName, SCRAM_ITERATIONS_MIN, serverKeys, type ScramMechanism } from '../protocol/scram.js';
 import { userPrincipal } from './principal.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -80,7 +81,7 @@ export class PasswordCheck {
 export async function matches(mechanism: ScramMechanism, credential: ScramCredential, password: string): Promise<boolean> {
   const hash = hashName(mechanism);
   const salted = await pbkdf2Async(Buffer.from(password.normalize('NFKC'), 'utf8'), credential.salt, credential.iterations, hash === 'sha256' ? 32 : 64, hash);
-  const derived = credentialFromSalted(mechanism, salted, credential.salt, credential.iterations);
+  const derived = serverKeys(mechanism, salted);
   return derived.storedKey.length === credential.storedKey.length && timingSafeEqual(derived.storedKey, credential.storedKey);
 }
 

@@ -4,19 +4,13 @@
  * Neither the password nor the salted password is kept. Persisted as one JSON file written atomically:
  *   <data dir>/~security/scram-credentials.json
  *   {"version":1,"users":{"<user>":{"SCRAM-SHA-512":{"salt","storedKey","serverKey" (base64),"iterations"}}}}
- * ('~' cannot start a topic name, so the directory is never taken for a topic.)
+ * ('~' cannot start a topic name, so the directory is never taken for a topic.) The SCRAM math is src/protocol/scram.ts.
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileAtomic, type StorageFs } from '../storage/fs.js';
 import { MinikafkaError } from '../protocol/errors.js';
+import { SCRAM_ITERATIONS_MIN, saltedPassword, serverKeys, type ScramMechanism } from '../protocol/scram.js';
 
-export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-/** AlterUserScramCredentials' mechanism codes. */
-export const SCRAM_MECHANISM_CODES: Record<number, ScramMechanism> = { 1: 'SCRAM-SHA-256', 2: 'SCRAM-SHA-512' };
-export const SCRAM_CODE_OF: Record<ScramMechanism, number> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
-/** Kafka's bounds on SCRAM iterations. */
-export const SCRAM_ITERATIONS_MIN = 4096;
-export const SCRAM_ITERATIONS_MAX = 16384;
 export const SECURITY_DIR = '~security';
 const FILE = 'scram-credentials.json';
 
@@ -27,24 +21,9 @@ export interface ScramCredential {
   iterations: number;
 }
 
-export function hashName(mechanism: ScramMechanism): 'sha256' | 'sha512' {
-  return mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
-}
-
-export function saltedPassword(mechanism: ScramMechanism, password: string, salt: Buffer, iterations: number): Buffer {
-  const hash = hashName(mechanism);
-  return pbkdf2Sync(Buffer.from(password.normalize('NFKC'), 'utf8'), salt, iterations, hash === 'sha256' ? 32 : 64, hash);
-}
-
 /** The stored form from a salted password (what AlterUserScramCredentials carries). */
 export function credentialFromSalted(mechanism: ScramMechanism, salted: Buffer, salt: Buffer, iterations: number): ScramCredential {
-  const hash = hashName(mechanism);
-  const clientKey = createHmac(hash, salted).update('Client Key').digest();
-  return {
-    salt, iterations,
-    storedKey: createHash(hash).update(clientKey).digest(),
-    serverKey: createHmac(hash, salted).update('Server Key').digest(),
-  };
+  return { salt, iterations, ...serverKeys(mechanism, salted) };
 }
 
 export function newCredential(mechanism: ScramMechanism, password: string, iterations = SCRAM_ITERATIONS_MIN): ScramCredential {

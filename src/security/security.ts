@@ -13,6 +13,7 @@ import { ScramCredentialStore } from './scram-credentials.js';
 import { Authorizer } from './authorizer.js';
 import { PrincipalMapper } from './principal.js';
 import { PasswordCheck } from './password-check.js';
+import { assert } from '../invariant.js';
 
 export const AUTHORIZER_CLASS_NAMES: ReadonlySet<string> = new Set([
   'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
@@ -81,14 +82,14 @@ export class Security {
    * only, its users the live map given (user → a secret the broker minted, never a user's password).
    */
   addInternalListener(name: string, plainUsers: Map<string, string>): void {
-    if (this.perListener.has(name)) throw new Error(`assertion failed: listener ${name} exists`);
+    assert(!this.perListener.has(name), () => `listener ${name} exists`);
     this.internal.add(name);
     this.perListener.set(name, { mechanisms: ['PLAIN'], plainUsers, principalMapper: new PrincipalMapper('DEFAULT'), reauthMs: 0, preAuthFrameBytesMax: 524288 });
   }
 
   private listener(name: string): ListenerSecurity {
     const l = this.perListener.get(name);
-    if (l === undefined) throw new Error(`assertion failed: no security settings for listener ${name}`);
+    assert(l !== undefined, () => `no security settings for listener ${name}`);
     return l;
   }
 

@@ -41,6 +41,18 @@ export class SecuritySession {
     return apiKey === API_VERSIONS_KEY || apiKey === SASL_HANDSHAKE_KEY || apiKey === SASL_AUTHENTICATE_KEY;
   }
 
+  /**
+   * The SASL exchange proved `principal`: the connection takes it and may send any request. The one
+   * place a success is recorded and logged, for framed (SaslAuthenticate) and bare (v0) tokens alike.
+   */
+  authenticatedAs(principal: string, mechanism: string, log: { info(fields: Record<string, unknown>, msg: string): void }): void {
+    this.principal = principal;
+    this.authenticated = true;
+    this.sasl = undefined;
+    this.unframedTokens = false;
+    log.info({ principal: principal.slice(0, 256), mechanism, listener: this.listener.name }, 'authenticated');
+  }
+
   get saslListener(): boolean {
     return isSasl(this.listener.protocol);
   }

@@ -7,17 +7,20 @@
 // dirty once) are at least min.cleanable.dirty.ratio of the range, or a tombstone's delete horizon
 // has passed, or when forced.
 //
-// Pass 1 maps every key in the range to its latest offset. Pass 2 rewrites the range in groups of
+// The range never reaches the segment holding the first offset of an open transaction (the LSO).
+//
+// Pass 1 maps every key in the range to its latest offset (records of aborted transactions left
+// out). Pass 2 rewrites the range in groups of
 // consecutive segments (up to segment.bytes): a record is kept iff it is the latest for its key
 // (records without a key are kept: the append path refuses them on compacted logs), and a tombstone
-// only until its batch's delete horizon. As in Kafka (KIP-534), a batch that keeps a tombstone gets
+// only until its batch's delete horizon. Transactions follow Kafka's rules (cleaner-txn.ts): aborted
+// records go, markers go in two passes once their data is gone, a producer's last batch stays. As in Kafka (KIP-534), a batch that keeps a tombstone gets
 // the delete-horizon bit and baseTimestamp = cleaning time + delete.retention.ms; tombstones go in
 // the first pass after that. A rewritten batch keeps its baseOffset, lastOffsetDelta, producer
 // fields and attributes (rebuildBatch in record-batch.ts); offsets are preserved, so a cleaned log has gaps. A
-// batch left with no records is dropped, except the last one of a group, which stays as an empty
-// batch so that every segment still ends where the next one starts (recovery checks that).
-// Groups where nothing changes are not rewritten. Control batches are copied as they are, and so is
-// a batch whose records cannot be read (corrupt, or decompressing beyond decompressedBytesMax: a
+// batch left with no records is dropped, except the last one of a group, which is replaced by an
+// empty batch without producer fields so that every segment still ends where the next one starts
+// (recovery checks that). Groups where nothing changes are not rewritten. A batch whose records cannot be read (corrupt, or decompressing beyond decompressedBytesMax: a
 // bomb stored before the topic became compacted), with one bounded warning per pass.
 //
 // Records are read with the protocol's one walker (records.ts) after bounded decompression
@@ -31,31 +34,27 @@
 // synced; renamed to .swap (.log last: '<base>.log.swap' existing is the commit point); the old
 // segments are deleted; the .swap files are renamed into place (.log last). On open,
 // completeInterruptedSwaps() removes '.cleaned' leftovers and finishes any committed swap.
-import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StorageFs } from './fs.js';
 import type { CompactionResult, LogConfig, Logger } from './log-types.js';
+import { EMPTY_MARKER, GroupTransactions, isProducersLastBatch, type CleanerTxnHost } from './cleaner-txn.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, Segment, TIME_INDEX_SUFFIX, parseSegmentFileName, segmentFileName, type BatchLocation } from './segment.js';
 import {
-  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, CURRENT_MAGIC, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, isTransactionalBatch, readBatchHeader, rebuildBatch,
+  ATTR_DELETE_HORIZON, BATCH_HEADER_BYTES, compression, deleteHorizonMs, isControlBatch, isLogAppendTime, readBatchHeader, rebuildBatch,
   type BatchHeader,
 } from '../protocol/record-batch.js';
-import { RecordWalker, RecordsError, decompressedBytesLimit } from '../protocol/records.js';
-import { decompressBounded } from '../protocol/records-codecs.js';
+import { BatchReader, CleanerAbortedError, Slicer, keyOf, type OpenBatch } from './cleaner-reader.js';
 import { compress, compressXerialSnappy, isXerialSnappy } from '../protocol/compression.js';
+import { controlBatchType } from '../protocol/txn-records.js';
+import { assert } from '../invariant.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
 const INT32_MAX = 0x7fffffff;
-/** Work between two yields to the event loop. */
-const SLICE_MS = 2;
-/** Segment bytes read at once. */
-const READ_CHUNK_BYTES = 1024 * 1024;
-/** Records between two looks at the clock (a few hundred microseconds of work). */
-const RECORDS_PER_CHECK = 1024;
+
+export { CleanerAbortedError } from './cleaner-reader.js';
 
 /** What the cleaner needs from its PartitionLog. */
-export interface CleanerHost {
+export interface CleanerHost extends CleanerTxnHost {
   readonly fs: StorageFs;
   readonly dir: string;
   readonly config: LogConfig;
@@ -79,30 +78,8 @@ export class CleanerState {
   nextHorizonMs: number | undefined;
 }
 
-/** The log was closed or deleted during a pass: nothing was swapped in after that. */
-export class CleanerAbortedError extends Error {
-  constructor() {
-    super('compaction aborted: the log was closed');
-    this.name = 'CleanerAbortedError';
-  }
-}
-
 function emptyResult(ran: boolean): CompactionResult {
   return { ran, segmentsRewritten: 0, recordsRemoved: 0, tombstonesRemoved: 0, bytesBefore: 0, bytesAfter: 0, undecodableBatches: 0 };
-}
-
-/** Yields to the event loop once SLICE_MS of work has been done since the last yield. */
-class Slicer {
-  private started = performance.now();
-
-  constructor(private readonly host: CleanerHost) {}
-
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.started < SLICE_MS) return;
-    await nextTurn();
-    this.started = performance.now();
-    if (!this.host.usable) throw new CleanerAbortedError();
-  }
 }
 
 /** One pass of the cleaner over `host`'s log; yields to the event loop (see the file comment). */
@@ -114,9 +91,10 @@ export async function cleanLog(host: CleanerHost, state: CleanerState, nowMs: nu
   const result = emptyResult(true);
   const ends = range.map((_, i) => host.segments[i + 1]!.baseOffset);
   const reader = new BatchReader(host, result, new Slicer(host));
-  const latest = await latestOffsets(range, reader);
+  const latest = await latestOffsets(host, range, ends, reader);
   const pass = new GroupCleaner(host, reader, latest, nowMs, result);
-  for (const group of groupSegments(host, range, ends)) await pass.clean(group);
+  const endOf = new Map(range.map((seg, i) => [seg, ends[i]!]));
+  for (const group of groupSegments(host, range, ends)) await pass.clean(group, endOf);
   state.firstDirtyOffset = end;
   state.nextHorizonMs = pass.nextHorizonMs;
   if (result.segmentsRewritten > 0) host.logger.info({ ...host.ctx, ...result }, 'compacted log');
@@ -128,10 +106,12 @@ function cleanableRange(host: CleanerHost, nowMs: number): Segment[] {
   const lagMs = host.config.minCompactionLagMs;
   host.segments.forEach((seg, i) => {
     const next = host.segments[i + 1];
-    if (next !== undefined && next.baseOffset <= seg.baseOffset) throw new Error(`segments ${seg.baseOffset} and ${next.baseOffset} out of order`);
+    assert(next === undefined || next.baseOffset > seg.baseOffset, () => `segments ${seg.baseOffset} and ${next!.baseOffset} out of order`);
   });
-  for (const seg of host.segments.slice(0, -1)) {
+  const unstable = host.firstUnstableOffset();
+  for (const [i, seg] of host.segments.slice(0, -1).entries()) {
     if (seg.dirty || seg.syncing) break;
+    if (unstable !== undefined && host.segments[i + 1]!.baseOffset > unstable) break;
     if (lagMs > 0 && seg.maxTimestamp().timestamp > nowMs - lagMs) break;
     out.push(seg);
   }
@@ -150,81 +130,28 @@ function worthCleaning(host: CleanerHost, state: CleanerState, range: Segment[],
   return dirty > 0 && dirty / total >= host.config.minCleanableDirtyRatio;
 }
 
-/** A stored batch and its records, ready to walk (walker reset on the decompressed section). */
-interface OpenBatch {
-  header: BatchHeader;
-  /** The whole batch as stored. */
-  raw: Buffer;
-  /** Its records, decompressed. */
-  section: Buffer;
+
+
+/** CONTROL_ABORT / CONTROL_COMMIT, EMPTY_MARKER for a control batch without records, undefined for an unknown one. */
+function markerType(raw: Buffer, h: BatchHeader): number | undefined {
+  return h.recordCount === 0 ? EMPTY_MARKER : controlBatchType(raw, 0);
 }
 
-/** Reads the batches of segments one at a time, and their records through the bounded walker. */
-class BatchReader {
-  readonly walker = new RecordWalker();
-  private warned = false;
-
-  constructor(private readonly host: CleanerHost, private readonly result: CompactionResult, readonly slicer: Slicer) {}
-
-  /** The batches of `seg`, read in chunks of up to READ_CHUNK_BYTES (few buffers for the GC to track); each `raw` is a view. */
-  async *batches(seg: Segment): AsyncGenerator<{ loc: BatchLocation; raw: Buffer }> {
-    let chunk: Buffer = Buffer.alloc(0);
-    let chunkStart = 0;
-    for (let loc = seg.batchAt(0); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
-      if (loc.position < chunkStart || loc.position + loc.sizeBytes > chunkStart + chunk.length) {
-        chunkStart = loc.position;
-        chunk = seg.read(loc.position, Math.max(loc.sizeBytes, Math.min(READ_CHUNK_BYTES, seg.sizeBytes() - loc.position)));
-      }
-      yield { loc, raw: chunk.subarray(loc.position - chunkStart, loc.position - chunkStart + loc.sizeBytes) };
-      await this.slicer.maybeYield();
-    }
-  }
-
-  /** The batch's decompressed records, or undefined (control batch, or unreadable: counted and warned once) . */
-  async open(raw: Buffer, countUnreadable: boolean): Promise<OpenBatch | undefined> {
-    const header = readBatchHeader(raw, 0);
-    if (isControlBatch(header.attributes)) return undefined;
-    try {
-      if (header.magic !== CURRENT_MAGIC) throw new RecordsError('CORRUPT_MESSAGE', `magic ${header.magic}`);
-      const codec = compression(header.attributes);
-      if (codec === undefined) throw new RecordsError('UNSUPPORTED_COMPRESSION_TYPE', `codec ${header.attributes & 7}`);
-      if (header.recordCount < 0) throw new RecordsError('CORRUPT_MESSAGE', `record count ${header.recordCount}`);
-      const bytesMax = this.host.config.decompressedBytesMax;
-      const body = raw.subarray(BATCH_HEADER_BYTES);
-      const section = codec === 'none' ? body : await decompressBounded(codec, body, decompressedBytesLimit(header.recordCount, { requireKeys: false, decompressedBytesMax: bytesMax, recordBytesMax: bytesMax }));
-      // Walk it once to check it, in slices; users walk it again.
-      this.walker.reset(section, header.recordCount, header.lastOffsetDelta);
-      for (let n = 1; this.walker.next(); n++) if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
-      return { header, raw, section };
-    } catch (err) {
-      if (!(err instanceof RecordsError)) throw err;
-      if (countUnreadable) this.result.undecodableBatches += 1;
-      if (!this.warned) this.host.logger.warn({ ...this.host.ctx, offset: header.baseOffset, error: err.code, reason: err.message.slice(0, 200) }, 'batch left uncompacted');
-      this.warned = true;
-      return undefined;
-    }
-  }
-
-  /** Walks `b`'s records, calling `fn` with the walker on each; yields between slices. */
-  async forEachRecord(b: OpenBatch, fn: (w: RecordWalker) => void): Promise<void> {
-    const w = this.walker.reset(b.section, b.header.recordCount, b.header.lastOffsetDelta);
-    for (let n = 1; w.next(); n++) {
-      fn(w);
-      if (n % RECORDS_PER_CHECK === 0) await this.slicer.maybeYield();
-    }
-  }
-}
-
-const keyOf = (w: RecordWalker): string => w.key()!.toString('latin1');
-
-/** Pass 1: key → offset of its latest record in the range. */
-async function latestOffsets(range: Segment[], reader: BatchReader): Promise<Map<string, number>> {
+/** Pass 1: key → offset of its latest record in the range (aborted records never supersede others). */
+async function latestOffsets(host: CleanerHost, range: Segment[], ends: number[], reader: BatchReader): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
-  for (const seg of range) {
+  const txns = new GroupTransactions();
+  for (const [i, seg] of range.entries()) {
+    txns.addAborted(host.abortedTxns(seg.baseOffset, ends[i]!));
     for await (const { raw } of reader.batches(seg)) {
+      const h = readBatchHeader(raw, 0);
+      if (isControlBatch(h.attributes)) {
+        txns.onMarker(h, markerType(raw, h));
+        continue;
+      }
+      if (txns.onBatch(h)) continue;
       const b = await reader.open(raw, false);
-      // Transactional records never supersede others: an aborted one must not replace a committed value.
-      if (b === undefined || isTransactionalBatch(b.header.attributes)) continue;
+      if (b === undefined) continue;
       const base = b.header.baseOffset;
       await reader.forEachRecord(b, (w) => {
         if (w.keyLength >= 0) latest.set(keyOf(w), base + w.offsetDelta);
@@ -273,7 +200,7 @@ class GroupCleaner {
    * Rewrites `group` into one cleaned segment if any batch in it changes. Batches before the first
    * change are remembered by location only and copied once a change shows up.
    */
-  async clean(group: Segment[]): Promise<void> {
+  async clean(group: Segment[], endOf: ReadonlyMap<Segment, number>): Promise<void> {
     let writer: Segment | undefined;
     let unchanged: Array<{ seg: Segment; loc: BatchLocation }> = [];
     let last: { header: BatchHeader; emitted: boolean } | undefined;
@@ -284,11 +211,13 @@ class GroupCleaner {
       writer!.append(b, h.baseOffset + h.lastOffsetDelta + 1);
       bytesAfter += b.length;
     };
+    const txns = new GroupTransactions();
     try {
       for (const seg of group) {
         bytesBefore += seg.sizeBytes();
+        txns.addAborted(this.host.abortedTxns(seg.baseOffset, endOf.get(seg)!));
         for await (const { loc, raw } of this.reader.batches(seg)) {
-          const kept = await this.cleanBatch(raw);
+          const kept = await this.cleanBatch(raw, txns);
           last = { header: readBatchHeader(raw, 0), emitted: kept !== undefined };
           if (writer === undefined && kept === raw) {
             unchanged.push({ seg, loc });
@@ -305,9 +234,14 @@ class GroupCleaner {
           if (kept !== undefined) write(kept);
         }
       }
-      if (writer === undefined) return;
+      const bases = group.map((seg) => seg.baseOffset);
+      const end = endOf.get(group[group.length - 1]!)!;
+      if (writer === undefined) {
+        this.host.replaceAborted(bases, bases, end, txns.kept);
+        return;
+      }
       // The group's last batch stays (empty if need be): the cleaned segment ends where the old ones did.
-      if (last !== undefined && !last.emitted) write(emptyBatch(last.header));
+      if (last !== undefined && !last.emitted) write(fillerBatch(last.header));
       writer.seal();
       await writer.sync(true);
       if (!this.host.usable) throw new CleanerAbortedError();
@@ -316,16 +250,27 @@ class GroupCleaner {
       throw err;
     }
     this.swapIn(group, writer);
+    this.host.replaceAborted(group.map((seg) => seg.baseOffset), [group[0]!.baseOffset], endOf.get(group[group.length - 1]!)!, txns.kept);
     this.result.segmentsRewritten += group.length;
     this.result.bytesBefore += bytesBefore;
     this.result.bytesAfter += bytesAfter;
   }
 
   /** The batch to keep: `raw` itself when unchanged, a rewrite, or undefined when nothing is left. */
-  private async cleanBatch(raw: Buffer): Promise<Buffer | undefined> {
+  private async cleanBatch(raw: Buffer, txns: GroupTransactions): Promise<Buffer | undefined> {
+    const header = readBatchHeader(raw, 0);
+    const control = isControlBatch(header.attributes);
+    const producersLast = isProducersLastBatch(header, control, this.host.producerLastRecord(header.producerId));
+    if (control) return this.cleanMarker(raw, header, txns.onMarker(header, markerType(raw, header)), producersLast);
+    const emptied = (): Buffer | undefined => (producersLast ? (header.recordCount === 0 ? raw : emptyBatch(header)) : undefined);
+    if (txns.onBatch(header)) {
+      this.result.recordsRemoved += header.recordCount;
+      return emptied();
+    }
+    // An empty batch: the producer's last one (kept while it is), or a group's end (kept as it is).
+    if (header.recordCount === 0) return header.producerId < 0 ? raw : emptied();
     const b = await this.reader.open(raw, true);
-    // Transactional batches are kept whole (Kafka drops aborted ones; read_committed readers skip them here).
-    if (b === undefined || isTransactionalBatch(b.header.attributes)) return raw;
+    if (b === undefined) return raw;
     const h = b.header;
     const horizon = deleteHorizonMs(h);
     const expired = horizon !== undefined && this.nowMs >= horizon;
@@ -349,8 +294,32 @@ class GroupCleaner {
     const newHorizon = keepsTombstone && horizon === undefined ? this.nowMs + this.host.config.deleteRetentionMs : undefined;
     if (keepsTombstone) this.noteHorizon(newHorizon ?? horizon!);
     if (kept === h.recordCount && newHorizon === undefined) return raw;
-    if (kept === 0) return undefined;
+    if (kept === 0) return emptied();
     return this.rewrite(b, keep, kept, newHorizon);
+  }
+
+  /**
+   * A transaction marker (Kafka's two passes): one that may go (`discardable`) first gets a delete
+   * horizon, and goes in the first pass after it; a producer's last one stays, emptied.
+   */
+  private async cleanMarker(raw: Buffer, h: BatchHeader, discardable: boolean, producersLast: boolean): Promise<Buffer | undefined> {
+    if (!discardable) return raw;
+    const horizon = deleteHorizonMs(h);
+    if (horizon !== undefined && this.nowMs >= horizon) {
+      if (!producersLast) return undefined;
+      return h.recordCount === 0 ? raw : emptyBatch(h);
+    }
+    if (horizon !== undefined) {
+      this.noteHorizon(horizon);
+      return raw;
+    }
+    const newHorizon = this.nowMs + this.host.config.deleteRetentionMs;
+    this.noteHorizon(newHorizon);
+    if (h.recordCount === 0) {
+      return rebuildBatch(h, { attributes: h.attributes | ATTR_DELETE_HORIZON, baseTimestamp: newHorizon, maxTimestamp: h.maxTimestamp, recordCount: 0, section: Buffer.alloc(0) });
+    }
+    const b = await this.reader.open(raw, false, true);
+    return b === undefined ? raw : this.rewrite(b, new Uint8Array(h.recordCount).fill(1), h.recordCount, newHorizon);
   }
 
   /**
@@ -409,10 +378,17 @@ class GroupCleaner {
   }
 }
 
-/** A batch with no records left: uncompressed, no horizon, its header's offsets and maxTimestamp. */
+/** A batch with no records left (Kafka's RETAIN_EMPTY): uncompressed, its header's offsets, producer fields and horizon. */
 function emptyBatch(h: BatchHeader): Buffer {
-  const attributes = h.attributes & ~(0x07 | ATTR_DELETE_HORIZON);
-  return rebuildBatch(h, { attributes, baseTimestamp: h.maxTimestamp, maxTimestamp: h.maxTimestamp, recordCount: 0, section: Buffer.alloc(0) });
+  const horizon = deleteHorizonMs(h);
+  const attributes = h.attributes & ~0x07;
+  return rebuildBatch(h, { attributes, baseTimestamp: horizon ?? h.maxTimestamp, maxTimestamp: h.maxTimestamp, recordCount: 0, section: Buffer.alloc(0) });
+}
+
+/** A group's closing batch: empty, its header's offsets and maxTimestamp, no producer (nothing reads it as a producer's). */
+function fillerBatch(h: BatchHeader): Buffer {
+  const plain = { ...h, producerId: -1, producerEpoch: -1, baseSequence: -1 };
+  return rebuildBatch(plain, { attributes: 0, baseTimestamp: h.maxTimestamp, maxTimestamp: h.maxTimestamp, recordCount: 0, section: Buffer.alloc(0) });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Storage failures. `code` is the Kafka error name a handler answers with (ErrorCode[code]).
 import { ErrorCode, MinikafkaError } from '../protocol/errors.js';
+import { isInvariantError } from '../invariant.js';
 
 export type StorageErrorCode =
   | 'KAFKA_STORAGE_ERROR'
@@ -40,6 +41,8 @@ export class StorageIoError extends StorageError {
   readonly syscallCode: string;
 
   constructor(op: string, what: string, cause: unknown) {
+    // A bug met during I/O is never disguised as a disk error: the InvariantError goes on (src/invariant.ts).
+    if (isInvariantError(cause)) throw cause;
     const sys = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
     super('KAFKA_STORAGE_ERROR', `${op} ${what}: ${sys}`, { cause });
     this.syscallCode = sys;

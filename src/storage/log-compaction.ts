@@ -1,8 +1,15 @@
 // Runs the log cleaner (cleaner.ts) for one PartitionLog: one pass at a time, stopped at its next
-// yield when the log closes or is deleted, failures mapped to storage errors.
+// yield when the log closes or is deleted, failures mapped to storage errors; and the cleaner's view
+// of the log's transactions.
 import { CleanerAbortedError, CleanerState, cleanLog, type CleanerHost } from './cleaner.js';
+import type { CleanerTxnHost } from './cleaner-txn.js';
 import { StorageError, StorageIoError } from './errors.js';
 import type { CompactionResult } from './log-types.js';
+import type { SegmentFdPool } from './fd-pool.js';
+import type { Segment } from './segment.js';
+import { assert } from '../invariant.js';
+import type { ProducerStateManager } from './producer-state.js';
+import type { ProducerStateFiles } from './producer-state-files.js';
 
 /** What the log gives a pass: the cleaner's host without `usable`, which the compactor adds. */
 export type CompactionHost = Omit<CleanerHost, 'usable'> & {
@@ -55,4 +62,32 @@ export class LogCompactor {
     this.stopped = true;
     await this.pass?.catch(() => undefined);
   }
+}
+
+/** The cleaner's view of a log's transactions: its producer state and transaction index files. */
+export function cleanerTxnHost(producers: ProducerStateManager, files: ProducerStateFiles | undefined): CleanerTxnHost {
+  return {
+    firstUnstableOffset: () => producers.firstUnstableOffset(),
+    abortedTxns: (from, upper) => producers.abortedTxns(from, upper),
+    producerLastRecord: (producerId) => {
+      const entry = producers.entry(producerId);
+      return entry === undefined ? undefined : { lastDataOffset: entry.batches.at(-1)?.lastOffset, epoch: entry.epoch };
+    },
+    replaceAborted: (oldBases, newBases, endOffset, kept) => {
+      const from = oldBases[0]!;
+      const before = producers.allAborted().filter((t) => t.lastOffset >= from && t.lastOffset < endOffset);
+      const same = before.length === kept.length && kept.every((t) => before.includes(t));
+      if (same && oldBases.length === newBases.length) return; // nothing changed: spare the index files a rewrite
+      producers.replaceAborted(from, endOffset, kept);
+      files?.replaceTxnIndexes(oldBases, newBases, kept);
+    },
+  };
+}
+
+/** Swaps a pass's cleaned segment in for the consecutive segments `old` of the log's list. */
+export function replaceSegments(segments: Segment[], old: readonly Segment[], cleaned: Segment, fdPool: SegmentFdPool | undefined): void {
+  const i = segments.indexOf(old[0]!);
+  assert(i >= 0 && segments[i + old.length - 1] === old[old.length - 1], 'cleaned segments are not in the log');
+  cleaned.adoptPool(fdPool);
+  segments.splice(i, old.length, cleaned);
 }

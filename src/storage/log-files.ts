@@ -57,3 +57,9 @@ export function scanSegmentBases(fs: StorageFs, dir: string): number[] {
   }
   return [...bases].sort((a, b) => a - b);
 }
+
+/** The directory holding `dir` (a partition's topic directory). */
+export function parentDir(dir: string): string {
+  const i = dir.lastIndexOf('/');
+  return i <= 0 ? '/' : dir.slice(0, i);
+}

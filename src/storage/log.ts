@@ -11,9 +11,9 @@ import { completeInterruptedSwaps } from './cleaner.js';
 import { LogOfflineError, StorageError, StorageIoError, dataDirRelative } from './errors.js';
 import { realFs, writeFileAtomic, type StorageFs } from './fs.js';
 import { GroupCommit } from './group-commit.js';
-import { LogCompactor, type CompactionHost } from './log-compaction.js';
+import { LogCompactor, cleanerTxnHost, replaceSegments, type CompactionHost } from './log-compaction.js';
 import { assignOffsets, checkBatches, checkRecords, recordsPolicyOf } from './log-append.js';
-import { CLEAN_SHUTDOWN_FILE, readCheckpoint, scanSegmentBases, writeCheckpoint } from './log-files.js';
+import { CLEAN_SHUTDOWN_FILE, parentDir, readCheckpoint, scanSegmentBases, writeCheckpoint } from './log-files.js';
 import { forEachBatchHeader, maxTimestampOffset, offsetForTimestamp, readBatches, type TimestampHit } from './log-read.js';
 import { activeTailChecksOut, recoverSegments } from './log-recovery.js';
 import { retentionLimitsOf, segmentTimestampMs, segmentsPastRetention, type RetentionLimits } from './log-retention.js';
@@ -33,6 +33,7 @@ import { ProducerStateManager } from './producer-state.js';
 import { ProducerStateFiles } from './producer-state-files.js';
 import { LOG_SUFFIX, Segment } from './segment.js';
 import type { SegmentFdPool } from './fd-pool.js';
+import { assert, assertSame } from '../invariant.js';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -103,6 +104,10 @@ export class PartitionLog {
   /** Decision: high watermark = log end offset (acks=1 semantics); durability is durableEndOffset. */
   get highWatermark(): number {
     return this.nextOffset;
+  }
+  /** Kafka's LSO: read_committed readers read below it; never below the log start (retention and DeleteRecords may pass an open transaction). */
+  get lastStableOffset(): number {
+    return Math.max(this.startOffset, this.producers.lastStableOffset(this.highWatermark));
   }
   /** Every offset below this has been fdatasync'ed. */
   get durableEndOffset(): number {
@@ -207,9 +212,13 @@ export class PartitionLog {
     const lat = opts.logAppendTimeMs ?? (this.config.timestampType === 'LogAppendTime' ? now : undefined);
     const baseOffset = this.nextOffset;
     const next = assignOffsets(batches, baseOffset, opts.leaderEpoch, lat);
+    // Paired (invariant 2): the headers' offset count and the offsets just assigned agree, and stay safe integers.
+    assertSame(next - baseOffset, offsetCount, `${this.name()}: offsets assigned vs counted`);
+    assert(Number.isSafeInteger(next), () => `${this.name()}: next offset ${next} is not a safe integer`);
     this.maybeRoll(batches.length, offsetCount, now);
     this.writeToActive(batches, next);
     this.nextOffset = next;
+    assertSame(this.active.nextOffset ?? -1, next, `${this.name()}: active segment's next offset vs the log's`);
     this.producers.apply(producerCheck, baseOffset, now);
     this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
@@ -254,7 +263,7 @@ export class PartitionLog {
       seg.pinned = true;
       this.segments.push(seg);
       this.dirEntriesDirty = true;
-      this.producerFiles?.writeTxnIndex(this.segments[this.segments.length - 2]!.baseOffset);
+      this.producerFiles?.rolled(this.segments[this.segments.length - 2]!.baseOffset, seg.baseOffset);
       this.producerFiles?.writeSnapshot(this.producers, this.nextOffset);
     } catch (err) {
       throw new StorageIoError('roll', this.name(), err);
@@ -405,16 +414,12 @@ export class PartitionLog {
       logger: this.logger,
       ctx: this.ctx,
       segments: this.segments,
+      ...cleanerTxnHost(this.producers, this.producerFiles),
       name: this.name(),
       get logUsable(): boolean {
         return !log.closed && !log.retired && log.failure === undefined;
       },
-      replaceSegments: (old: readonly Segment[], cleaned: Segment) => {
-        const i = this.segments.indexOf(old[0]!);
-        if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error('cleaned segments are not in the log');
-        cleaned.adoptPool(this.fdPool);
-        this.segments.splice(i, old.length, cleaned);
-      },
+      replaceSegments: (old: readonly Segment[], cleaned: Segment) => replaceSegments(this.segments, old, cleaned, this.fdPool),
       failed: (err: unknown) => {
         this.failure = err;
         this.logger.error({ ...this.ctx, err }, 'compaction swap failed; log is offline until reopened');
@@ -490,9 +495,4 @@ export class PartitionLog {
       }
     }
   }
-}
-
-function parentDir(dir: string): string {
-  const i = dir.lastIndexOf('/');
-  return i <= 0 ? '/' : dir.slice(0, i);
 }

@@ -48,6 +48,8 @@ export interface ProducerStateHost {
 export class ProducerStateFiles {
   /** Aborted transactions per segment base, for segments not yet written to their .txnindex. */
   private readonly pending = new Map<number, AbortedTxn[]>();
+  /** Base offset of the log's active segment, where new abort markers go. */
+  private activeBase = 0;
 
   constructor(private readonly fs: StorageFs, private readonly dir: string, private readonly logger: Logger, private readonly ctx: object) {}
 
@@ -68,13 +70,15 @@ export class ProducerStateFiles {
       from = Math.max(offset, from);
       break;
     }
+    files.activeBase = host.segmentBases.at(-1) ?? host.logStartOffset;
     state.restoreAborted(files.readTxnIndexes(from, host.logStartOffset));
     const baseFor = (offset: number): number => {
       let base = host.segmentBases[0] ?? 0;
       for (const b of host.segmentBases) if (b <= offset) base = b;
       return base;
     };
-    state.onAbort = (txn) => files.addAborted(baseFor(txn.lastOffset), txn);
+    // Replayed markers lie in the segments of open time; later ones in the active segment of their time.
+    state.onAbort = (txn) => files.addAborted(txn.lastOffset >= files.activeBase ? files.activeBase : baseFor(txn.lastOffset), txn);
     let replayed = 0;
     host.replay(from, (batch, baseOffset) => {
       const check = state.check(batch, 'replay');
@@ -137,6 +141,8 @@ export class ProducerStateFiles {
         }
         if (txn.lastOffset >= logStartOffset && txn.lastOffset < replayFrom) out.push(txn);
       }
+      // The active segment's file is written again when it is sealed: with these entries too.
+      if (base === this.activeBase) this.pending.set(base, out.filter((t) => t.lastOffset >= base));
     }
     return out;
   }
@@ -147,6 +153,12 @@ export class ProducerStateFiles {
     else list.push(txn);
   }
 
+  /** The log rolled: `sealedBase`'s aborted transactions are written, new ones go to `activeBase`. */
+  rolled(sealedBase: number, activeBase: number): void {
+    this.writeTxnIndex(sealedBase);
+    this.activeBase = activeBase;
+  }
+
   /** Writes the aborted transactions of a segment being sealed (a roll or a clean shutdown). */
   writeTxnIndex(segmentBase: number): void {
     const list = this.pending.get(segmentBase);
@@ -155,6 +167,31 @@ export class ProducerStateFiles {
     list.forEach((t, i) => encodeTxnEntry(buf, i * TXN_ENTRY_BYTES, t));
     writeFileAtomic(this.fs, this.txnIndexPath(segmentBase), buf);
     this.pending.delete(segmentBase);
+  }
+
+  /**
+   * The log cleaner replaced the segments `oldBases` by `newBases` (both ascending, the same range):
+   * their index files now hold `kept`, each entry in the file of the segment holding its marker.
+   * Written after the swap: a crash in between leaves entries of removed data, which read_committed
+   * readers skip harmlessly and the next pass drops.
+   */
+  replaceTxnIndexes(oldBases: readonly number[], newBases: readonly number[], kept: readonly AbortedTxn[]): void {
+    const byBase = new Map<number, AbortedTxn[]>();
+    for (const txn of kept) {
+      let base = newBases[0]!;
+      for (const b of newBases) if (b <= txn.lastOffset) base = b;
+      const list = byBase.get(base) ?? [];
+      list.push(txn);
+      byBase.set(base, list);
+    }
+    for (const base of oldBases) {
+      this.pending.delete(base);
+      if (!byBase.has(base)) this.fs.rm(this.txnIndexPath(base));
+    }
+    for (const [base, list] of byBase) {
+      this.pending.set(base, list.sort((a, b) => a.lastOffset - b.lastOffset));
+      this.writeTxnIndex(base);
+    }
   }
 
   /** Removes snapshots and index files wholly below the first remaining segment (retention). */

@@ -13,13 +13,16 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
-import { CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
+import { OFFSET_ATTRIBUTES, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
+import { assert } from '../invariant.js';
 
 /** Batches remembered per producer for deduplication (Kafka: 5, the most a producer has in flight). */
 export const PRODUCER_BATCHES_KEPT = 5;
 const INT32_MAX = 0x7fffffff;
+/** A control batch without records: what the log cleaner leaves of a producer's last marker (Kafka does the same). */
+const EMPTY_CONTROL = -1;
 
 export interface BatchMetadata {
   firstSeq: number;
@@ -58,13 +61,26 @@ interface BatchPlan {
   lastSeq: number;
   offsetCount: number;
   transactional: boolean;
-  /** CONTROL_ABORT / CONTROL_COMMIT for a marker, undefined for data. */
+  /** CONTROL_ABORT / CONTROL_COMMIT / EMPTY_CONTROL for a marker, undefined for data. */
   control: number | undefined;
 }
 
 export type AppendCheck =
   | { duplicate: true; firstOffset: number; lastOffset: number }
-  | { duplicate: false; plans: BatchPlan[] };
+  | { duplicate: false; plans: readonly BatchPlan[] };
+
+/** The check of an append none of whose batches has a producer id: nothing to check or record (shared, never changed). */
+const NO_PRODUCERS: AppendCheck = Object.freeze({ duplicate: false, plans: Object.freeze([]) });
+
+/** True when some batch carries a producer id, or transactional or control attributes (those need the full check). */
+function hasProducerFields(batches: Buffer): boolean {
+  for (let pos = 0; pos < batches.length; pos += batchSizeAt(batches, pos)) {
+    // The int64 producer id is >= 0 exactly when its high int32 is.
+    if (batches.readInt32BE(pos + OFFSET_PRODUCER_ID) >= 0) return true;
+    if ((batches.readInt16BE(pos + OFFSET_ATTRIBUTES) & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) return true;
+  }
+  return false;
+}
 
 /** Who writes: a client's Produce, the transaction coordinator's markers, or recovery replaying the log. */
 export type AppendOrigin = 'client' | 'coordinator' | 'replay';
@@ -92,6 +108,7 @@ export class ProducerStateManager {
 
   /** Validates the batches of one append against the state; throws a StorageError naming the Kafka error. */
   check(batches: Buffer, origin: AppendOrigin): AppendCheck {
+    if (!hasProducerFields(batches)) return NO_PRODUCERS;
     const plans: BatchPlan[] = [];
     // Several batches of one producer in one append: later ones see the earlier ones' effects.
     const staged = new Map<number, { epoch: number; lastSeq: number | undefined; inTxn: boolean }>();
@@ -113,7 +130,7 @@ export class ProducerStateManager {
         lastSeq,
         offsetCount,
         transactional: isTransactionalBatch(h.attributes),
-        control: control ? (controlBatchType(batches, pos) ?? CONTROL_ABORT) : undefined,
+        control: control ? (batches.readInt32BE(pos + OFFSET_RECORD_COUNT) === 0 ? EMPTY_CONTROL : (controlBatchType(batches, pos) ?? CONTROL_ABORT)) : undefined,
       };
       if (origin !== 'replay') {
         const known = this.producers.get(h.producerId);
@@ -142,7 +159,7 @@ export class ProducerStateManager {
 
   /** Records an append checked by `check`, now that its first batch got `baseOffset` (offsets are dense within an append). */
   apply(result: AppendCheck, baseOffset: number, nowMs: number): void {
-    if (result.duplicate) throw new Error('a duplicate batch is never appended');
+    assert(!result.duplicate, 'a duplicate batch is never appended');
     let offset = baseOffset;
     for (const plan of result.plans) {
       const first = offset;
@@ -162,6 +179,7 @@ export class ProducerStateManager {
       entry.batches = [];
     }
     entry.lastUpdateMs = nowMs;
+    if (plan.control === EMPTY_CONTROL) return; // a marker the cleaner emptied: its transaction's data is gone
     if (plan.control !== undefined) {
       this.completeTxn(entry, plan.control === CONTROL_ABORT, first);
       return;
@@ -239,6 +257,12 @@ export class ProducerStateManager {
   restoreEntry(entry: ProducerEntry): void {
     this.producers.set(entry.producerId, entry);
     if (entry.currentTxnFirstOffset >= 0) this.ongoing.set(entry.producerId, entry.currentTxnFirstOffset);
+  }
+
+  /** The log cleaner rewrote [fromOffset, endOffset): of the aborted transactions whose markers lie there, `kept` remain. */
+  replaceAborted(fromOffset: number, endOffset: number, kept: readonly AbortedTxn[]): void {
+    const outside = this.aborted.filter((t) => t.lastOffset < fromOffset || t.lastOffset >= endOffset);
+    this.aborted = [...outside, ...kept].sort((a, b) => a.lastOffset - b.lastOffset);
   }
 
   /** Forgets aborted transactions wholly below the log start (retention, DeleteRecords). */

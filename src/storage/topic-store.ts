@@ -19,27 +19,13 @@ import { realFs, writeFileAtomic, writeNewFile, type StorageFs } from './fs.js';
 import { SegmentFdPool, OPEN_SEGMENT_FILES_MAX_DEFAULT } from './fd-pool.js';
 import { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy, parseTimestampType } from './log-config.js';
 import { TopicFileSyncer } from './topic-file-syncer.js';
+import { DELETED_SUFFIX, deletedDirName, topicDirName, topicMetricName, topicNameProblem } from './topic-names.js';
 import { PartitionLog, defaultLogConfig, silentLogger, type LogConfig, type Logger } from './log.js';
 
 export { SEGMENT_BYTES_MIN, logConfigFrom, parseCleanupPolicy } from './log-config.js';
+export { TOPIC_NAME_LENGTH_MAX, deletedDirName, topicNameProblem } from './topic-names.js';
 
 export const TOPIC_FILE = 'topic.json';
-export const TOPIC_NAME_LENGTH_MAX = 249;
-const RESERVED_DIR_NAMES = new Set(['meta', 'meta.properties']);
-const DELETED_SUFFIX = '~deleted';
-/** Linux NAME_MAX: a deleted dir's name must fit, whatever the topic name. */
-const FILE_NAME_BYTES_MAX = 255;
-
-/** The name a topic dir is renamed to on deletion: a prefix of it, the topic id, '~deleted' (ASCII: bytes = chars). */
-export function deletedDirName(dirName: string, id: string): string {
-  const tail = `~${id}${DELETED_SUFFIX}`;
-  return dirName.slice(0, FILE_NAME_BYTES_MAX - tail.length) + tail;
-}
-
-function metricName(name: string): string {
-  return name.replace(/\./g, '_');
-}
-
 export interface Topic {
   readonly name: string;
   /** Canonical uuid string. */
@@ -90,15 +76,6 @@ interface TopicState {
   logs: Map<number, PartitionLog>;
   /** Settles once topic.json and the dir entries leading to it are fsynced; undefined once they are. */
   durable: Promise<void> | undefined;
-}
-
-/** Kafka's rules: 1..249 chars of [a-zA-Z0-9._-], not '.' or '..'. Returns the problem or undefined. */
-export function topicNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'Topic name is empty';
-  if (name === '.' || name === '..') return `Topic name cannot be '${name}'`;
-  if (name.length > TOPIC_NAME_LENGTH_MAX) return `Topic name is longer than ${TOPIC_NAME_LENGTH_MAX} characters`;
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `Topic name '${name}' has characters other than ASCII alphanumerics, '.', '_' and '-'`;
-  return undefined;
 }
 
 export class TopicStore {
@@ -175,14 +152,14 @@ export class TopicStore {
   private register(state: TopicState): void {
     this.byName.set(state.topic.name, state);
     this.byId.set(state.topic.id, state);
-    this.byMetricName.set(metricName(state.topic.name), state.topic.name);
+    this.byMetricName.set(topicMetricName(state.topic.name), state.topic.name);
     this.partitionTotal += state.topic.partitions;
   }
 
   private unregister(state: TopicState): void {
     this.byName.delete(state.topic.name);
     this.byId.delete(state.topic.id);
-    this.byMetricName.delete(metricName(state.topic.name));
+    this.byMetricName.delete(topicMetricName(state.topic.name));
     this.partitionTotal -= state.topic.partitions;
   }
 
@@ -241,7 +218,7 @@ export class TopicStore {
     const problem = topicNameProblem(name);
     if (problem !== undefined) throw new StorageError('INVALID_TOPIC_EXCEPTION', problem);
     if (this.byName.has(name)) throw new StorageError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
-    const collision = this.byMetricName.get(metricName(name));
+    const collision = this.byMetricName.get(topicMetricName(name));
     if (collision !== undefined) {
       throw new StorageError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic '${collision}' ('.' and '_' are equivalent in metric names)`);
     }
@@ -250,7 +227,7 @@ export class TopicStore {
     }
     this.logConfig(configs);
     const topic = freezeTopic(name, randomUUID(), partitions, configs);
-    const dirName = RESERVED_DIR_NAMES.has(name) ? `${name}~topic` : name;
+    const dirName = topicDirName(name);
     const dir = `${this.dataDir}/${dirName}`;
     const state: TopicState = { topic, dir, logs: new Map(), durable: undefined };
     this.io('create topic', name, () => {

@@ -22,6 +22,7 @@ import type { GroupLogger } from '../group/types.js';
 import type { ProducerIdManager } from './producer-ids.js';
 import { TransactionLog } from './transaction-log.js';
 import { PRODUCER_EPOCH_MAX, fromLogValue, partitionCount, stateName, toLogValue, type TxnMetadata } from './txn-metadata.js';
+import { stopOnInvariant } from '../invariant.js';
 
 export type TxnErrorName =
   | 'NONE'
@@ -138,8 +139,9 @@ export class TransactionCoordinator {
     if (meta.busy || meta.state === TxnStatus.PrepareCommit || meta.state === TxnStatus.PrepareAbort || meta.state === TxnStatus.PrepareEpochFence) {
       return fail('CONCURRENT_TRANSACTIONS');
     }
-    // KIP-360: a producer naming its id and epoch must be the current one (or the one just before a bump).
-    if (reqProducerId >= 0) {
+    // KIP-360: a producer naming its id and epoch must be the current one (or the one just before a bump),
+    // unless the transactional id has no epoch yet (Kafka accepts any then: @platformatic/kafka sends 0/0).
+    if (reqProducerId >= 0 && meta.producerEpoch >= 0) {
       const current = reqProducerId === meta.producerId && reqEpoch === meta.producerEpoch;
       const previous = (reqProducerId === meta.producerId || reqProducerId === meta.lastProducerId) && reqEpoch === meta.lastProducerEpoch;
       if (!current && !previous) return fail('PRODUCER_FENCED');
@@ -241,6 +243,11 @@ export class TransactionCoordinator {
   }
 
   /** Whether a transactional batch of this producer may go to the partition (it was added to an ongoing transaction). */
+  /** The current epoch of the transactional id holding producerId, undefined when none holds it. */
+  currentEpoch(producerId: number): number | undefined {
+    return this.byProducer.get(producerId)?.producerEpoch;
+  }
+
   partitionInTxn(producerId: number, epoch: number, topic: string, partition: number): boolean {
     const m = this.byProducer.get(producerId);
     return m !== undefined && m.producerEpoch === epoch && m.state === TxnStatus.Ongoing && m.partitions.get(topic)?.has(partition) === true;
@@ -368,7 +375,7 @@ export class TransactionCoordinator {
     if (this.closed) return;
     this.timer = this.scheduler.schedule(this.config.abortCheckIntervalMs, () => {
       this.arm();
-      this.abortExpired().catch((err: unknown) => this.log.error({ err }, 'aborting timed-out transactions failed'));
+      this.abortExpired().catch((err: unknown) => stopOnInvariant(err, this.log) || this.log.error({ err }, 'aborting timed-out transactions failed'));
     });
   }
 

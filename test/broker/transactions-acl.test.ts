@@ -1,6 +1,6 @@
 // ACLs on the transaction APIs, as Kafka checks them: WRITE on the transactional id (InitProducerId,
 // AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit), WRITE on the topics added, READ on the
-// group, DESCRIBE for DescribeTransactions and ListTransactions; IDEMPOTENT_WRITE (or WRITE on a topic)
+// group, DESCRIBE for DescribeTransactions and ListTransactions, READ on the topic for DescribeProducers; IDEMPOTENT_WRITE (or WRITE on a topic)
 // for an idempotent InitProducerId.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +67,10 @@ test('transaction APIs check ACLs: alice may, bob may not', { timeout: 30_000 },
     const list = async (c: WireClient) => (await c.request(ApiKey.ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: -1n })).transactionStates.map((t: { transactionalId: string }) => t.transactionalId);
     assert.deepEqual(await list(bob), []);
     assert.deepEqual(await list(alice), ['tx-a']);
+
+    const producers = async (c: WireClient) => (await c.request(ApiKey.DescribeProducers, 0, { topics: [{ name: 'tx-topic', partitionIndexes: [0] }] })).topics[0].partitions[0];
+    assert.equal((await producers(bob)).errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'DescribeProducers needs READ on the topic');
+    assert.equal((await producers(alice)).errorCode, ErrorCode.NONE);
 
     const end = (c: WireClient) => c.request(ApiKey.EndTxn, 3, { transactionalId: 'tx-a', producerId, producerEpoch, committed: true });
     assert.equal((await end(bob)).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);

@@ -81,3 +81,29 @@ test('transactions over the wire: coordinator lookup, offsets in a transaction, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Kafka verifies a transactional Produce with the coordinator (KIP-890 part 1); a producer fenced by a
+// newer epoch gets PRODUCER_FENCED there, answered to the Produce as INVALID_PRODUCER_EPOCH, which the
+// Java client raises from the send as InvalidProducerEpochException (test/interop/java/transactions.test.ts).
+test('a transactional Produce from a fenced epoch gets INVALID_PRODUCER_EPOCH, not INVALID_TXN_STATE', async () => {
+  const broker = await startTestBroker();
+  const c = await WireClient.connect(broker.bootstrap);
+  try {
+    await c.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'fence', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
+    const init = () => c.request(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    const old = await init();
+    await c.request(ApiKey.AddPartitionsToTxn, 3, { v3AndBelowTransactionalId: 'tx', v3AndBelowProducerId: old.producerId, v3AndBelowProducerEpoch: old.producerEpoch, v3AndBelowTopics: [{ name: 'fence', partitions: [0] }] });
+    assert.equal(await produce(c, 'fence', 0, txnBatch(old.producerId, old.producerEpoch, 0, ['before'])), ErrorCode.NONE);
+    let fresh = await init();
+    for (let i = 0; i < 50 && fresh.errorCode === ErrorCode.CONCURRENT_TRANSACTIONS; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      fresh = await init();
+    }
+    assert.equal(fresh.errorCode, ErrorCode.NONE);
+    assert.ok(fresh.producerEpoch > old.producerEpoch);
+    assert.equal(await produce(c, 'fence', 0, txnBatch(old.producerId, old.producerEpoch, 1, ['after'])), ErrorCode.INVALID_PRODUCER_EPOCH);
+  } finally {
+    c.close();
+    await broker.close();
+  }
+});

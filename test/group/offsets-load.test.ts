@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startTestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { buildRecordBatch } from '../../src/protocol/record-batch.js';
+import { buildRecordBatch, isControlBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
+import { ATTR_TRANSACTIONAL, buildMarkerBatch } from '../../src/protocol/txn-records.js';
 import { TopicStore } from '../../src/storage/topic-store.js';
 import { offsetsPartitionFor } from '../../src/group/partitioning.js';
 import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
@@ -15,8 +16,10 @@ import {
   encodeConsumerGroupMetadataKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
   type GroupMetadataValue,
 } from '../../src/group/records.js';
-import type { KeyValueWrite } from '../../src/group/offsets-topic.js';
+import { OffsetsTopic, type KeyValueWrite } from '../../src/group/offsets-topic.js';
+import { MemoryFs } from '../../src/storage/fs.js';
 import { rig, settle } from './helpers.js';
+import { silentGroupLogger } from '../../src/group/types.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const OFFSETS = '__consumer_offsets';
@@ -113,4 +116,53 @@ test('a broker restarted over crafted __consumer_offsets records starts, logs ea
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Kafka's cleaner removes a commit marker once its segment holds none of its transaction's batches,
+// while the committed records stay: the load took them for a transaction still open, so the
+// committed offset was never seen again.
+test('a transactional offset commit whose commit marker the cleaner removed loads as committed', async () => {
+  const r = rig();
+  r.store.createTopic(OFFSETS, 4, { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1', 'delete.retention.ms': '0' });
+  const log = r.store.partition(OFFSETS, offsetsPartitionFor('good', 4));
+  log.config = { ...log.config, segmentBytes: 120 }; // too small to clean two segments into one: the marker's group holds none of its transaction's batches
+  const value = encodeOffsetCommitValue({ offset: 42n, leaderEpoch: -1, metadata: 'txn', commitTimestampMs: 1, expireTimestampMs: -1 });
+  log.append(buildRecordBatch({ attributes: ATTR_TRANSACTIONAL, producerId: 5, producerEpoch: 0, baseTimestamp: 1, records: [{ key: encodeOffsetCommitKey('good', 't', 0), value }] }), { origin: 'coordinator' });
+  log.roll();
+  log.append(buildMarkerBatch({ producerId: 5, producerEpoch: 0, coordinatorEpoch: 0, commit: true, timestampMs: 1 }), { origin: 'coordinator' });
+  log.roll();
+  await log.flush();
+  await log.compact(1, { force: true }); // the marker's group holds no batch of its transaction: it gets a delete horizon
+  await log.compact(2, { force: true }); // and goes
+  const read = log.read(0, 1 << 20);
+  assert.ok(read.ok);
+  for (let pos = 0; pos < read.records.length; pos += readBatchHeader(read.records, pos).sizeBytes) {
+    assert.ok(!isControlBatch(readBatchHeader(read.records, pos).attributes), 'the commit marker is gone');
+  }
+  const c = r.restart();
+  assert.equal(c.fetchOffsets('good', [{ name: 't', partitions: [0] }]).topics[0]!.partitions[0]!.offset, 42n);
+});
+
+// The cleaner keeps a producer's last marker, emptied of its record, while the producer is known
+// (Kafka's empty control batch): the load took it for an abort and dropped the committed records.
+test('an emptied commit marker ends nothing: the committed records before it still load', async () => {
+  const store = TopicStore.open('/data', { fs: new MemoryFs() });
+  store.createTopic(OFFSETS, 1, { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1', 'delete.retention.ms': '0' });
+  const log = store.partition(OFFSETS, 0);
+  log.config = { ...log.config, segmentBytes: 120 };
+  const key = encodeOffsetCommitKey('good', 't', 0);
+  log.append(buildRecordBatch({ attributes: ATTR_TRANSACTIONAL, producerId: 5, producerEpoch: 0, baseTimestamp: 1, records: [{ key, value: Buffer.from('v') }] }), { origin: 'coordinator' });
+  log.roll();
+  log.append(buildMarkerBatch({ producerId: 5, producerEpoch: 0, coordinatorEpoch: 0, commit: true, timestampMs: 1 }), { origin: 'coordinator' });
+  log.roll();
+  await log.flush();
+  await log.compact(1, { force: true });
+  await log.compact(2, { force: true });
+  const read = log.read(1, 1 << 20);
+  assert.ok(read.ok);
+  const marker = readBatchHeader(read.records, 0);
+  assert.ok(isControlBatch(marker.attributes) && marker.recordCount === 0, 'the producer\'s last marker is kept, empty');
+  const loaded = [...OffsetsTopic.open(store, 1, silentGroupLogger).scan(() => undefined)];
+  assert.deepEqual(loaded.map((r) => [r.offset, 'pendingProducerId' in r]), [[0, false]]);
+  await store.close();
 });

@@ -43,3 +43,46 @@ test('cleanup.policy=compact: latest value per key survives compaction, keyless 
     await broker.close();
   }
 });
+
+test('cleanup.policy=compact with transactions: after cleaning, no reader sees aborted values and read_committed sees the latest committed ones', { timeout: 90_000, skip: onlyMinikafka('runs the cleaner inside the in-process broker on 1 KiB segments') }, async () => {
+  const broker = await startTestBroker({ 'auto.create.topics.enable': false, 'minikafka.internal.segment.bytes': 1024, 'minikafka.log.level': 'warn' });
+  const kafka = new kafkajs.Kafka({ brokers: [broker.bootstrap], clientId: 'compaction-txn-test', logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ transactionalId: 'ledger-tx', idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  try {
+    await admin.connect();
+    await producer.connect();
+    await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    const committed = new Map<string, string>();
+    for (let round = 0; round < 10; round++) {
+      const messages = Array.from({ length: 5 }, (_, k) => ({ key: `user-${k}`, value: `round-${round}-user-${k}` }));
+      const tx = await producer.transaction();
+      await tx.send({ topic: 'ledger', messages });
+      if (round % 2 === 0) {
+        await tx.commit();
+        for (const m of messages) committed.set(m.key, m.value);
+      } else {
+        await tx.abort();
+      }
+    }
+    const log = broker.state.store.partition('ledger', 0);
+    log.roll();
+    await log.flush();
+    for (let pass = 0; pass < 2; pass++) await log.compact(Date.now(), { force: true });
+
+    const read = async (isolation: string): Promise<string[]> => {
+      const out = await runKcat(['-b', broker.bootstrap, '-C', '-t', 'ledger', '-p', '0', '-o', 'beginning', '-e', '-X', `isolation.level=${isolation}`, '-f', '%k=%s\n'], { timeoutMs: 20_000 });
+      assert.equal(out.code, 0, out.stderr);
+      return out.stdout.trim().split('\n').filter((l) => l !== '');
+    };
+    const uncommitted = await read('read_uncommitted');
+    assert.deepEqual(uncommitted.filter((l) => /round-[13579]-/.test(l)), [], 'aborted values are gone, even for read_uncommitted');
+    const readCommitted = await read('read_committed');
+    assert.deepEqual(new Map(readCommitted.map((l) => l.split('=') as [string, string])), committed, 'each key reads back at its latest committed value');
+    assert.equal(readCommitted.length, committed.size, 'superseded committed values were compacted away');
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+    await broker.close();
+  }
+});

@@ -8,6 +8,7 @@ import { OAuthBearerServer, unsecuredJwsValidator } from '../../src/security/sas
 import { SaslAuthenticationError, type SaslServer } from '../../src/security/sasl/mechanism.js';
 import { ScramCredentialStore, newCredential } from '../../src/security/scram-credentials.js';
 import { MemoryFs } from '../../src/storage/fs.js';
+import { clientProof, saltedPassword } from '../../src/protocol/scram.js';
 
 function store(): ScramCredentialStore {
   const fs = new MemoryFs();
@@ -60,4 +61,18 @@ test('SCRAM: a client-final message with a tampered proof or nonce never authent
     const result = run(server, [Buffer.from(`c=biws,r=${nonce}${suffix},p=${Buffer.from(proof).toString('base64')}`)]);
     assert.equal(result, 'failed');
   }), { numRuns: 500 });
+});
+
+test('SCRAM: text after a right proof is a malformed message, not a login (found by the SASL fuzzer)', () => {
+  const creds = store();
+  const cred = creds.get('alice', 'SCRAM-SHA-256')!;
+  const salted = saltedPassword('SCRAM-SHA-256', 'pw', cred.salt, cred.iterations);
+  for (const junk of ['', '=3Dc,r=q', ',x=y', '!']) {
+    const server = new ScramServer('SCRAM-SHA-256', creds);
+    const first = server.evaluate(Buffer.from('n,,n=alice,r=clientnonce')).response.toString();
+    const nonce = /r=([^,]*)/.exec(first)![1]!;
+    const withoutProof = `c=biws,r=${nonce}`;
+    const proof = clientProof('SCRAM-SHA-256', salted, `n=alice,r=clientnonce,${first},${withoutProof}`).toString('base64');
+    assert.equal(run(server, [Buffer.from(`${withoutProof},p=${proof}${junk}`)]), junk === '' ? 'User:alice' : 'failed', JSON.stringify(junk));
+  }
 });

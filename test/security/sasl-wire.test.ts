@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { saltedPassword } from '../../src/security/scram-credentials.js';
+import { saltedPassword } from '../../src/protocol/scram.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="x" user_alice="alice-secret" user_bob="bob-secret";';

@@ -175,7 +175,7 @@ test('producer.id.expiration.ms: idle producers without open transactions are fo
   assert.notEqual(state.entry(2), undefined);
 });
 
-test('compaction: an aborted transactional value never replaces the committed one before it (both kept; markers kept)', async () => {
+test('compaction: an aborted transactional value never replaces the committed one before it, and goes (its batch stays empty, its marker stays)', async () => {
   const fs = new MemoryFs();
   const log = PartitionLog.open(DIR, { fs, config: { cleanupPolicy: { delete: false, compact: true }, minCleanableDirtyRatio: 0 } });
   const value = (v: string) => [{ key: Buffer.from('k'), value: Buffer.from(v) }];
@@ -193,8 +193,46 @@ test('compaction: an aborted transactional value never replaces the committed on
   assert.ok(read.ok);
   const text = read.records.toString('latin1');
   assert.ok(text.includes('committed'), 'the committed value survives');
-  assert.ok(text.includes('aborted'), 'the aborted value is kept (read_committed readers skip it)');
+  assert.ok(!text.includes('aborted'), 'the aborted value is removed, as Kafka\'s cleaner does');
   assert.deepEqual(log.producers.abortedTxns(0, log.logEndOffset).map((t) => [t.firstOffset, t.lastOffset]), [[1, 2]]);
   assert.ok(!text.includes('plain-old') && text.includes('plain-new'), 'plain records are still compacted');
+  await log.close();
+});
+
+test('an abort in a segment rolled after the log was opened survives clean and unclean restarts', async () => {
+  // Regression: its .txnindex entry was filed under the segment list of open time, so it was never written.
+  for (const clean of [true, false]) {
+    const fs = new MemoryFs();
+    let log = PartitionLog.open(DIR, { fs });
+    log.append(idem(9, 0, 0));
+    log.roll();
+    log.append(idem(1, 0, 0, 1, { txn: true }));
+    log.append(marker(1, 0, false), { origin: 'coordinator' });
+    log.roll();
+    log.append(idem(9, 0, 1));
+    await log.flush();
+    if (clean) await log.close();
+    else log.release();
+    log = PartitionLog.open(DIR, { fs });
+    assert.deepEqual(log.producers.abortedTxns(0, log.logEndOffset).map((t) => [t.firstOffset, t.lastOffset]), [[1, 2]], clean ? 'clean restart' : 'unclean restart');
+    await log.close();
+  }
+});
+
+test('aborts in the active segment from before and after a clean restart all survive the next restart', async () => {
+  // Regression: the active segment's .txnindex was rewritten at shutdown with only the aborts since the last open.
+  const fs = new MemoryFs();
+  let log = PartitionLog.open(DIR, { fs });
+  const abort = (pid: number): void => {
+    log.append(idem(pid, 0, 0, 1, { txn: true }));
+    log.append(marker(pid, 0, false), { origin: 'coordinator' });
+  };
+  abort(1);
+  await log.close();
+  log = PartitionLog.open(DIR, { fs });
+  abort(2);
+  await log.close();
+  log = PartitionLog.open(DIR, { fs });
+  assert.deepEqual(log.producers.abortedTxns(0, log.logEndOffset).map((t) => [t.producerId, t.firstOffset, t.lastOffset]), [[1, 0, 1], [2, 2, 3]]);
   await log.close();
 });

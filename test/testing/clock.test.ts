@@ -55,6 +55,23 @@ test('retention follows the test clock', { timeout: 60_000 }, async () => {
   }
 });
 
+// The produce handler stamped LogAppendTime batches with the wall clock while the log used the broker's clock.
+test('LogAppendTime follows the test clock: the broker stamps batches with its own time', { timeout: 60_000 }, async () => {
+  const clock = new TestClock();
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, dataDir: ':memory:', clock, logger: createLogger('silent') });
+  const admin = new Admin({ bootstrap: broker.bootstrap });
+  const producer = new Producer({ bootstrap: broker.bootstrap });
+  try {
+    await admin.createTopics([{ topic: 'stamped', partitions: 1, configs: { 'message.timestamp.type': 'LogAppendTime' } }]);
+    clock.advance(3_600_000);
+    const [sent] = await producer.send({ topic: 'stamped', messages: [{ value: 'x', timestamp: 1000 }] });
+    assert.equal(sent!.timestamp, clock.now(), 'the batch is stamped with the clock\'s time');
+  } finally {
+    await Promise.allSettled([producer.close(), admin.close()]);
+    await broker.close();
+  }
+});
+
 test('transaction timeouts follow the test clock: an open transaction is aborted once transaction.timeout.ms has passed', { timeout: 60_000 }, async () => {
   const clock = new TestClock();
   const broker = await startBroker({

@@ -58,7 +58,7 @@ test('property: read_committed sees exactly the committed transactions, across t
         if (p === undefined) continue;
         const added = await b.txn.addPartitions(ids[o.id]!, p.pid, p.epoch, [{ topic: 't', partitions: [o.partition] }], false);
         if (added.get('t')!.get(o.partition) !== 'NONE') continue; // fenced by a timeout: fine
-        const value = Buffer.from(`${o.id}:${p.epoch}:${p.seq[o.partition]}`);
+        const value = Buffer.from(`${o.id}:${o.partition}:${p.epoch}:${p.seq[o.partition]}`); // unique per partition too: a value committed on one partition and aborted on another were confused
         b.store.partition('t', o.partition).append(buildRecordBatch({ attributes: ATTR_TRANSACTIONAL, producerId: p.pid, producerEpoch: p.epoch, baseSequence: p.seq[o.partition]!, baseTimestamp: 1, records: [{ key: null, value }] }));
         p.seq[o.partition]! += 1;
         p.open.push(value.toString());

@@ -100,3 +100,16 @@ test('a crash after PrepareCommit: the restarted coordinator writes the markers 
   second.txn.close();
   second.groups.close();
 });
+
+// Kafka's TransactionMetadata: a transactional id seen for the first time has no epoch yet, so whatever
+// producer id and epoch the request names are accepted (@platformatic/kafka sends 0/0, not -1/-1); once
+// the id has an epoch, a stale one is fenced.
+test('InitProducerId naming a producer id and epoch for a new transactional id is accepted, as in Kafka', async () => {
+  const { txn } = await rig();
+  const a = await txn.initProducerId('fresh', 60_000, 0, 0);
+  assert.deepEqual([a.error, a.producerEpoch], ['NONE', 0]);
+  const b = await txn.initProducerId('fresh', 60_000, a.producerId, 0);
+  assert.deepEqual([b.error, b.producerEpoch], ['NONE', 1]);
+  assert.equal((await txn.initProducerId('fresh', 60_000, a.producerId, 0)).error, 'NONE', 'a retry of the bump from 0');
+  assert.equal((await txn.initProducerId('fresh', 60_000, a.producerId + 1, 0)).error, 'PRODUCER_FENCED', 'an epoch exists now');
+});

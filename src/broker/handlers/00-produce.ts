@@ -12,7 +12,7 @@
  */
 import { ApiKey, type ProduceRequest, type ProduceResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import { batchSizeAt, validateRecordBatches } from '../../protocol/record-batch.js';
+import { validateRecordBatches } from '../../protocol/record-batch.js';
 import { RecordsError, type RecordsPolicy } from '../../protocol/records.js';
 import { DecompressionSlots, checkRecords, checkRecordsSync, recordsNeedAsyncCheck } from '../../protocol/records-check.js';
 import { allowed } from '../authz.js';
@@ -93,19 +93,16 @@ function produceOne(topicName: string, partition: number, records: Buffer | null
     ctx.log.warn({ topic: topicName, partition, error: validation.error, reason: validation.message, clientId: ctx.clientId }, 'rejected produce batch');
     return failed(partition, ErrorCode[validation.error], validation.message);
   }
-  for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
-    if (batchSizeAt(records, pos) > batchBytesMax) {
-      return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${batchSizeAt(records, pos)} bytes exceeds max.message.bytes ${batchBytesMax}`);
-    }
+  if (validation.largestBatchBytes > batchBytesMax) {
+    return failed(partition, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${validation.largestBatchBytes} bytes exceeds max.message.bytes ${batchBytesMax}`);
   }
   const txnProblem = transactionalProduceProblem(records, topicName, partition, broker.txn);
-  if (txnProblem !== undefined) return failed(partition, ErrorCode.INVALID_TXN_STATE, txnProblem);
+  if (txnProblem !== undefined) return failed(partition, txnProblem.code, txnProblem.message);
   const log = broker.store.partition(topicName, partition);
-  const policy: RecordsPolicy = { requireKeys: log.config.cleanupPolicy.compact, decompressedBytesMax: broker.limits.decompressedBytesMax, recordBytesMax: batchBytesMax };
-  const logAppendTime = (topic.configs['message.timestamp.type'] ?? broker.config.string('log.message.timestamp.type')) === 'LogAppendTime';
-  const append = (): PartitionOut => appendChecked(topicName, partition, records, log, logAppendTime, touched, ctx);
+  const policy: RecordsPolicy = { ...log.recordsPolicy, recordBytesMax: batchBytesMax };
+  const append = (): PartitionOut => appendChecked(topicName, partition, records, log, touched, ctx);
   const queued = appendQueues.get(log);
-  if (queued === undefined && !recordsNeedAsyncCheck(records)) {
+  if (queued === undefined && !recordsNeedAsyncCheck(records, validation.compressed)) {
     try {
       checkRecordsSync(records, policy);
     } catch (err) {
@@ -129,12 +126,13 @@ function recordsRefused(topicName: string, partition: number, err: unknown, ctx:
   return failed(partition, err.errorCode, err.message);
 }
 
-function appendChecked(topicName: string, partition: number, records: Buffer, log: PartitionLog, logAppendTime: boolean, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
+function appendChecked(topicName: string, partition: number, records: Buffer, log: PartitionLog, touched: Map<PartitionLog, PartitionOut[]>, ctx: RequestContext): PartitionOut {
   try {
-    const appended = log.append(records, { validated: true, recordsChecked: true, leaderEpoch: 0, ...(logAppendTime ? { logAppendTimeMs: Date.now() } : {}) });
+    // The log stamps LogAppendTime batches (its topic's message.timestamp.type, the broker's clock).
+    const appended = log.append(records, { validated: true, recordsChecked: true, leaderEpoch: 0 });
     const out: PartitionOut = {
       index: partition, errorCode: ErrorCode.NONE, baseOffset: BigInt(appended.baseOffset),
-      logAppendTimeMs: logAppendTime ? BigInt(appended.logAppendTimeMs) : -1n,
+      logAppendTimeMs: BigInt(appended.logAppendTimeMs),
       logStartOffset: BigInt(log.logStartOffset), recordErrors: [], errorMessage: null,
     };
     const outs = touched.get(log);

@@ -134,7 +134,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, alloc: ((bytes: number)
         const log = broker.store.partition(topic.name, p.partition);
         // KIP-74: only the first partition that returns data may exceed the limits.
         const limit = Math.min(p.partitionMaxBytes, bytesLeft);
-        const lastStable = log.producers.lastStableOffset(log.highWatermark);
+        const lastStable = log.lastStableOffset;
         const readCommitted = req.isolationLevel === 1;
         const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0, ...(readCommitted ? { maxOffset: lastStable } : {}), ...(alloc ? { alloc } : {}) });
         if (!read.ok) {

@@ -69,7 +69,7 @@ function lookup(topicName: string, partition: number, timestamp: bigint, leaderE
   if (leaderEpoch > 0) return answer(partition, ErrorCode.UNKNOWN_LEADER_EPOCH);
   try {
     const log = ctx.broker.store.partition(topicName, partition);
-    if (timestamp === LATEST) return answer(partition, ErrorCode.NONE, -1, readCommitted ? log.producers.lastStableOffset(log.highWatermark) : log.highWatermark);
+    if (timestamp === LATEST) return answer(partition, ErrorCode.NONE, -1, readCommitted ? log.lastStableOffset : log.highWatermark);
     if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return answer(partition, ErrorCode.NONE, -1, log.logStartOffset);
     if (timestamp === LATEST_TIERED) return answer(partition, ErrorCode.NONE, -1, -1);
     if (timestamp === MAX_TIMESTAMP) {

@@ -10,23 +10,22 @@ import { ApiKey, type OffsetCommitRequest, type OffsetCommitResponseInput } from
 import { allowed } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
-import { code } from './group-common.js';
+import { code, refuseTopic, splitReadableTopics } from './group-common.js';
 
 export const offsetCommitHandler = defineHandler(ApiKey.OffsetCommit, {
   minVersion: 0,
   maxVersion: 9,
   async handle(req: OffsetCommitRequest, ctx: RequestContext): Promise<OffsetCommitResponseInput> {
     // ACLs: READ on the group, then READ on each topic (denied topics are answered, not committed).
-    const refused = (t: { name: string; partitions: { partitionIndex: number }[] }, errorCode: number) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) });
-    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, topics: req.topics.map((t) => refused(t, ErrorCode.GROUP_AUTHORIZATION_FAILED)) };
-    const deniedTopics = req.topics.filter((t) => !allowed(ctx, 'READ', 'TOPIC', t.name));
+    if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, topics: req.topics.map((t) => refuseTopic(t, ErrorCode.GROUP_AUTHORIZATION_FAILED)) };
+    const { readable, refused } = splitReadableTopics(ctx, req.topics);
     const r = await ctx.broker.groups.commitOffsets({
       groupId: req.groupId,
       generationIdOrMemberEpoch: req.generationIdOrMemberEpoch,
       memberId: req.memberId,
       groupInstanceId: req.groupInstanceId,
       version: ctx.version,
-      topics: req.topics.filter((t) => !deniedTopics.includes(t)).map((t) => ({
+      topics: readable.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
       })),
@@ -35,7 +34,7 @@ export const offsetCommitHandler = defineHandler(ApiKey.OffsetCommit, {
       throttleTimeMs: 0,
       topics: [
         ...r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: code(p.error) })) })),
-        ...deniedTopics.map((t) => refused(t, ErrorCode.TOPIC_AUTHORIZATION_FAILED)),
+        ...refused,
       ],
     };
   },

@@ -4,11 +4,13 @@
  * epoch 0 is the log end offset, and a later epoch is unknown: UNDEFINED (-1, -1) as Kafka's epoch cache
  * answers. currentLeaderEpoch (v2+) fences as Kafka does: newer than 0 UNKNOWN_LEADER_EPOCH, older
  * FENCED_LEADER_EPOCH (no epoch is older than 0, so only -1, "no check", passes besides 0).
+ * ACLs: DESCRIBE on the topic (else TOPIC_AUTHORIZATION_FAILED per partition), as for Kafka's consumers.
  * Not implemented: nothing; replicaId is ignored (there are no followers).
  */
 import { ApiKey, type OffsetForLeaderEpochRequest, type OffsetForLeaderEpochResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
 import { storageErrorCode } from '../topic-access.js';
 
 type Partition = OffsetForLeaderEpochRequest['topics'][number]['partitions'][number];
@@ -23,7 +25,13 @@ export const offsetForLeaderEpochHandler = defineHandler(ApiKey.OffsetForLeaderE
   handle(req: OffsetForLeaderEpochRequest, ctx: RequestContext): OffsetForLeaderEpochResponseInput {
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => endOffset(t.topic, p, ctx)) })),
+      topics: req.topics.map((t) => {
+        const denied = !allowed(ctx, 'DESCRIBE', 'TOPIC', t.topic);
+        return {
+          topic: t.topic,
+          partitions: t.partitions.map((p) => (denied ? { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: -1, endOffset: -1n } : endOffset(t.topic, p, ctx))),
+        };
+      }),
     };
   },
 });

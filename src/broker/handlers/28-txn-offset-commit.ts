@@ -7,7 +7,7 @@ import { ApiKey, type TxnOffsetCommitRequest, type TxnOffsetCommitResponseInput 
 import { ErrorCode } from '../../protocol/errors.js';
 import { allowed } from '../authz.js';
 import { defineHandler, type RequestContext } from '../handler.js';
-import { code } from './group-common.js';
+import { code, refuseTopic, splitReadableTopics } from './group-common.js';
 import { txnCode } from './txn-common.js';
 
 export const txnOffsetCommitHandler = defineHandler(ApiKey.TxnOffsetCommit, {
@@ -20,13 +20,11 @@ export const txnOffsetCommitHandler = defineHandler(ApiKey.TxnOffsetCommit, {
     if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return all(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return all(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
     // Topics the principal may not READ are answered TOPIC_AUTHORIZATION_FAILED; the others are committed.
-    const denied = req.topics.filter((t) => !allowed(ctx, 'READ', 'TOPIC', t.name));
-    const deniedOut = denied.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) }));
-    const topics = denied.length === 0 ? req.topics : req.topics.filter((t) => !denied.includes(t));
+    const { readable: topics, refused: deniedOut } = splitReadableTopics(ctx, req.topics);
     const problem = txn.checkTxnOffsetCommit(req.transactionalId, producerId, req.producerEpoch, req.groupId);
     if (problem !== 'NONE') {
       const errorCode = txnCode(problem, ctx.version, 3);
-      return { throttleTimeMs: 0, topics: [...topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })), ...deniedOut] };
+      return { throttleTimeMs: 0, topics: [...topics.map((t) => refuseTopic(t, errorCode)), ...deniedOut] };
     }
     const r = await groups.commitOffsets({
       groupId: req.groupId,

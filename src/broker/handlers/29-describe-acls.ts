@@ -7,6 +7,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidFilter, type AclBinding } from '../../security/acl.js';
+import { aclFilterFromWire } from '../../protocol/acl.js';
 
 export const describeAclsHandler = defineHandler(ApiKey.DescribeAcls, {
   minVersion: 0,
@@ -16,10 +17,7 @@ export const describeAclsHandler = defineHandler(ApiKey.DescribeAcls, {
     const fail = (errorCode: number, errorMessage: string): DescribeAclsResponseInput => ({ throttleTimeMs: 0, errorCode, errorMessage, resources: [] });
     if (authorizer === undefined) return fail(ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.');
     if (!allowed(ctx, 'DESCRIBE', 'CLUSTER')) return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
-    const filter = {
-      resourceType: req.resourceTypeFilter, resourceName: req.resourceNameFilter, patternType: ctx.version >= 1 ? req.patternTypeFilter : 3,
-      principal: req.principalFilter, host: req.hostFilter, operation: req.operation, permissionType: req.permissionType,
-    };
+    const filter = aclFilterFromWire(req, ctx.version);
     const why = invalidFilter(filter);
     if (why !== undefined) return fail(ErrorCode.INVALID_REQUEST, why);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, resources: groupByResource(authorizer.acls(filter)) };

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidBinding, type AclBinding } from '../../security/acl.js';
+import { aclBindingFromWire } from '../../protocol/acl.js';
 
 export const createAclsHandler = defineHandler(ApiKey.CreateAcls, {
   minVersion: 0,
@@ -21,10 +22,7 @@ export const createAclsHandler = defineHandler(ApiKey.CreateAcls, {
     if (!allowed(ctx, 'ALTER', 'CLUSTER')) return all(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
     const valid: AclBinding[] = [];
     const results = req.creations.map((c) => {
-      const b: AclBinding = {
-        resourceType: c.resourceType, resourceName: c.resourceName, patternType: ctx.version >= 1 ? c.resourcePatternType : 3,
-        principal: c.principal, host: c.host, operation: c.operation, permissionType: c.permissionType,
-      };
+      const b = aclBindingFromWire(c, ctx.version);
       const why = invalidBinding(b);
       if (why !== undefined) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: why };
       valid.push(b);

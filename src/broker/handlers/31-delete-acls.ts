@@ -7,6 +7,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
 import { invalidFilter, type AclFilter } from '../../security/acl.js';
+import { aclFilterFromWire } from '../../protocol/acl.js';
 
 export const deleteAclsHandler = defineHandler(ApiKey.DeleteAcls, {
   minVersion: 0,
@@ -19,10 +20,7 @@ export const deleteAclsHandler = defineHandler(ApiKey.DeleteAcls, {
     if (authorizer === undefined) return all(ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.');
     if (!allowed(ctx, 'ALTER', 'CLUSTER')) return all(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.');
     const filters: (AclFilter | string)[] = req.filters.map((f) => {
-      const filter: AclFilter = {
-        resourceType: f.resourceTypeFilter, resourceName: f.resourceNameFilter, patternType: ctx.version >= 1 ? f.patternTypeFilter : 3,
-        principal: f.principalFilter, host: f.hostFilter, operation: f.operation, permissionType: f.permissionType,
-      };
+      const filter = aclFilterFromWire(f, ctx.version);
       return invalidFilter(filter) ?? filter;
     });
     const removed = authorizer.delete(filters.filter((f): f is AclFilter => typeof f !== 'string'));

@@ -3,12 +3,14 @@
  * asked for (null: all, internal topics included) with its size on disk and its lag (log end offset minus
  * high watermark: bytes written but not yet durable). v4 adds the volume's total and usable bytes
  * (statfs; -1 on the in-memory store). Topics and partitions that do not exist are left out, as in Kafka.
+ * Needs DESCRIBE on the cluster (else CLUSTER_AUTHORIZATION_FAILED, no results).
  * Sizing a partition opens its log: partitions are walked in chunks, yielding between them.
  */
 import { statfsSync } from 'node:fs';
 import { ApiKey, type DescribeLogDirsRequest, type DescribeLogDirsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
 
 type TopicOut = NonNullable<NonNullable<DescribeLogDirsResponseInput['results']>[number]['topics']>[number];
 
@@ -19,6 +21,7 @@ export const describeLogDirsHandler = defineHandler(ApiKey.DescribeLogDirs, {
   minVersion: 0,
   maxVersion: 4,
   async handle(req: DescribeLogDirsRequest, ctx: RequestContext): Promise<DescribeLogDirsResponseInput> {
+    if (!allowed(ctx, 'DESCRIBE', 'CLUSTER')) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const { store } = ctx.broker;
     const wanted: Array<{ name: string; partitions: number[] }> = [];
     if (req.topics === null) {

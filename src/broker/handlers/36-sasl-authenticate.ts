@@ -29,13 +29,10 @@ export const saslAuthenticateHandler = defineHandler(ApiKey.SaslAuthenticate, {
       if (s.authenticated && step.principal !== s.principal) {
         throw new SaslAuthenticationError('Cannot change principals during re-authentication', 'reauthentication as another principal');
       }
-      s.sasl = undefined;
-      s.principal = step.principal;
-      s.authenticated = true;
+      s.authenticatedAs(step.principal, sasl.mechanism, ctx.log);
       const reauthMs = ctx.broker.security.reauthMs(s.listener.name);
       const lifetimeMs = reauthMs > 0 ? Math.min(reauthMs, step.lifetimeMs ?? reauthMs) : 0;
       s.expiresAtMs = lifetimeMs > 0 ? Date.now() + lifetimeMs : 0;
-      ctx.log.info({ principal: step.principal.slice(0, 256), mechanism: sasl.mechanism, listener: s.listener.name }, 'authenticated');
       return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.response, sessionLifetimeMs: BigInt(lifetimeMs) };
     } catch (err) {
       if (!(err instanceof SaslAuthenticationError)) throw err;

@@ -3,10 +3,12 @@
  * exactly [this node] completes at once (NONE); any other broker id is not registered
  * (INVALID_REPLICA_ASSIGNMENT), as are an empty or repeating list; cancelling (null replicas) finds no
  * reassignment in progress (NO_REASSIGNMENT_IN_PROGRESS). Unknown partitions: UNKNOWN_TOPIC_OR_PARTITION.
+ * Needs ALTER on the cluster (else CLUSTER_AUTHORIZATION_FAILED at the top and for every partition).
  */
 import { ApiKey, type AlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
 
 type Partition = AlterPartitionReassignmentsRequest['topics'][number]['partitions'][number];
 
@@ -14,6 +16,13 @@ export const alterPartitionReassignmentsHandler = defineHandler(ApiKey.AlterPart
   minVersion: 0,
   maxVersion: 0,
   handle(req: AlterPartitionReassignmentsRequest, ctx: RequestContext): AlterPartitionReassignmentsResponseInput {
+    if (!allowed(ctx, 'ALTER', 'CLUSTER')) {
+      const denied = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+      return {
+        throttleTimeMs: 0, errorCode: denied, errorMessage: 'Cluster authorization failed.',
+        responses: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: denied, errorMessage: null })) })),
+      };
+    }
     return {
       throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null,
       responses: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => reassign(t.name, p, ctx)) })),

@@ -3,11 +3,12 @@
  * Kafka filters them. A component matches its entity type by name (EXACT), the default entity (DEFAULT,
  * a null name) or any named entity (SPECIFIED); every component must match, and with `strict` the entity
  * may have no other types. An unknown entity type, a type named twice or a bad match type answer
- * INVALID_REQUEST with no entries.
+ * INVALID_REQUEST with no entries. Needs DESCRIBE_CONFIGS on the cluster (else CLUSTER_AUTHORIZATION_FAILED).
  */
 import { ApiKey, type DescribeClientQuotasRequest, type DescribeClientQuotasResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
 import { ENTITY_TYPES, type QuotaEntry } from '../client-quotas.js';
 
 const EXACT = 0;
@@ -20,6 +21,7 @@ export const describeClientQuotasHandler = defineHandler(ApiKey.DescribeClientQu
   minVersion: 0,
   maxVersion: 1,
   handle(req: DescribeClientQuotasRequest, ctx: RequestContext): DescribeClientQuotasResponseInput {
+    if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'CLUSTER')) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', entries: null };
     const problem = componentsProblem(req.components);
     if (problem !== null) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: problem, entries: null };
     const entries = ctx.broker.quotas.all().filter((e) => matches(e, req.components, req.strict)).map((e) => ({

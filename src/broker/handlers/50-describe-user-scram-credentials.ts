@@ -7,7 +7,7 @@ import { ApiKey, type DescribeUserScramCredentialsRequest, type DescribeUserScra
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
-import { SCRAM_CODE_OF } from '../../security/scram-credentials.js';
+import { SCRAM_CODE_OF } from '../../protocol/scram.js';
 
 export const describeUserScramCredentialsHandler = defineHandler(ApiKey.DescribeUserScramCredentials, {
   minVersion: 0,

@@ -10,9 +10,8 @@ import { ApiKey, type AlterUserScramCredentialsRequest, type AlterUserScramCrede
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { allowed } from '../authz.js';
-import {
-  SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, SCRAM_MECHANISM_CODES, credentialFromSalted, type ScramMechanism,
-} from '../../security/scram-credentials.js';
+import { credentialFromSalted } from '../../security/scram-credentials.js';
+import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, SCRAM_MECHANISM_CODES, type ScramMechanism } from '../../protocol/scram.js';
 
 type Result = { user: string; errorCode: number; errorMessage: string | null };
 

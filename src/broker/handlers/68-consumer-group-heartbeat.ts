@@ -3,7 +3,8 @@
  * member's temporary leave); server-side assignors 'uniform' (default) and 'range'; topic-name and regex
  * (v1) subscriptions (RE2 syntax and a full match of the name as in Kafka, at most 1000 chars, else
  * INVALID_REGULAR_EXPRESSION: see group/topic-regex.ts). v0 members get a broker-generated id; v1
- * members bring their own (KIP-1082).
+ * members bring their own (KIP-1082). ACLs: READ on the group; subscribing by name to a topic the principal
+ * may not describe answers TOPIC_AUTHORIZATION_FAILED, as KafkaApis does.
  * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
  */
 import { ApiKey, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
@@ -17,6 +18,9 @@ export const consumerGroupHeartbeatHandler = defineHandler(ApiKey.ConsumerGroupH
   maxVersion: 1,
   handle(req: ConsumerGroupHeartbeatRequest, ctx: RequestContext): ConsumerGroupHeartbeatResponseInput {
     if (!allowed(ctx, 'READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+    if (req.subscribedTopicNames !== null && req.subscribedTopicNames.some((t) => !allowed(ctx, 'DESCRIBE', 'TOPIC', t))) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null, memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+    }
     const r = ctx.broker.groups.consumerGroupHeartbeat({
       groupId: req.groupId,
       memberId: req.memberId,

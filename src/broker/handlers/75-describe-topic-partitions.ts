@@ -4,10 +4,13 @@
  * in-sync replica, paged by responsePartitionLimit (at most 2000, Kafka's default limit) with a cursor.
  * An unknown topic answers UNKNOWN_TOPIC_OR_PARTITION; a cursor whose topic is not among those asked
  * for, or with a negative partition, answers INVALID_REQUEST for every topic, as Kafka does.
+ * ACLs: DESCRIBE on the topic; a named topic without it answers TOPIC_AUTHORIZATION_FAILED (before its
+ * existence is checked), and the every-topic listing leaves it out.
  */
 import { ApiKey, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { allowed } from '../authz.js';
 import { INTERNAL_TOPICS } from '../topic-access.js';
 
 type TopicOut = NonNullable<DescribeTopicPartitionsResponseInput['topics']>[number];
@@ -40,6 +43,10 @@ export const describeTopicPartitionsHandler = defineHandler(ApiKey.DescribeTopic
     const topics: TopicOut[] = [];
     let nextCursor: DescribeTopicPartitionsResponseInput['nextCursor'] = null;
     for (const name of sorted) {
+      if (!allowed(ctx, 'DESCRIBE', 'TOPIC', name)) {
+        if (!all) topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [] });
+        continue;
+      }
       const t = store.topic(name);
       if (t === undefined) {
         if (!all) topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [] });

@@ -43,6 +43,7 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn.js';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn.js';
 import { endTxnHandler } from './26-end-txn.js';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit.js';
+import { describeProducersHandler } from './61-describe-producers.js';
 import { describeTransactionsHandler } from './65-describe-transactions.js';
 import { listTransactionsHandler } from './66-list-transactions.js';
 
@@ -79,7 +80,10 @@ export function registerHandlers(registry: ApiRegistry): void {
     registry.register(h);
   }
   // Transactions (src/txn).
-  for (const h of [addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeTransactionsHandler, listTransactionsHandler]) {
+  for (const h of [
+    addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler, describeProducersHandler,
+    describeTransactionsHandler, listTransactionsHandler,
+  ]) {
     registry.register(h);
   }
   // Security (src/security): SASL, ACLs, SCRAM credentials.

@@ -86,6 +86,8 @@ import { decodeEndTxnRequest, encodeEndTxnRequest, decodeEndTxnResponse, encodeE
 import type { EndTxnRequest, EndTxnResponseInput } from './end-txn.js';
 import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponseInput } from './txn-offset-commit.js';
+import { decodeDescribeProducersRequest, encodeDescribeProducersRequest, decodeDescribeProducersResponse, encodeDescribeProducersResponse } from './describe-producers.js';
+import type { DescribeProducersRequest, DescribeProducersResponseInput } from './describe-producers.js';
 import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from './describe-transactions.js';
 import type { DescribeTransactionsRequest, DescribeTransactionsResponseInput } from './describe-transactions.js';
 import { decodeListTransactionsRequest, encodeListTransactionsRequest, decodeListTransactionsResponse, encodeListTransactionsResponse } from './list-transactions.js';
@@ -147,6 +149,7 @@ export * from './add-partitions-to-txn.js';
 export * from './add-offsets-to-txn.js';
 export * from './end-txn.js';
 export * from './txn-offset-commit.js';
+export * from './describe-producers.js';
 export * from './describe-transactions.js';
 export * from './list-transactions.js';
 export * from './sasl-handshake.js';
@@ -635,6 +638,17 @@ export const apiMessages: Record<number, ApiMessage> = {
     decodeResponse: decodeTxnOffsetCommitResponse,
     encodeResponse: encodeTxnOffsetCommitResponse,
   },
+  61: {
+    apiKey: 61,
+    name: 'DescribeProducers',
+    minVersion: 0,
+    maxVersion: 0,
+    firstFlexibleVersion: 0,
+    decodeRequest: decodeDescribeProducersRequest,
+    encodeRequest: encodeDescribeProducersRequest,
+    decodeResponse: decodeDescribeProducersResponse,
+    encodeResponse: encodeDescribeProducersResponse,
+  },
   65: {
     apiKey: 65,
     name: 'DescribeTransactions',
@@ -783,6 +797,7 @@ export const ApiKey = {
   DescribeQuorum: 55,
   UpdateFeatures: 57,
   DescribeCluster: 60,
+  DescribeProducers: 61,
   DescribeTransactions: 65,
   ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
@@ -839,6 +854,7 @@ export interface ApiTypes {
   55: { request: DescribeQuorumRequest; response: DescribeQuorumResponseInput };
   57: { request: UpdateFeaturesRequest; response: UpdateFeaturesResponseInput };
   60: { request: DescribeClusterRequest; response: DescribeClusterResponseInput };
+  61: { request: DescribeProducersRequest; response: DescribeProducersResponseInput };
   65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponseInput };
   66: { request: ListTransactionsRequest; response: ListTransactionsResponseInput };
   68: { request: ConsumerGroupHeartbeatRequest; response: ConsumerGroupHeartbeatResponseInput };

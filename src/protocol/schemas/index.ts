@@ -27,8 +27,8 @@ import { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js
 import { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 import { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 import {
-  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeTransactionsRequest,
-  DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
+  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, DescribeProducersRequest,
+  DescribeProducersResponse, DescribeTransactionsRequest, DescribeTransactionsResponse, EndTxnRequest, EndTxnResponse, ListTransactionsRequest, ListTransactionsResponse, TxnOffsetCommitRequest,
   TxnOffsetCommitResponse,
 } from './txn.js';
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe.js';
@@ -98,6 +98,7 @@ export const apis: readonly ApiSchema[] = [
   api('AddOffsetsToTxn', 'add-offsets-to-txn', AddOffsetsToTxnRequest, AddOffsetsToTxnResponse),
   api('EndTxn', 'end-txn', EndTxnRequest, EndTxnResponse),
   api('TxnOffsetCommit', 'txn-offset-commit', TxnOffsetCommitRequest, TxnOffsetCommitResponse),
+  api('DescribeProducers', 'describe-producers', DescribeProducersRequest, DescribeProducersResponse),
   api('DescribeTransactions', 'describe-transactions', DescribeTransactionsRequest, DescribeTransactionsResponse),
   api('ListTransactions', 'list-transactions', ListTransactionsRequest, ListTransactionsResponse),
   // Security (src/security): SASL, ACLs, SCRAM credentials.

@@ -1,4 +1,4 @@
-// Transaction APIs (keys 24, 25, 26, 28, 65, 66): our definitions of the request and response layouts.
+// Transaction APIs (keys 24, 25, 26, 28, 61, 65, 66): our definitions of the request and response layouts.
 import { arrayOf, field, message, struct } from './types.js';
 
 const addPartitionsTopic = struct('Topic', [
@@ -88,6 +88,33 @@ export const TxnOffsetCommitResponse = message(28, 'TxnOffsetCommitResponse', 'r
     field('partitions', arrayOf(struct('Partition', [
       field('partitionIndex', 'int32', '0+'),
       field('errorCode', 'int16', '0+'),
+    ])), '0+'),
+  ])), '0+'),
+]);
+
+export const DescribeProducersRequest = message(61, 'DescribeProducersRequest', 'request', '0', '0+', [
+  field('topics', arrayOf(struct('TopicRequest', [
+    field('name', 'string', '0+'),
+    field('partitionIndexes', arrayOf('int32'), '0+'),
+  ])), '0+'),
+]);
+
+export const DescribeProducersResponse = message(61, 'DescribeProducersResponse', 'response', '0', '0+', [
+  field('throttleTimeMs', 'int32', '0+'),
+  field('topics', arrayOf(struct('TopicResponse', [
+    field('name', 'string', '0+'),
+    field('partitions', arrayOf(struct('PartitionResponse', [
+      field('partitionIndex', 'int32', '0+'),
+      field('errorCode', 'int16', '0+'),
+      field('errorMessage', 'string', '0+', { nullable: '0+', default: null }),
+      field('activeProducers', arrayOf(struct('ProducerState', [
+        field('producerId', 'int64', '0+'),
+        field('producerEpoch', 'int32', '0+'),
+        field('lastSequence', 'int32', '0+', { default: -1 }),
+        field('lastTimestamp', 'int64', '0+', { default: -1n }),
+        field('coordinatorEpoch', 'int32', '0+'),
+        field('currentTxnStartOffset', 'int64', '0+', { default: -1n }),
+      ])), '0+'),
     ])), '0+'),
   ])), '0+'),
 ]);

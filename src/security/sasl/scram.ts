@@ -4,12 +4,14 @@
  * client-final `c=biws,r=nonce,p=proof`, server-final `v=signature`. No channel binding (`p=` is
  * refused). An unknown user fails at the first message with the same words as a wrong proof.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hashName, type ScramCredentialStore, type ScramMechanism } from '../scram-credentials.js';
+import { randomBytes } from 'node:crypto';
+import type { ScramCredentialStore } from '../scram-credentials.js';
+import { parseAttributes, proofMatches, serverSignature, unescapeName, type ScramMechanism } from '../../protocol/scram.js';
 import { SaslAuthenticationError, type SaslServer, type SaslStep } from './mechanism.js';
 import { userPrincipal } from '../principal.js';
 
 const SCRAM_MESSAGE_BYTES_MAX = 4096;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FAILED = 'Authentication failed during authentication due to invalid credentials with SASL mechanism';
 
 export class ScramServer implements SaslServer {
@@ -66,44 +68,20 @@ export class ScramServer implements SaslServer {
     // with the server's, and so do we, or those clients could not log in.
     const nonce = attrs.get('r');
     if (nonce === undefined || !nonce.endsWith(this.nonce)) return this.fail('nonce mismatch');
-    const proof = Buffer.from(msg.slice(proofAt + 3), 'base64');
+    // Strict base64 (Node's decoder stops at padding and skips junk, which would let text trail a proof).
+    const proofText = msg.slice(proofAt + 3);
+    if (!BASE64.test(proofText)) return this.fail('proof is not base64');
+    const proof = Buffer.from(proofText, 'base64');
     const cred = this.credentials.get(this.user, this.mechanism);
     if (cred === undefined) return this.fail('user removed during authentication');
-    const hash = hashName(this.mechanism);
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
-    const clientSignature = createHmac(hash, cred.storedKey).update(authMessage).digest();
-    if (proof.length !== clientSignature.length) return this.fail('proof of wrong length');
-    const clientKey = Buffer.alloc(proof.length);
-    for (let i = 0; i < proof.length; i++) clientKey[i] = proof[i]! ^ clientSignature[i]!;
-    if (!timingSafeEqual(createHash(hash).update(clientKey).digest(), cred.storedKey)) return this.fail('wrong proof');
-    const serverSignature = createHmac(hash, cred.serverKey).update(authMessage).digest();
-    return { response: Buffer.from(`v=${serverSignature.toString('base64')}`, 'utf8'), principal: userPrincipal(this.user) };
+    if (!proofMatches(this.mechanism, cred.storedKey, authMessage, proof)) return this.fail('wrong proof');
+    const signature = serverSignature(this.mechanism, cred.serverKey, authMessage);
+    return { response: Buffer.from(`v=${signature.toString('base64')}`, 'utf8'), principal: userPrincipal(this.user) };
   }
 
   private fail(detail: string): never {
     this.state = 'done';
     throw new SaslAuthenticationError(`${FAILED} ${this.mechanism}`, detail);
   }
-}
-
-/** `k=v,k=v`: attribute names are one letter; values may hold '=' but not ','. */
-function parseAttributes(s: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of s.split(',')) {
-    if (part.length < 2 || part[1] !== '=') continue;
-    if (!out.has(part[0]!)) out.set(part[0]!, part.slice(2));
-  }
-  return out;
-}
-
-/** saslname: ',' is sent as =2C and '=' as =3D; any other '=' is an error. */
-function unescapeName(s: string): string | undefined {
-  let bad = false;
-  const out = s.replace(/=(2C|3D|.{0,2})/g, (_m, code: string) => {
-    if (code === '2C') return ',';
-    if (code === '3D') return '=';
-    bad = true;
-    return '';
-  });
-  return bad ? undefined : out;
 }

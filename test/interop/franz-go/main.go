@@ -1,5 +1,6 @@
 // franz-go (kgo v1.22.3, kadm v1.20.0) against minikafka: the modes of
-// test/interop/modern-clients/scenario.ts (create, produce, read, member), JSON lines on stdout.
+// test/interop/modern-clients/scenario.ts (create, produce, read, member), JSON lines on stdout;
+// and secure.go's mode for the security suite (test/interop/security/franz-go.test.ts).
 package main
 
 import (
@@ -66,6 +67,8 @@ func main() {
 			protocol = os.Args[5]
 		}
 		member(bootstrap, topic, os.Args[4], protocol)
+	case "secure":
+		secure(ctx, bootstrap, topic, os.Args[4])
 	default:
 		fail(fmt.Errorf("unknown mode %s", mode))
 	}

@@ -6,37 +6,24 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestBroker } from '../../broker/harness.js';
 import { ProtocolTrace } from '../../../src/broker/protocol-trace.js';
 import { onlyMinikafka } from '../../support/kafka-target.js';
+import { javaClasspath, javaDir, javaSkip as skip } from './toolchain.js';
 
 const run = promisify(execFile);
-const dir = fileURLToPath(new URL('../../../../test/interop/java/', import.meta.url));
-const work = fileURLToPath(new URL('./work/', import.meta.url));
-const skip = ['java', 'mvn'].every((c) => spawnSync(c, ['-version'], { stdio: 'ignore' }).status === 0) ? false : 'java or mvn not installed (apt-get install openjdk-17-jdk-headless maven)';
-
-/** The classpath of kafka-clients and its dependencies (pom.xml, shared with core.test.ts), resolved by Maven: offline first. */
-async function classpath(): Promise<string> {
-  mkdirSync(work, { recursive: true });
-  const file = `${work}classpath.txt`;
-  const mvn = (offline: boolean) => run('mvn', ['-q', '-B', ...(offline ? ['-o'] : []), '-f', `${dir}pom.xml`, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`, '-Dmdep.includeScope=runtime'], { timeout: 300_000 });
-  await mvn(true).catch(() => mvn(false));
-  return readFileSync(file, 'utf8').trim();
-}
 
 // It traces the requests inside the broker and sets a Kafka 3.x topic config that Kafka 4 refuses (FINDINGS.md K6).
 const skipAdmin = skip || onlyMinikafka('traces requests inside the in-process broker and sets a 3.x topic config Kafka 4 removed');
 
 test('Java Admin (kafka-clients 4.4): the admin APIs answer as a single Kafka node', { timeout: 400_000, skip: skipAdmin }, async () => {
-  const cp = await classpath();
+  const cp = await javaClasspath();
   const broker = await startTestBroker({ 'auto.create.topics.enable': false });
   const trace = new ProtocolTrace(broker);
   try {
-    const { stdout } = await run('java', ['-cp', cp, `${dir}AdminApis.java`, broker.bootstrap, 'java-admin'], { timeout: 120_000 });
+    const { stdout } = await run('java', ['-cp', cp, `${javaDir}AdminApis.java`, broker.bootstrap, 'java-admin'], { timeout: 120_000 });
     const seen = JSON.parse(stdout.trim().split('\n').pop()!);
     assert.deepEqual(seen.describeTopics, { partitions: 3, leader: broker.state.nodeId, isr: 1 });
     const configs = seen.configs;

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClientProgram } from '../modern-clients/scenario.js';
+import { onlyMinikafka } from '../../support/kafka-target.js';
 
 export const dir = fileURLToPath(new URL('../../../../test/interop/node-native/', import.meta.url));
 
@@ -13,7 +14,8 @@ function skipUnless(file: string, client: string): string | false {
   return existsSync(`${dir}node_modules/${file}`) ? false : `${client} not installed in ${dir}node_modules: run test/interop/node-native/setup.sh`;
 }
 
-export const skipKafkaNode = skipUnless('kafka-node/package.json', 'kafka-node');
+export const skipKafkaNode = skipUnless('kafka-node/package.json', 'kafka-node')
+  || onlyMinikafka('Apache Kafka 4 removed Fetch v0-3 and JoinGroup v0-1 (KIP-896), the newest kafka-node speaks');
 export const skipNodeRdkafka = skipUnless('node-rdkafka/build/Release/node-librdkafka.node', 'node-rdkafka (native build)');
 export const skipConfluent = skipUnless('@confluentinc/kafka-javascript/build/Release/confluent-kafka-javascript.node', '@confluentinc/kafka-javascript (native build)');
 

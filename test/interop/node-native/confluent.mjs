@@ -3,11 +3,12 @@
 // Both of its APIs are used: the KafkaJS-compatible one for topic creation, metadata and group
 // members (eachMessage with a commitOffsets per record), and its node-rdkafka-compatible one for
 // produce and read, because only that one keeps the order of repeated header names (the KafkaJS
-// API carries headers as an object: {trace: [a, c], empty: b}). Two more modes for transactions:
+// API carries headers as an object: {trace: [a, c], empty: b}). More modes:
+//   produce-kafkajs <bootstrap> <topic> <from> <count>   keyed sends through the KafkaJS producer, default partitioner
 //   txn <bootstrap> <topic>                        commits, aborts, commits (KafkaJS producer.transaction())
 //   read-isolation <bootstrap> <topic> <read_committed|read_uncommitted> <count>   prints the values read
 import ckjs from '@confluentinc/kafka-javascript';
-import { deadline, emit, fail, headersOf } from './common.mjs';
+import { deadline, emit, fail, headersOf, keyOf, valueBytes } from './common.mjs';
 import { produce, read } from './librdkafka-api.mjs';
 
 const { Kafka, logLevel } = ckjs.KafkaJS;
@@ -53,6 +54,17 @@ async function member(bootstrap, topic, group, protocol) {
   await consumer.disconnect(); // leaves the group
 }
 
+/** Keyed produce through the KafkaJS API at its defaults: its partitioner is documented as murmur2_random. */
+async function produceKafkajs(bootstrap, topic, from, count) {
+  const producer = kafkaOf(bootstrap).producer({ kafkaJS: { acks: -1 } });
+  await producer.connect();
+  for (let i = from; i < from + count; i++) {
+    const [meta] = await producer.send({ topic, messages: [{ key: keyOf(i), value: valueBytes(i) }] });
+    emit({ i, partition: meta.partition, offset: Number(meta.baseOffset) });
+  }
+  await producer.disconnect();
+}
+
 /** One producer, three transactions: two committed around an aborted one (values say which). */
 async function txn(bootstrap, topic) {
   const producer = kafkaOf(bootstrap).producer({ kafkaJS: { transactionalId: `${topic}-tx`, idempotent: true, transactionTimeout: 30_000 } });
@@ -96,6 +108,7 @@ const modes = {
   produce: () => produce(ckjs, headersOf, bootstrap, topic, Number(rest[0]), Number(rest[1])),
   read: () => read(ckjs, bootstrap, topic, Number(rest[0]), Number(rest[1])),
   member: () => member(bootstrap, topic, rest[0], rest[1] ?? 'classic'),
+  'produce-kafkajs': () => produceKafkajs(bootstrap, topic, Number(rest[0]), Number(rest[1])),
   txn: () => txn(bootstrap, topic),
   'read-isolation': () => readIsolation(bootstrap, topic, rest[0], Number(rest[1])),
 };

@@ -1,7 +1,9 @@
 // kafka-node (the legacy pure-JS client) against minikafka: the modes of
 // test/interop/modern-clients/scenario.ts, JSON lines on stdout. kafka-node speaks the pre-2017
-// protocol: Produce v2 with message format v1, Fetch v2 (v1 messages), Metadata v1, CreateTopics v1,
-// JoinGroup/SyncGroup/Heartbeat/LeaveGroup v0, OffsetCommit v2, OffsetFetch v1, ListOffsets v0.
+// protocol (seen in a --trace): Produce v2 with message format v1, Metadata v1, CreateTopics v1; its
+// Consumer fetches with Fetch v0 (format v0), its ConsumerGroup with Fetch v2 (format v1) after
+// FindCoordinator/JoinGroup/SyncGroup v0, OffsetFetch v1 and ListOffsets v0, committing with
+// OffsetCommit v2 and heartbeating with Heartbeat v0.
 // Message format v1 has no headers, so no record here carries any.
 // Placement: with KAFKA_NODE_PARTITIONER=murmur2 (the default here) a custom partitioner
 // (partitionerType 4) places keys with minikafka's murmur2 (dist/src/partitioner.js, the Java
@@ -55,7 +57,7 @@ async function read(bootstrap, topic, partitions, count) {
       if (seen.size === count) resolve();
     });
   });
-  await new Promise((resolve) => consumer.close(true, resolve));
+  await new Promise((resolve) => consumer.close(false, resolve)); // no commit: this reader is in no group
 }
 
 async function member(bootstrap, topic, group) {

@@ -10,12 +10,13 @@ import { WireClient } from '../../broker/wire-client.js';
 import { uniqueTopic } from '../../support/target.js';
 import { confluent, skipConfluent } from './clients.js';
 import { ApiKey } from '../../../src/protocol/generated/index.js';
+import { ErrorCode } from '../../../src/protocol/errors.js';
 
 async function createTopic(bootstrap: string, name: string, numPartitions: number): Promise<void> {
   const c = await WireClient.connect(bootstrap);
   try {
     const res = await c.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-    assert.equal(res.topics[0].errorCode, 0);
+    assert.equal(res.topics[0].errorCode, ErrorCode.NONE);
   } finally {
     c.close();
   }

@@ -1,4 +1,4 @@
-/** KafkaJS over SSL, SASL_PLAINTEXT with PLAIN, SASL_SSL with SCRAM-SHA-256/512: produce and consume; wrong credentials fail. */
+/** KafkaJS over mTLS (SSL with a client certificate), SASL_PLAINTEXT with PLAIN, SASL_SSL with SCRAM-SHA-256/512: produce and consume; wrong credentials fail. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ before(async () => {
   broker = await startTestBroker({
     'listeners': 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
     'ssl.keystore.location': pki.brokerKeystore,
+    'ssl.truststore.location': pki.caCert,
+    'listener.name.ssl.ssl.client.auth': 'required',
     'sasl.jaas.config': JAAS,
     'connection.failed.authentication.delay.ms': 10,
   });
@@ -54,8 +56,9 @@ async function roundTrip(config: Omit<KafkaConfig, 'brokers'>, brokers: string, 
   assert.equal(got, `hello over ${brokers}`);
 }
 
-test('kafkajs over SSL', { timeout: 60_000 }, async () => {
-  await roundTrip({ ssl: { ca: [readFileSync(pki.caCert, 'utf8')], servername: 'localhost' } }, bootstrap('SSL'), 'kjs-ssl');
+test('kafkajs over mTLS (ssl.client.auth=required)', { timeout: 60_000 }, async () => {
+  const { key, cert } = pki.client('/O=acme/CN=kafkajs');
+  await roundTrip({ ssl: { ca: [readFileSync(pki.caCert, 'utf8')], servername: 'localhost', key, cert } }, bootstrap('SSL'), 'kjs-ssl');
 });
 
 test('kafkajs over SASL_PLAINTEXT with PLAIN', { timeout: 60_000 }, async () => {

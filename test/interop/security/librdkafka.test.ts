@@ -1,4 +1,4 @@
-/** librdkafka (confluent-kafka-python, kcat) over SASL_SSL with SCRAM-SHA-512, SASL_PLAINTEXT with PLAIN and OAUTHBEARER (unsecured JWT), and mTLS; wrong passwords fail. */
+/** confluent-kafka-python (librdkafka) over SASL_SSL with SCRAM-SHA-512, SASL_PLAINTEXT with PLAIN and OAUTHBEARER (unsecured JWT), and mTLS; wrong passwords fail. kcat: kcat.test.ts. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -55,13 +55,20 @@ test('confluent-kafka over SASL_SSL with SCRAM-SHA-512', { timeout: 90_000 }, as
   assert.deepEqual(res, { value: 'secured hello' });
 });
 
+test('confluent-kafka over SASL_PLAINTEXT with PLAIN', { timeout: 90_000 }, async () => {
+  const res = await confluent({
+    'bootstrap.servers': bootstrap('SASL_PLAINTEXT'), 'security.protocol': 'SASL_PLAINTEXT',
+    'sasl.mechanism': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'alice-secret',
+  }, 'rdk-plain');
+  assert.deepEqual(res, { value: 'secured hello' });
+});
+
 test('confluent-kafka over SASL_PLAINTEXT with OAUTHBEARER (librdkafka unsecured JWT)', { timeout: 90_000 }, async () => {
   const res = await confluent({
     'bootstrap.servers': bootstrap('SASL_PLAINTEXT'), 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'OAUTHBEARER',
     'enable.sasl.oauthbearer.unsecure.jwt': 'true', 'sasl.oauthbearer.config': 'principal=frank',
   }, 'rdk-oauth');
   assert.deepEqual(res, { value: 'secured hello' });
-  assert.ok(broker.logs.length >= 0);
 });
 
 test('confluent-kafka over mTLS (ssl.client.auth=required)', { timeout: 90_000 }, async () => {
@@ -73,22 +80,12 @@ test('confluent-kafka over mTLS (ssl.client.auth=required)', { timeout: 90_000 }
   assert.deepEqual(res, { value: 'secured hello' });
 });
 
-test('confluent-kafka with a wrong SCRAM password reports an authentication failure', { timeout: 90_000 }, async () => {
-  const res = await confluent({
-    'bootstrap.servers': bootstrap('SASL_SSL'), 'security.protocol': 'SASL_SSL', 'ssl.ca.location': pki.caCert,
-    'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'rdk', 'sasl.password': 'wrong',
-  }, 'rdk-wrong');
-  assert.ok(res.error !== undefined && /authentication|SASL/i.test(res.error), JSON.stringify(res));
-});
-
-test('kcat lists metadata over SASL_SSL with SCRAM-SHA-512 and over SASL_PLAINTEXT with PLAIN', { timeout: 60_000 }, async () => {
-  const scram = await run('kcat', ['-b', bootstrap('SASL_SSL'), '-L', '-J', '-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${pki.caCert}`,
-    '-X', 'sasl.mechanisms=SCRAM-SHA-512', '-X', 'sasl.username=rdk', '-X', 'sasl.password=rdk-secret', '-m', '10']);
-  const md = JSON.parse(scram) as { brokers: { name: string }[] };
-  assert.deepEqual(md.brokers.map((b) => b.name), [bootstrap('SASL_SSL')]);
-  const plain = await run('kcat', ['-b', bootstrap('SASL_PLAINTEXT'), '-L', '-J', '-X', 'security.protocol=SASL_PLAINTEXT',
-    '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=alice', '-X', 'sasl.password=alice-secret', '-m', '10']);
-  assert.deepEqual((JSON.parse(plain) as { brokers: { name: string }[] }).brokers.map((b) => b.name), [bootstrap('SASL_PLAINTEXT')]);
-  await assert.rejects(run('kcat', ['-b', bootstrap('SASL_PLAINTEXT'), '-L', '-X', 'security.protocol=SASL_PLAINTEXT',
-    '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=alice', '-X', 'sasl.password=bad', '-m', '5']));
+test('confluent-kafka with a wrong SCRAM-SHA-512 or PLAIN password reports the SASL authentication failure', { timeout: 90_000 }, async () => {
+  for (const conf of [
+    { 'bootstrap.servers': bootstrap('SASL_SSL'), 'security.protocol': 'SASL_SSL', 'ssl.ca.location': pki.caCert, 'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'rdk', 'sasl.password': 'wrong' },
+    { 'bootstrap.servers': bootstrap('SASL_PLAINTEXT'), 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'wrong' },
+  ] as Record<string, string>[]) {
+    const res = await confluent(conf, 'rdk-wrong');
+    assert.match(res.error ?? '', /SASL authentication error: Authentication failed/, JSON.stringify(res));
+  }
 });

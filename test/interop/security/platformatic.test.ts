@@ -1,4 +1,4 @@
-/** @platformatic/kafka over SASL_SSL with SCRAM-SHA-512 and over SASL_PLAINTEXT with PLAIN: create, produce, read back; a wrong password fails. */
+/** @platformatic/kafka over SASL_SSL with SCRAM-SHA-512, over SASL_PLAINTEXT with PLAIN and over mTLS: create, produce, read back; a wrong password fails. */
 import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,8 +14,10 @@ let broker: TestBroker;
 before(async () => {
   pki = makeTestPki();
   broker = await startTestBroker({
-    'listeners': 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
+    'listeners': 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
     'ssl.keystore.location': pki.brokerKeystore,
+    'ssl.truststore.location': pki.caCert,
+    'listener.name.ssl.ssl.client.auth': 'required',
     'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_pat="pat-pw";',
     'connection.failed.authentication.delay.ms': 10,
   });
@@ -26,6 +28,12 @@ after(async () => {
   await broker?.close();
   pki?.remove();
 });
+
+/** Every error inside @platformatic/kafka's nested MultipleErrors and causes: [code, apiCode, message]. */
+function flatten(err: unknown): unknown[][] {
+  const e = err as { code?: string; apiCode?: number; message?: string; errors?: unknown[]; cause?: unknown };
+  return [[e.code, e.apiCode, e.message], ...(e.errors ?? []).flatMap(flatten), ...(e.cause === undefined ? [] : flatten(e.cause))];
+}
 
 const at = (name: string) => broker.listeners.find((l) => l.name === name)!.bootstrap;
 
@@ -51,7 +59,13 @@ test('@platformatic/kafka over SASL_SSL with SCRAM-SHA-512', { timeout: 60_000 }
 test('@platformatic/kafka over SASL_PLAINTEXT with PLAIN; a wrong password fails', { timeout: 60_000 }, async () => {
   await roundTrip({ bootstrapBrokers: [at('SASL_PLAINTEXT')], timeout: 10_000, retries: 1, sasl: { mechanism: 'PLAIN', username: 'pat', password: 'pat-pw' } }, 'plt-plain');
   const admin = new Admin({ bootstrapBrokers: [at('SASL_PLAINTEXT')], clientId: 'plt-bad', timeout: 5_000, retries: 0, sasl: { mechanism: 'PLAIN', username: 'pat', password: 'wrong' } });
-  await assert.rejects(admin.listTopics());
+  // Its nested errors end in SaslAuthenticate's SASL_AUTHENTICATION_FAILED (58).
+  await assert.rejects(admin.listTopics(), (err: Error) => flatten(err).some(([code, apiCode]) => code === 'PLT_KFK_PROTOCOL' && apiCode === 58));
   await admin.close();
   assert.ok(broker.logs.some((l) => l.msg === 'SASL authentication failed' && l.mechanism === 'PLAIN'));
+});
+
+test('@platformatic/kafka over mTLS (ssl.client.auth=required)', { timeout: 60_000 }, async () => {
+  const { key, cert } = pki.client('/O=acme/CN=platformatic');
+  await roundTrip({ bootstrapBrokers: [at('SSL')], timeout: 10_000, retries: 1, tls: { ca: readFileSync(pki.caCert), key, cert }, tlsServerName: 'localhost' }, 'plt-mtls');
 });
