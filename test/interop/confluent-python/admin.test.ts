@@ -4,10 +4,14 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestBroker, type TestBroker } from '../../broker/harness.js';
+import { targetKind } from '../../support/target.js';
 
 const script = fileURLToPath(new URL('../../../../test/interop/confluent-python/admin.py', import.meta.url));
 const python = '/usr/bin/python3';
 const skip = spawnSync(python, ['-c', 'import confluent_kafka'], { stdio: 'ignore' }).status === 0 ? false : 'python3-confluent-kafka is not installed';
+// Kafka 4 removed message.timestamp.difference.max.ms, which this test creates a topic with: Kafka
+// 4.4 answers INVALID_CONFIG, minikafka accepts it for 3.x clients (test/compat/kafka/FINDINGS.md K6).
+const skipConfigs = skip || (targetKind === 'kafka' ? 'creates a topic with a Kafka 3.x config that Kafka 4 removed (FINDINGS.md K6)' : false);
 
 export function runAdmin(broker: TestBroker, topic: string, what: string): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -18,7 +22,7 @@ export function runAdmin(broker: TestBroker, topic: string, what: string): Promi
   });
 }
 
-test('confluent-kafka-python: create_topics with Kafka 3.x configs, describe_configs sees every config with its source and log.* synonyms', { timeout: 90_000, skip }, async () => {
+test('confluent-kafka-python: create_topics with Kafka 3.x configs, describe_configs sees every config with its source and log.* synonyms', { timeout: 90_000, skip: skipConfigs }, async () => {
   const broker = await startTestBroker({ 'auto.create.topics.enable': false });
   try {
     const seen = await runAdmin(broker, 'cfg-topic', 'configs');

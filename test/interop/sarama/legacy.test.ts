@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestBroker } from '../../broker/harness.js';
 import { ProtocolTrace } from '../../../src/broker/protocol-trace.js';
+import { onlyMinikafka } from '../../support/kafka-target.js';
 
 const run = promisify(execFile);
 const source = fileURLToPath(new URL('../../../../test/interop/sarama/legacy.go', import.meta.url));
 const binDir = fileURLToPath(new URL('./bin/', import.meta.url));
 
-test('sarama at 0.10.0: admin creates and deletes topics (v0), produces and consumes message format v1, GetOffset (ListOffsets v0), OffsetManager commits (v1)', { timeout: 240_000 }, async () => {
+/** The tests read the in-process broker's trace; Kafka 4 refuses the old versions they check (KIP-896). */
+const skip = onlyMinikafka('reads the in-process broker protocol trace; old protocol versions Kafka 4 removed (KIP-896)');
+
+test('sarama at 0.10.0: admin creates and deletes topics (v0), produces and consumes message format v1, GetOffset (ListOffsets v0), OffsetManager commits (v1)', { timeout: 240_000, skip }, async () => {
   mkdirSync(binDir, { recursive: true });
   const binary = `${binDir}sarama-legacy`;
   await run('go', ['build', '-o', binary, source], {
