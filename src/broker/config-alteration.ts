@@ -4,6 +4,7 @@
  * and the open partition logs, through the store). Broker configs are static in minikafka: they come
  * from the properties file and flags at start-up, so any change to one is refused.
  */
+import { ConfigResourceType } from '../protocol/enums.js';
 import { ErrorCode, MinikafkaError } from '../protocol/errors.js';
 import { logConfigFrom } from '../storage/topic-store.js';
 import { StorageError } from '../storage/errors.js';
@@ -11,8 +12,8 @@ import { configDefs } from './config.js';
 import type { BrokerState } from './state.js';
 import { checkTopicConfig, effectiveTopicConfig, isTopicConfigName, topicConfigByName } from './topic-configs.js';
 
-export const RESOURCE_TOPIC = 2;
-export const RESOURCE_BROKER = 4;
+export const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
+export const RESOURCE_BROKER = ConfigResourceType.BROKER;
 
 /** IncrementalAlterConfigs operations, as numbered on the wire. */
 export const ConfigOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;

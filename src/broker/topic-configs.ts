@@ -10,7 +10,9 @@ import { ConfigType, kafkaListingOrder, topicConfigByName, topicConfigDefs, type
 export { topicConfigDefs, topicConfigByName } from './topic-config-defs.js';
 
 /** DescribeConfigs' configSource numbers. */
-export const ConfigSource = { UNKNOWN: 0, TOPIC: 1, DYNAMIC_BROKER: 2, DYNAMIC_DEFAULT_BROKER: 3, STATIC_BROKER: 4, DEFAULT: 5 } as const;
+import { ConfigSource } from '../protocol/enums.js';
+
+export { ConfigSource };
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;

@@ -1,6 +1,7 @@
 // One fetch round: partitions grouped by leader, one Fetch per leader, records decoded into batches.
 import { decodeRecordBatches, type DecodedBatch } from '../protocol/compression.js';
 import { CONTROL_ABORT } from '../protocol/txn-records.js';
+import { IsolationLevel } from '../protocol/enums.js';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -82,7 +83,7 @@ async function fetchFromLeader(cluster: Cluster, leader: number, targets: FetchT
         highWatermark: p.highWatermark, records: [], nextOffset: -1n,
       };
       if (p.errorCode === ErrorCode.NONE && p.records !== null && p.records.length > 0) {
-        const skip = limits.isolationLevel === 1 ? abortedFilter(p.abortedTransactions ?? []) : undefined;
+        const skip = limits.isolationLevel === IsolationLevel.READ_COMMITTED ? abortedFilter(p.abortedTransactions ?? []) : undefined;
         for (const batch of await decodeRecordBatches(p.records)) {
           fetched.nextOffset = batch.lastOffset + 1n;
           if (skip?.(batch) === true || batch.isControl) continue;

@@ -1,6 +1,7 @@
 // Offset requests shared by Consumer and Admin: ListOffsets, OffsetFetch, OffsetCommit.
 import { ApiKey, type Cluster } from './cluster.js';
 import { brokerError } from './errors.js';
+import { IsolationLevel } from '../protocol/enums.js';
 import type { TopicPartitionOffset } from './types.js';
 import { ErrorCode } from '../protocol/errors.js';
 
@@ -19,7 +20,7 @@ export async function listOffsets(cluster: Cluster, topic: string, partitions: r
   await Promise.all([...byLeader.values()].map((ps) => cluster.retry(async () => {
     const conn = await cluster.leader(topic, ps[0]!);
     const { body } = await conn.request(ApiKey.ListOffsets, {
-      replicaId: -1, isolationLevel: 0, timeoutMs: cluster.options.requestTimeoutMs,
+      replicaId: -1, isolationLevel: IsolationLevel.READ_UNCOMMITTED, timeoutMs: cluster.options.requestTimeoutMs,
       topics: [{ name: topic, partitions: ps.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) }],
     });
     for (const t of body.topics) {

@@ -15,6 +15,7 @@
  */
 import { ApiKey, type FetchRequest, type FetchResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { IsolationLevel } from '../../protocol/enums.js';
 import { allowed } from '../authz.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { fetchLegacy } from '../legacy-records.js';
@@ -135,7 +136,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, alloc: ((bytes: number)
         // KIP-74: only the first partition that returns data may exceed the limits.
         const limit = Math.min(p.partitionMaxBytes, bytesLeft);
         const lastStable = log.lastStableOffset;
-        const readCommitted = req.isolationLevel === 1;
+        const readCommitted = req.isolationLevel === IsolationLevel.READ_COMMITTED;
         const read = log.read(Number(p.fetchOffset), limit, { minOneBatch: bytes === 0, ...(readCommitted ? { maxOffset: lastStable } : {}), ...(alloc ? { alloc } : {}) });
         if (!read.ok) {
           hasError = true;

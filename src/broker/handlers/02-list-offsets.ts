@@ -12,6 +12,7 @@
  */
 import { ApiKey, type ListOffsetsRequest, type ListOffsetsResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { IsolationLevel } from '../../protocol/enums.js';
 import { allowed } from '../authz.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { storageErrorCode } from '../topic-access.js';
@@ -37,7 +38,7 @@ export const listOffsetsHandler = defineHandler(ApiKey.ListOffsets, {
         partitions: t.partitions.map((p) => {
           const out = duplicates.has(partitionKey(t.name, p.partitionIndex))
             ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
-            : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, req.isolationLevel === 1, ctx);
+            : lookup(t.name, p.partitionIndex, p.timestamp, p.currentLeaderEpoch, req.isolationLevel === IsolationLevel.READ_COMMITTED, ctx);
           return ctx.version === 0 ? oldStyle(out, t.name, p.timestamp, p.maxNumOffsets, ctx) : out;
         }),
       })),

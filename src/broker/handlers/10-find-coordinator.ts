@@ -7,6 +7,7 @@
  */
 import { ApiKey, type FindCoordinatorRequest, type FindCoordinatorResponseInput } from '../../protocol/generated/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { CoordinatorType } from '../../protocol/enums.js';
 import { allowed } from '../authz.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 
@@ -17,9 +18,9 @@ export const findCoordinatorHandler = defineHandler(ApiKey.FindCoordinator, {
     const { nodeId } = ctx.broker;
     const { advertised } = ctx.session.listener;
     const answer = (key: string) => {
-      if (req.keyType === 0 && !allowed(ctx, 'DESCRIBE', 'GROUP', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
-      if (req.keyType === 1 && !allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
-      if (req.keyType === 0) {
+      if (req.keyType === CoordinatorType.GROUP && !allowed(ctx, 'DESCRIBE', 'GROUP', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null };
+      if (req.keyType === CoordinatorType.TRANSACTION && !allowed(ctx, 'DESCRIBE', 'TRANSACTIONAL_ID', key)) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: null };
+      if (req.keyType === CoordinatorType.GROUP) {
         try {
           ctx.broker.groups.ensureOffsetsTopic();
         } catch (err) {

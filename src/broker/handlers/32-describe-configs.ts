@@ -16,14 +16,12 @@ import { defineHandler, type RequestContext } from '../handler.js';
 import { configDefs, type ConfigName } from '../config.js';
 import { ConfigSource, effectiveTopicConfigs } from '../topic-configs.js';
 import { ConfigType } from '../topic-config-defs.js';
-import { duplicateResources } from '../config-alteration.js';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, duplicateResources } from '../config-alteration.js';
 
 type Result = NonNullable<DescribeConfigsResponseInput['results']>[number];
 type ConfigOut = NonNullable<Result['configs']>[number];
 type Resource = DescribeConfigsRequest['resources'][number];
 
-const RESOURCE_TOPIC = 2;
-const RESOURCE_BROKER = 4;
 const typeCode: Record<string, number> = { bool: ConfigType.BOOLEAN, string: ConfigType.STRING, int: ConfigType.INT, long: ConfigType.LONG, list: ConfigType.LIST, password: ConfigType.PASSWORD };
 
 export const describeConfigsHandler = defineHandler(ApiKey.DescribeConfigs, {
