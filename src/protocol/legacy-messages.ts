@@ -174,6 +174,38 @@ interface ReadOptions {
  * `outputBytesMax` bounds each wrapper's decompressed size.
  */
 export async function readMessageSet(buf: Buffer, opts: ReadOptions & { decompress: Decompress }): Promise<{ messages: LegacyMessage[]; codec: Compression }> {
+  const steps = messageSetSteps(buf, opts);
+  for (let step = steps.next(); ; ) {
+    if (step.done === true) return step.value;
+    const wrapper = step.value;
+    step = steps.next(await guarded(wrapper.codec, () => opts.decompress(wrapper.codec, wrapper.value, opts.outputBytesMax)));
+  }
+}
+
+/** readMessageSet with a synchronous decompressor (the fuzz target; small inputs). */
+export function readMessageSetSync(buf: Buffer, opts: ReadOptions & { decompress: DecompressSync }): { messages: LegacyMessage[]; codec: Compression } {
+  const steps = messageSetSteps(buf, opts);
+  for (let step = steps.next(); ; ) {
+    if (step.done === true) return step.value;
+    const wrapper = step.value;
+    let inner: Buffer;
+    try {
+      inner = opts.decompress(wrapper.codec, wrapper.value, opts.outputBytesMax);
+    } catch (err) {
+      throw decompressionError(err, wrapper.codec);
+    }
+    step = steps.next(inner);
+  }
+}
+
+/** A compressed wrapper the reader needs decompressed to go on. */
+interface WrapperToOpen { codec: Exclude<Compression, 'none'>; value: Buffer }
+
+/**
+ * The one walk of a message set both readers share: yields each compressed wrapper and is resumed
+ * with its decompressed bytes (the sync and async readers differ only in how they decompress).
+ */
+function* messageSetSteps(buf: Buffer, opts: ReadOptions): Generator<WrapperToOpen, { messages: LegacyMessage[]; codec: Compression }, Buffer> {
   const messages: LegacyMessage[] = [];
   let codec: Compression = 'none';
   for (const m of readEntries(buf, opts.partialTail ?? false)) {
@@ -182,36 +214,18 @@ export async function readMessageSet(buf: Buffer, opts: ReadOptions & { decompre
       continue;
     }
     codec = m.codec;
-    let inner: Buffer;
-    try {
-      inner = await opts.decompress(m.codec, wrapperValue(m), opts.outputBytesMax);
-    } catch (err) {
-      throw decompressionError(err, m.codec);
-    }
+    const inner = yield { codec: m.codec, value: wrapperValue(m) };
     messages.push(...innerMessages(m, inner));
   }
   return { messages, codec };
 }
 
-/** readMessageSet with a synchronous decompressor (the fuzz target; small inputs). */
-export function readMessageSetSync(buf: Buffer, opts: ReadOptions & { decompress: DecompressSync }): { messages: LegacyMessage[]; codec: Compression } {
-  const messages: LegacyMessage[] = [];
-  let codec: Compression = 'none';
-  for (const m of readEntries(buf, opts.partialTail ?? false)) {
-    if (m.codec === 'none') {
-      messages.push(strip(m));
-      continue;
-    }
-    codec = m.codec;
-    let inner: Buffer;
-    try {
-      inner = opts.decompress(m.codec, wrapperValue(m), opts.outputBytesMax);
-    } catch (err) {
-      throw decompressionError(err, m.codec);
-    }
-    messages.push(...innerMessages(m, inner));
+async function guarded(codec: Compression, decompress: () => Promise<Buffer>): Promise<Buffer> {
+  try {
+    return await decompress();
+  } catch (err) {
+    throw decompressionError(err, codec);
   }
-  return { messages, codec };
 }
 
 function wrapperValue(m: RawMessage): Buffer {

@@ -24,6 +24,15 @@ const ZSTD_BLOCK_BYTES_MAX = 128 * 1024;
 /** Skippable frames of both lz4 and zstd: 0x184D2A50..5F. */
 const isSkippableMagic = (magic: number): boolean => (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
 
+/** Where a skippable frame (LZ4 and zstd share the format) starting at `pos` ends, or undefined if none starts there. */
+function skippableFrameEnd(data: Buffer, pos: number, codec: string): number | undefined {
+  if (pos + 4 > data.length || !isSkippableMagic(data.readUInt32LE(pos))) return undefined;
+  if (pos + 8 > data.length) throw corrupt(codec, 'truncated frame');
+  const end = pos + 8 + data.readUInt32LE(pos + 4);
+  if (end > data.length) throw corrupt(codec, 'truncated frame');
+  return end;
+}
+
 function corrupt(codec: string, why: string): RecordsError {
   return new RecordsError('CORRUPT_MESSAGE', `${codec} records: ${why}`);
 }
@@ -141,17 +150,14 @@ export function lz4OutputBound(data: Buffer): number {
     if (pos + n > data.length) throw corrupt('lz4', 'truncated frame');
   };
   while (pos < data.length) {
+    const skipped = skippableFrameEnd(data, pos, 'lz4');
+    if (skipped !== undefined) {
+      pos = skipped;
+      continue;
+    }
     need(4);
     const magic = data.readUInt32LE(pos);
     pos += 4;
-    if (isSkippableMagic(magic)) {
-      need(4);
-      const size = data.readUInt32LE(pos);
-      pos += 4;
-      need(size);
-      pos += size;
-      continue;
-    }
     if (magic !== LZ4_MAGIC) throw corrupt('lz4', 'bad frame magic');
     need(3);
     const flg = data[pos]!;
@@ -205,17 +211,14 @@ export function zstdOutputBound(data: Buffer): number {
     if (pos + n > data.length) throw corrupt('zstd', 'truncated frame');
   };
   while (pos < data.length) {
+    const skipped = skippableFrameEnd(data, pos, 'zstd');
+    if (skipped !== undefined) {
+      pos = skipped;
+      continue;
+    }
     need(4);
     const magic = data.readUInt32LE(pos);
     pos += 4;
-    if (isSkippableMagic(magic)) {
-      need(4);
-      const size = data.readUInt32LE(pos);
-      pos += 4;
-      need(size);
-      pos += size;
-      continue;
-    }
     if (magic !== ZSTD_MAGIC) throw corrupt('zstd', 'bad frame magic');
     need(1);
     const fhd = data[pos++]!;

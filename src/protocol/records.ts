@@ -149,6 +149,15 @@ export class RecordWalker {
 
   /** Zigzag varint of at most 5 bytes (Kafka's int32 varint). */
   private varint(): number {
+    return this.zigzag(VARINT_BYTES_MAX);
+  }
+
+  /** Zigzag varlong; values beyond 2^53 are refused (timestamps in ms are far below). */
+  private varlong(): number {
+    return this.zigzag(VARLONG_BYTES_MAX);
+  }
+
+  private zigzag(bytesMax: number): number {
     // Most fields are one byte: read it inline.
     const pos = this.pos;
     if (pos < this.limit) {
@@ -158,22 +167,8 @@ export class RecordWalker {
         return (byte >>> 1) ^ -(byte & 1);
       }
     }
-    const v = this.uvarint(VARINT_BYTES_MAX);
-    if (v > 0xffffffff) this.fail(`record ${this.index}: varint beyond 32 bits`);
-    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-  }
-
-  /** Zigzag varlong; values beyond 2^53 are refused (timestamps in ms are far below). */
-  private varlong(): number {
-    const pos = this.pos;
-    if (pos < this.limit) {
-      const byte = this.section[pos]!;
-      if (byte < 0x80) {
-        this.pos = pos + 1;
-        return (byte >>> 1) ^ -(byte & 1);
-      }
-    }
-    const v = this.uvarint(VARLONG_BYTES_MAX);
+    const v = this.uvarint(bytesMax);
+    if (bytesMax === VARINT_BYTES_MAX && v > 0xffffffff) this.fail(`record ${this.index}: varint beyond 32 bits`);
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
 

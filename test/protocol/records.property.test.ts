@@ -136,3 +136,21 @@ test('decompressedBytesLimit leaves room for each record\'s framing: records of 
   const decompressed = buildRecordBatch({ records }).length - BATCH_HEADER_BYTES;
   assert.ok(decompressed <= decompressedBytesLimit(records.length, policy), `${decompressed} bytes of records fit the limit`);
 });
+
+test('LZ4 and zstd bounds step over skippable frames and refuse a truncated one (CORRUPT_MESSAGE)', async () => {
+  const skippable = (magic: number, payload: Buffer): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(magic, 0);
+    head.writeUInt32LE(payload.length, 4);
+    return Buffer.concat([head, payload]);
+  };
+  const plain = Buffer.alloc(20_000, 9);
+  for (const [codec, bound] of [['lz4', lz4OutputBound], ['zstd', zstdOutputBound]] as const) {
+    const packed = await compress(codec, plain);
+    const framed = Buffer.concat([skippable(0x184d2a50, Buffer.from('meta')), packed, skippable(0x184d2a5f, Buffer.alloc(0))]);
+    assert.equal(bound(framed), bound(packed), `${codec}: skippable frames add nothing to the bound`);
+    const truncated = skippable(0x184d2a53, Buffer.alloc(10)).subarray(0, 12);
+    assert.throws(() => bound(truncated), (err: unknown) => err instanceof RecordsError && err.code === 'CORRUPT_MESSAGE', `${codec}: truncated skippable frame`);
+    assert.throws(() => bound(Buffer.from([0x50, 0x2a, 0x4d, 0x18, 1])), (err: unknown) => err instanceof RecordsError && err.code === 'CORRUPT_MESSAGE', `${codec}: truncated size`);
+  }
+});
