@@ -258,9 +258,14 @@ export class Segment implements PooledFile {
    */
   read(position: number, length: number): Buffer {
     const out = Buffer.allocUnsafe(length);
-    const got = this.fs.read(this.fd(), out, 0, length, position);
-    if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
+    this.readExactly(out, length, position);
     return out;
+  }
+
+  /** Fills buf[0, length) from `position` of the .log; a short read throws. */
+  private readExactly(buf: Buffer, length: number, position: number): void {
+    const got = this.fs.read(this.fd(), buf, 0, length, position);
+    if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
   }
 
   /**
@@ -277,8 +282,7 @@ export class Segment implements PooledFile {
       want = first.sizeBytes; // batchAt checked that the whole batch is in the segment
     }
     const buf = alloc(want);
-    const got = this.fs.read(this.fd(), buf, 0, want, first.position);
-    if (got !== want) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${first.position}: ${got} of ${want}`);
+    this.readExactly(buf, want, first.position);
     let end = first.sizeBytes;
     while (end + BATCH_HEADER_BYTES <= want && readInt64Number(buf, end) < upper) {
       const size = batchSizeAt(buf, end);
