@@ -124,6 +124,19 @@ export function controlBatchType(buf: Buffer, pos: number): number | undefined {
   }
 }
 
+/** The marker type of a control record's key (CONTROL_ABORT / CONTROL_COMMIT), or undefined for any other key. */
+export function controlKeyType(key: Buffer): number | undefined {
+  try {
+    const r = new Reader(key);
+    if (r.int16() !== 0) return undefined;
+    const type = decodeControlRecordKey(r, 0).type;
+    return type === CONTROL_ABORT || type === CONTROL_COMMIT ? type : undefined;
+  } catch (err) {
+    if (err instanceof ProtocolDecodeError) return undefined;
+    throw err;
+  }
+}
+
 const SNAPSHOT_VERSION = 1;
 const SNAPSHOT_HEADER_BYTES = 6; // int16 version + uint32 crc
 
