@@ -19,6 +19,7 @@ import {
   encodeGroupMetadataValue as encodeGroupMetadataBody,
   encodeOffsetCommitKey as encodeOffsetCommitKeyBody,
   encodeOffsetCommitValue as encodeOffsetCommitBody,
+  type GroupMetadataValueMemberMetadata,
 } from './generated/offsets-records.js';
 import { Reader } from './reader.js';
 import { Writer } from './writer.js';
@@ -132,28 +133,14 @@ export function encodeOffsetCommitValue(v: OffsetCommitValue): Buffer {
 
 export function decodeOffsetCommitValue(buf: Buffer): OffsetCommitValue {
   const r = new Reader(buf);
-  const v = decodeOffsetCommitBody(r, valueVersion(r, 'OffsetCommitValue', 4));
-  return {
-    offset: v.offset,
-    leaderEpoch: v.leaderEpoch,
-    metadata: v.metadata,
-    commitTimestampMs: safeNumber(v.commitTimestampMs, 'commit timestamp'),
-    expireTimestampMs: safeNumber(v.expireTimestampMs, 'expire timestamp'),
-  };
+  const { commitTimestampMs, expireTimestampMs, _unknownTaggedFields: _tags, ...v } = decodeOffsetCommitBody(r, valueVersion(r, 'OffsetCommitValue', 4));
+  return { ...v, commitTimestampMs: safeNumber(commitTimestampMs, 'commit timestamp'), expireTimestampMs: safeNumber(expireTimestampMs, 'expire timestamp') };
 }
 
 // ---------------------------------------------------------------- GroupMetadataValue
 
-export interface GroupMetadataMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  subscription: Buffer;
-  assignment: Buffer;
-}
+/** A classic group's member as stored (rebalanceTimeoutMs -1 before v1, groupInstanceId null before v3). */
+export type GroupMetadataMember = Omit<GroupMetadataValueMemberMetadata, '_unknownTaggedFields'>;
 
 export interface GroupMetadataValue {
   protocolType: string;
@@ -173,25 +160,8 @@ export function encodeGroupMetadataValue(v: GroupMetadataValue): Buffer {
 
 export function decodeGroupMetadataValue(buf: Buffer): GroupMetadataValue {
   const r = new Reader(buf);
-  const v = decodeGroupMetadataBody(r, valueVersion(r, 'GroupMetadataValue', 4));
-  const members = v.members.map((m): GroupMetadataMember => ({
-    memberId: m.memberId,
-    groupInstanceId: m.groupInstanceId,
-    clientId: m.clientId,
-    clientHost: m.clientHost,
-    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-    sessionTimeoutMs: m.sessionTimeoutMs,
-    subscription: m.subscription,
-    assignment: m.assignment,
-  }));
-  return {
-    protocolType: v.protocolType,
-    generation: v.generation,
-    protocol: v.protocol,
-    leader: v.leader,
-    currentStateTimestampMs: safeNumber(v.currentStateTimestampMs, 'state timestamp'),
-    members,
-  };
+  const { currentStateTimestampMs, _unknownTaggedFields: _tags, ...v } = decodeGroupMetadataBody(r, valueVersion(r, 'GroupMetadataValue', 4));
+  return { ...v, currentStateTimestampMs: safeNumber(currentStateTimestampMs, 'state timestamp') };
 }
 
 // ---------------------------------------------------------------- ConsumerGroupMetadataValue (KIP-848)
