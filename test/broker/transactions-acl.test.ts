@@ -5,30 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from './harness.js';
-import { WireClient } from './wire-client.js';
+import type { WireClient } from './wire-client.js';
+import { aclBrokerConfig, plainLogin } from '../support/acl-broker.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 
-const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw" user_alice="alice-pw" user_bob="bob-pw";';
 const TOPIC = 2, GROUP = 3, TRANSACTIONAL_ID = 5;
 const LITERAL = 3;
 const READ = 3, WRITE = 4, DESCRIBE = 8;
 const ALLOW = 3;
 
-async function login(broker: TestBroker, user: string): Promise<WireClient> {
-  const c = await WireClient.connect(broker.bootstrap);
-  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
-  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${user}-pw`) })).errorCode, ErrorCode.NONE);
-  return c;
-}
+const login = (broker: TestBroker, user: string): Promise<WireClient> => plainLogin(broker.bootstrap, user);
 
 const acl = (resourceType: number, resourceName: string, principal: string, operation: number) => ({ resourceType, resourceName, resourcePatternType: LITERAL, principal, host: '*', operation, permissionType: ALLOW });
 
 test('transaction APIs check ACLs: alice may, bob may not', { timeout: 30_000 }, async () => {
-  const broker = await startTestBroker({
-    'listeners': 'SASL_PLAINTEXT://127.0.0.1:0', 'sasl.enabled.mechanisms': 'PLAIN', 'sasl.jaas.config': JAAS,
-    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:admin',
-  });
+  const broker = await startTestBroker(aclBrokerConfig());
   try {
     const admin = await login(broker, 'admin');
     await admin.request(ApiKey.CreateTopics, 7, { topics: [{ name: 'tx-topic', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });

@@ -6,34 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
+import { aclBrokerConfig, plainLogin } from '../support/acl-broker.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 
-const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw" user_alice="alice-pw" user_bob="bob-pw";';
 // Codes as on the wire.
 const TOPIC = 2, GROUP = 3, CLUSTER = 4;
 const LITERAL = 3, PREFIXED = 4, MATCH = 2, ANY = 1;
 const READ = 3, WRITE = 4, CREATE = 5, DESCRIBE = 8, ALL = 2;
 const DENY = 2, ALLOW = 3;
 
-function aclConfig(extra: Record<string, string> = {}) {
-  return {
-    'listeners': 'SASL_PLAINTEXT://127.0.0.1:0',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'sasl.jaas.config': JAAS,
-    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': 'User:admin',
-    ...extra,
-  };
-}
-
-async function login(broker: TestBroker, user: string): Promise<WireClient> {
-  const c = await WireClient.connect(broker.bootstrap);
-  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
-  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${user}-pw`) })).errorCode, ErrorCode.NONE);
-  return c;
-}
+const login = (broker: TestBroker, user: string): Promise<WireClient> => plainLogin(broker.bootstrap, user);
 
 function acl(resourceType: number, resourceName: string, patternType: number, principal: string, operation: number, permissionType = ALLOW, host = '*') {
   return { resourceType, resourceName, resourcePatternType: patternType, principal, host, operation, permissionType };
@@ -54,7 +38,7 @@ const metadata = (c: WireClient, topics: string[] | null) => c.request(ApiKey.Me
 });
 
 test('a denied and an allowed principal: Produce, Fetch, Metadata, CreateTopics, groups; DENY wins over ALLOW', { timeout: 30_000 }, async () => {
-  const broker = await startTestBroker(aclConfig());
+  const broker = await startTestBroker(aclBrokerConfig());
   try {
     const admin = await login(broker, 'admin');
     const alice = await login(broker, 'alice');
@@ -117,7 +101,7 @@ test('a denied and an allowed principal: Produce, Fetch, Metadata, CreateTopics,
 });
 
 test('transactions and idempotence: WRITE on the transactional id, IDEMPOTENT_WRITE or WRITE on a topic', { timeout: 30_000 }, async () => {
-  const broker = await startTestBroker(aclConfig());
+  const broker = await startTestBroker(aclBrokerConfig());
   try {
     const admin = await login(broker, 'admin');
     const alice = await login(broker, 'alice');
@@ -143,7 +127,7 @@ test('transactions and idempotence: WRITE on the transactional id, IDEMPOTENT_WR
 test('DescribeAcls and DeleteAcls with filters (MATCH, ANY); ACLs survive a restart; SECURITY_DISABLED without an authorizer', { timeout: 30_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'minikafka-acls-'));
   try {
-    let broker = await startTestBroker(aclConfig(), dataDir);
+    let broker = await startTestBroker(aclBrokerConfig(), dataDir);
     let admin = await login(broker, 'admin');
     await admin.request(ApiKey.CreateAcls, 3, { creations: [
       acl(TOPIC, 'logs-', PREFIXED, 'User:alice', READ),
@@ -160,7 +144,7 @@ test('DescribeAcls and DeleteAcls with filters (MATCH, ANY); ACLs survive a rest
     admin.close();
     await broker.close();
 
-    broker = await startTestBroker(aclConfig(), dataDir);
+    broker = await startTestBroker(aclBrokerConfig(), dataDir);
     admin = await login(broker, 'admin');
     assert.equal((await admin.request(ApiKey.DescribeAcls, 3, any)).resources.reduce((n: number, r: any) => n + r.acls.length, 0), 4, 'persisted');
     const deleted = await admin.request(ApiKey.DeleteAcls, 3, { filters: [{ ...any, principalFilter: 'User:bob' }, { ...any, resourceTypeFilter: 0 }] });
@@ -182,7 +166,7 @@ test('DescribeAcls and DeleteAcls with filters (MATCH, ANY); ACLs survive a rest
 });
 
 test('allow.everyone.if.no.acl.found: resources no ACL names are open, named ones follow their ACLs', { timeout: 30_000 }, async () => {
-  const broker = await startTestBroker(aclConfig({ 'allow.everyone.if.no.acl.found': 'true' }));
+  const broker = await startTestBroker(aclBrokerConfig({ 'allow.everyone.if.no.acl.found': 'true' }));
   try {
     const admin = await login(broker, 'admin');
     const bob = await login(broker, 'bob');

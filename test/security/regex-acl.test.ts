@@ -6,36 +6,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker } from '../broker/harness.js';
-import { WireClient } from '../broker/wire-client.js';
+import type { WireClient } from '../broker/wire-client.js';
+import { aclBrokerConfig, plainLogin } from '../support/acl-broker.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 import { AclOperation, ResourceType } from '../../src/security/acl.js';
 
-const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw" user_alice="alice-pw";';
 const LITERAL = 3, ALLOW = 3;
-
-async function login(bootstrap: string, user: string): Promise<WireClient> {
-  const c = await WireClient.connect(bootstrap);
-  assert.equal((await c.request(ApiKey.SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
-  assert.equal((await c.request(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`\u0000${user}\u0000${user}-pw`) })).errorCode, ErrorCode.NONE);
-  return c;
-}
 
 const allow = (resourceType: number, resourceName: string, operation: number) => ({
   resourceType, resourceName, resourcePatternType: LITERAL, principal: 'User:alice', host: '*', operation, permissionType: ALLOW,
 });
 
 test('a regex subscription is assigned only topics the member may DESCRIBE; a later grant brings the topic in', { timeout: 30_000 }, async () => {
-  const broker = await startTestBroker({
-    'listeners': 'SASL_PLAINTEXT://127.0.0.1:0',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'sasl.jaas.config': JAAS,
-    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': 'User:admin',
-  });
+  const broker = await startTestBroker(aclBrokerConfig());
   const clients: WireClient[] = [];
   try {
-    const admin = await login(broker.bootstrap, 'admin');
+    const admin = await plainLogin(broker.bootstrap, 'admin');
     clients.push(admin);
     const created = await admin.request(ApiKey.CreateTopics, 7, { topics: ['rx-open', 'rx-secret'].map((name) => ({ name, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 5000, validateOnly: false });
     assert.deepEqual(created.topics.map((t: any) => t.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
@@ -47,7 +34,7 @@ test('a regex subscription is assigned only topics the member may DESCRIBE; a la
     ] });
     assert.deepEqual(acls.results.map((r: any) => r.errorCode), [0, 0, 0]);
 
-    const alice = await login(broker.bootstrap, 'alice');
+    const alice = await plainLogin(broker.bootstrap, 'alice');
     clients.push(alice);
     const memberId = 'alice-member-1';
     const heartbeat = (memberEpoch: number, regex: string | null, owned: Array<{ topicId: string; partitions: number[] }> | null) => alice.request(ApiKey.ConsumerGroupHeartbeat, 1, {

@@ -3,19 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { startTestBroker } from '../../broker/harness.js';
+import { aclBrokerConfig } from '../../support/acl-broker.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 
 const { Kafka: KafkaClient, logLevel, AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
-const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-pw" user_alice="alice-pw" user_bob="bob-pw";';
 
 test('kafkajs: ACLs created, described and deleted by an admin; an allowed and a denied producer', { timeout: 60_000 }, async () => {
-  const broker = await startTestBroker({
-    'listeners': 'SASL_PLAINTEXT://127.0.0.1:0',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'sasl.jaas.config': JAAS,
-    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': 'User:admin',
-  });
+  const broker = await startTestBroker(aclBrokerConfig());
   const client = (user: string): Kafka => new KafkaClient({
     brokers: [broker.bootstrap], clientId: `acl-${user}`, logLevel: logLevel.NOTHING, retry: { retries: 1 },
     sasl: { mechanism: 'plain', username: user, password: `${user}-pw` },
