@@ -176,13 +176,14 @@ async function consumePhase(targets: Target[], cpu: Map<string, { seconds: numbe
         if (p.exitCode !== 0) throw new Error(`filling ${topic} on ${t.name} failed`);
         const cpu0 = cpuSeconds(t.pid);
         const args = ['consume', '--brokers', t.bootstrap, '--topic', topic, '--count', String(count), '--partitions', String(partitions)];
-        if (members > 0) args.push('--members', String(members), '--group', `bench-${topic}`);
-        // One consumer: three reads of the same data, the median counts (single reads vary a lot on a shared machine).
+        // Three reads of the same data, the median counts: single reads vary a lot on a shared machine, and a
+        // group's read also varies with how many members its first generation caught (each read is a new group).
         const reads: LoadgenResult[] = [];
-        for (let i = 0; i < (members === 0 ? 3 : 1); i++) reads.push(await loadgen(args));
+        for (let i = 0; i < 3; i++) reads.push(await loadgen(members > 0 ? [...args, '--members', String(members), '--group', `bench-${topic}-${i}`] : args));
         reads.sort((a, b) => Number(a.msgsPerSec) - Number(b.msgsPerSec));
         const r = reads[Math.floor(reads.length / 2)]!;
-        if (reads.length > 1) notes.push(`${t.name} reads ${reads.map((x) => fmt(Number(x.msgsPerSec) / 1e3)).join(', ')}k`);
+        const readers = members > 0 ? ` (members reading ${reads.map((x) => String(x.membersReading)).join(', ')})` : '';
+        notes.push(`${t.name} reads ${reads.map((x) => fmt(Number(x.msgsPerSec) / 1e3)).join(', ')}k${readers}`);
         if (members === 0) {
           const used = cpu.get(t.name) ?? { seconds: 0, bytes: 0 };
           cpu.set(t.name, { seconds: used.seconds + cpuSeconds(t.pid) - cpu0, bytes: used.bytes + reads.reduce((sum, x) => sum + Number(x.bytes), 0) });

@@ -40,6 +40,7 @@ export class ClassicGroup {
   private joinTimer: TimerHandle | undefined;
   private syncTimer: TimerHandle | undefined;
   private initialDelayActive = false;
+  private newMemberAdded = false; // since the initial delay was (re)armed, as Kafka's flag of that name
 
   constructor(readonly groupId: string, private readonly env: ClassicEnv) {
     this.stateTimestampMs = env.scheduler.now();
@@ -146,6 +147,7 @@ export class ClassicGroup {
     if (req.groupInstanceId !== null) this.staticMembers.set(req.groupInstanceId, memberId);
     if (this.leaderId === null) this.leaderId = memberId;
     this.touchSession(member);
+    this.newMemberAdded = true;
     return this.parkJoin(member, `member ${memberId} joined`);
   }
 
@@ -225,20 +227,26 @@ export class ClassicGroup {
     this.setState('PreparingRebalance');
     this.env.log.info({ groupId: this.groupId, generationId: this.generationId, reason }, 'preparing rebalance');
     this.joinTimer?.cancel();
-    const initialDelay = this.env.initialRebalanceDelayMs;
-    if (wasEmpty && initialDelay > 0) {
-      // group.initial.rebalance.delay.ms: let more members of a fresh group arrive before the first generation.
-      this.initialDelayActive = true;
-      this.joinTimer = this.env.scheduler.schedule(initialDelay, () => {
-        this.initialDelayActive = false;
-        this.joinTimer = this.env.scheduler.schedule(this.rebalanceTimeoutMs(), () => this.onJoinTimeout());
-        this.maybeCompleteJoin();
-        this.env.onChange(this);
-      });
+    if (wasEmpty) {
+      // As in Kafka, a timer ends a fresh group's first join even at 0 ms: consumers started together share generation 1.
+      this.armInitialDelay(this.env.initialRebalanceDelayMs, Math.max(this.rebalanceTimeoutMs() - this.env.initialRebalanceDelayMs, 0));
     } else {
       this.joinTimer = this.env.scheduler.schedule(this.rebalanceTimeoutMs(), () => this.onJoinTimeout());
     }
     this.maybeCompleteJoin();
+  }
+
+  /** Kafka's tryCompleteInitialRebalanceElseSchedule: wait `delayMs` again while new members joined and time remains. */
+  private armInitialDelay(delayMs: number, remainingMs: number): void {
+    this.initialDelayActive = true;
+    this.newMemberAdded = false;
+    this.joinTimer = this.env.scheduler.schedule(delayMs, () => {
+      if (this.newMemberAdded && remainingMs > 0) return this.armInitialDelay(Math.min(delayMs, remainingMs), Math.max(remainingMs - delayMs, 0));
+      this.initialDelayActive = false;
+      this.joinTimer = this.env.scheduler.schedule(this.rebalanceTimeoutMs(), () => this.onJoinTimeout());
+      this.maybeCompleteJoin();
+      this.env.onChange(this);
+    });
   }
 
   private maybeCompleteJoin(): void {

@@ -203,7 +203,9 @@ async function writtenRecords(): Promise<InputRecord[][]> {
     protocolType: 'consumer', protocols: [{ name: protocol, metadata: encodeConsumerSubscription(['t'], new Map([['t', [0]]])) }], requireKnownMemberId: false, supportsSkipAssignment: false,
   });
   for (const protocol of ['range', 'cooperative-sticky']) {
-    const first = await join('', protocol, 'i1'); // alone: its generation completes at once
+    const joining = join('', protocol, 'i1');
+    clock.advance(0); // alone: its generation completes when the initial-delay timer fires
+    const first = await joining;
     const second = join('', protocol, null); // starts a rebalance that waits for the first to rejoin
     const [a, b] = await Promise.all([join(first.memberId, protocol, 'i1'), second]);
     const leader = a!.members.length > 0 ? a! : b!;

@@ -17,7 +17,9 @@ function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {
 async function joinNew(r: Rig, over: Partial<JoinRequest> = {}): Promise<{ memberId: string; result: Promise<JoinResult> }> {
   const first = await r.coordinator.joinGroup(joinReq(over));
   assert.equal(first.error, 'MEMBER_ID_REQUIRED');
-  return { memberId: first.memberId, result: r.coordinator.joinGroup(joinReq({ ...over, memberId: first.memberId })) };
+  const result = r.coordinator.joinGroup(joinReq({ ...over, memberId: first.memberId }));
+  r.clock.advance(0); // a fresh group's first generation completes from its initial-delay timer, even at 0 ms
+  return { memberId: first.memberId, result };
 }
 
 test('classic: two members join, the leader assigns, both sync; heartbeats and errors', async () => {
@@ -85,7 +87,9 @@ test('classic: a leader assignment that gives one partition to two members is re
 test('classic: a static member that restarts takes its place back without a rebalance; the old id is fenced', async () => {
   const r = rig();
   r.store.createTopic('t', 1);
-  const first = await r.coordinator.joinGroup(joinReq({ groupInstanceId: 'i1' }));
+  const joining = r.coordinator.joinGroup(joinReq({ groupInstanceId: 'i1' }));
+  r.clock.advance(0);
+  const first = await joining;
   assert.equal(first.error, 'NONE', 'static members skip MEMBER_ID_REQUIRED');
   await r.coordinator.syncGroup({ groupId: 'g', generationId: first.generationId, memberId: first.memberId, groupInstanceId: 'i1', protocolType: null, protocolName: null, assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment(new Map([['t', [0]]])) }] });
   const again = await r.coordinator.joinGroup(joinReq({ groupInstanceId: 'i1' }));
@@ -130,3 +134,46 @@ test('offsets of an empty group expire after offsets.retention', async () => {
   assert.equal(r.restart().fetchOffsets('g', null).topics.length, 0);
   r.coordinator.close();
 });
+
+test('classic: consumers that join a fresh group together share its first generation (initial delay 0, as Kafka)', async () => {
+  // Regression: with group.initial.rebalance.delay.ms=0 the first JoinGroup completed the join at once, so
+  // four consumers started together got a first generation of one and a rebalance a heartbeat later.
+  const r = rig();
+  r.store.createTopic('t', 4);
+  const a = await joinNewParked(r);
+  const b = await joinNewParked(r);
+  r.clock.advance(0);
+  const [ja, jb] = await Promise.all([a.result, b.result]);
+  assert.equal(ja.generationId, 1);
+  assert.equal(jb.generationId, 1);
+  assert.equal(ja.members.length + jb.members.length, 2, 'the leader of generation 1 sees both members');
+  r.coordinator.close();
+});
+
+test('classic: the initial delay is re-armed while new members keep arriving (Kafka newMemberAdded)', async () => {
+  const r = rig({ initialRebalanceDelayMs: 100 });
+  r.store.createTopic('t', 4);
+  const a = await joinNewParked(r);
+  r.clock.advance(50);
+  const b = await joinNewParked(r);
+  r.clock.advance(50); // the first delay ends; b arrived during it, so it waits another 100 ms
+  r.clock.advance(50);
+  const c = await joinNewParked(r);
+  r.clock.advance(50); // c arrived during the second delay: a third one
+  let done = false;
+  void a.result.then(() => { done = true; });
+  await settle();
+  assert.equal(done, false, 'still waiting for more members');
+  r.clock.advance(100);
+  const all = await Promise.all([a.result, b.result, c.result]);
+  assert.deepEqual(all.map((j) => j.generationId), [1, 1, 1]);
+  assert.equal(all.reduce((n, j) => n + j.members.length, 0), 3, 'one generation with all three');
+  r.coordinator.close();
+});
+
+/** joinNew without moving the clock: the join stays parked until the test advances it. */
+async function joinNewParked(r: Rig): Promise<{ memberId: string; result: Promise<JoinResult> }> {
+  const first = await r.coordinator.joinGroup(joinReq());
+  assert.equal(first.error, 'MEMBER_ID_REQUIRED');
+  return { memberId: first.memberId, result: r.coordinator.joinGroup(joinReq({ memberId: first.memberId })) };
+}

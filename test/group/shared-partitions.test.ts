@@ -16,7 +16,9 @@ function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {
 
 /** Two members join; the leader gives both partitions to both. Returns the leader's and the follower's sync errors. */
 async function broadcast(r: Rig): Promise<{ leader: string; follower: string; followerAssignment: Buffer }> {
-  const a = await r.coordinator.joinGroup(joinReq());
+  const aFirst = r.coordinator.joinGroup(joinReq());
+  r.clock.advance(0); // the initial-delay timer completes a fresh group's first join
+  const a = await aFirst;
   const bJoin = r.coordinator.joinGroup(joinReq());
   const [la, lb] = await Promise.all([r.coordinator.joinGroup(joinReq({ memberId: a.memberId })), bJoin]);
   assert.equal(la.generationId, lb.generationId);
