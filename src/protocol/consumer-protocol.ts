@@ -35,47 +35,40 @@ export interface ConsumerAssignment extends ConsumerProtocolAssignment {
   version: number;
 }
 
-/** The version to read bytes of `version` with; throws for a negative one. */
-function layoutVersion(version: number, max: number, what: string): number {
-  if (version < 0) throw new ProtocolDecodeError(`${what} version ${version} is negative`);
-  return Math.min(version, max);
+/** An int16 version, then the body in that version's layout. */
+function encodeVersioned<T>(what: string, max: number, version: number, encode: (w: Writer, v: number, m: T) => void, m: T): Buffer {
+  if (!Number.isInteger(version) || version < 0 || version > max) throw new ProtocolEncodeError(`${what} version ${version} is not one of 0-${max}`);
+  const w = new Writer(64);
+  w.int16(version);
+  encode(w, version, m);
+  return w.toBuffer();
 }
 
-function checkVersion(version: number, max: number, what: string): void {
-  if (!Number.isInteger(version) || version < 0 || version > max) throw new ProtocolEncodeError(`${what} version ${version} is not one of 0-${max}`);
+/** Reads a version newer than `max` with the layout of `max`; what follows the body is ignored. */
+function decodeVersioned<T>(what: string, max: number, buf: Buffer, decode: (r: Reader, v: number) => T): T & { version: number } {
+  const r = new Reader(buf);
+  const version = r.int16();
+  if (version < 0) throw new ProtocolDecodeError(`${what} version ${version} is negative`);
+  return { version, ...decode(r, Math.min(version, max)) };
 }
 
 export function encodeConsumerSubscription(subscription: ConsumerProtocolSubscriptionInput, version = SUBSCRIPTION_VERSION_MAX): Buffer {
-  checkVersion(version, SUBSCRIPTION_VERSION_MAX, 'subscription');
-  const w = new Writer(64);
-  w.int16(version);
-  encodeConsumerProtocolSubscription(w, version, subscription);
-  return w.toBuffer();
+  return encodeVersioned('subscription', SUBSCRIPTION_VERSION_MAX, version, encodeConsumerProtocolSubscription, subscription);
 }
 
 /** Throws ProtocolDecodeError on bytes that are not a consumer subscription. */
 export function decodeConsumerSubscription(buf: Buffer): ConsumerSubscription {
-  const r = new Reader(buf);
-  const version = r.int16();
-  const body = decodeConsumerProtocolSubscription(r, layoutVersion(version, SUBSCRIPTION_VERSION_MAX, 'subscription'));
-  return { version, ...body };
+  return decodeVersioned('subscription', SUBSCRIPTION_VERSION_MAX, buf, decodeConsumerProtocolSubscription);
 }
 
 export function encodeConsumerAssignment(assignment: ConsumerProtocolAssignmentInput, version = ASSIGNMENT_VERSION_MAX): Buffer {
-  checkVersion(version, ASSIGNMENT_VERSION_MAX, 'assignment');
-  const w = new Writer(64);
-  w.int16(version);
-  encodeConsumerProtocolAssignment(w, version, assignment);
-  return w.toBuffer();
+  return encodeVersioned('assignment', ASSIGNMENT_VERSION_MAX, version, encodeConsumerProtocolAssignment, assignment);
 }
 
 /** Throws ProtocolDecodeError on bytes that are not a consumer assignment; empty bytes are an empty assignment. */
 export function decodeConsumerAssignment(buf: Buffer): ConsumerAssignment {
   if (buf.length === 0) return { version: 0, assignedPartitions: [], userData: null };
-  const r = new Reader(buf);
-  const version = r.int16();
-  const body = decodeConsumerProtocolAssignment(r, layoutVersion(version, ASSIGNMENT_VERSION_MAX, 'assignment'));
-  return { version, ...body };
+  return decodeVersioned('assignment', ASSIGNMENT_VERSION_MAX, buf, decodeConsumerProtocolAssignment);
 }
 
 /** topic → partitions of a decoded list; a topic listed twice gets its partitions joined, as Kafka's parser does. */
