@@ -1,10 +1,10 @@
 // The client side of SASL: PLAIN, SCRAM-SHA-256/512 (RFC 5802) and OAUTHBEARER (RFC 7628), over
 // SaslHandshake v1 + SaslAuthenticate, run on each new connection right after ApiVersions.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { KafkaClientError } from './errors.js';
 import { ErrorCode } from '../protocol/errors.js';
 import {
-  SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, clientProof, escapeName, parseAttributes, saltedPassword, serverKeys, serverSignature, type ScramMechanism,
+  SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, clientProof, decodeBase64Strict, escapeName, parseAttributes, saltedPassword, serverFinalMatches, serverKeys, type ScramMechanism,
 } from '../protocol/scram.js';
 
 export type SaslOptions =
@@ -46,20 +46,18 @@ async function scram(mechanism: ScramMechanism, user: string, password: string, 
   const serverFirst = (await roundTrip(Buffer.from(`n,,${clientFirstBare}`, 'utf8'))).toString('utf8');
   const attrs = parseAttributes(serverFirst);
   const nonce = attrs.get('r');
-  const salt = attrs.get('s');
+  const salt = decodeBase64Strict(attrs.get('s') ?? '=');
   const iterations = Number(attrs.get('i'));
   // A server's iteration count is bounded, so a hostile broker cannot make us spin.
   if (nonce === undefined || !nonce.startsWith(cnonce) || salt === undefined || !Number.isInteger(iterations) || iterations < SCRAM_ITERATIONS_MIN || iterations > SCRAM_ITERATIONS_MAX) {
     throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, 'SCRAM: bad server-first message');
   }
-  const salted = saltedPassword(mechanism, password, Buffer.from(salt, 'base64'), iterations);
+  const salted = saltedPassword(mechanism, password, salt, iterations);
   const withoutProof = `c=biws,r=${nonce}`;
   const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
   const proof = clientProof(mechanism, salted, authMessage);
   const serverFinal = (await roundTrip(Buffer.from(`${withoutProof},p=${proof.toString('base64')}`, 'utf8'))).toString('utf8');
-  const expected = serverSignature(mechanism, serverKeys(mechanism, salted).serverKey, authMessage);
-  const got = Buffer.from(serverFinal.startsWith('v=') ? serverFinal.slice(2) : '', 'base64');
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+  if (!serverFinalMatches(mechanism, serverKeys(mechanism, salted).serverKey, authMessage, serverFinal)) {
     throw new KafkaClientError(SASL_AUTHENTICATION_FAILED, 'SCRAM: the broker did not prove it knows the credential');
   }
 }

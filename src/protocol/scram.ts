@@ -57,6 +57,24 @@ export function serverSignature(mechanism: ScramMechanism, serverKey: Buffer, au
   return hmac(mechanism, serverKey, authMessage);
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Base64 as RFC 4648 writes it, or undefined. Node's decoder stops at padding and skips junk, which
+ * would let text trail a proof or a signature; both sides of SCRAM decode with this.
+ */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+}
+
+/** The client's check of server-final-message: exactly `v=<base64 ServerSignature>` (an `e=` is a refusal). */
+export function serverFinalMatches(mechanism: ScramMechanism, serverKey: Buffer, authMessage: string, serverFinal: string): boolean {
+  if (!serverFinal.startsWith('v=')) return false;
+  const got = decodeBase64Strict(serverFinal.slice(2));
+  const expected = serverSignature(mechanism, serverKey, authMessage);
+  return got !== undefined && got.length === expected.length && timingSafeEqual(got, expected);
+}
+
 /** `k=v,k=v`: attribute names are one letter; values may hold '=' but not ','. The first of a name wins. */
 export function parseAttributes(s: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -28,6 +28,7 @@ import {
 import type { StorageFs } from './fs.js';
 import type { PooledFile, SegmentFdPool } from './fd-pool.js';
 import { IndexFile, OFFSET_INDEX_ENTRY_BYTES, TIME_INDEX_ENTRY_BYTES } from './index-file.js';
+import { StorageError, dataDirRelative } from './errors.js';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -265,7 +266,9 @@ export class Segment implements PooledFile {
   /** Fills buf[0, length) from `position` of the .log; a short read throws. */
   private readExactly(buf: Buffer, length: number, position: number): void {
     const got = this.fs.read(this.fd(), buf, 0, length, position);
-    if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
+    // The .log is shorter than the segment knows: something cut it behind our back (an operator, a
+    // failing disk). An operating error, answered as KAFKA_STORAGE_ERROR, not a bug of ours.
+    if (got !== length) throw new StorageError('KAFKA_STORAGE_ERROR', `short read of ${dataDirRelative(this.path(LOG_SUFFIX), 3)}@${position}: ${got} of ${length} bytes`);
   }
 
   /**

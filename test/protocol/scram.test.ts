@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clientProof, escapeName, parseAttributes, proofMatches, saltedPassword, serverKeys, serverSignature, unescapeName,
+  clientProof, decodeBase64Strict, escapeName, parseAttributes, proofMatches, saltedPassword, serverFinalMatches, serverKeys, serverSignature, unescapeName,
 } from '../../src/protocol/scram.js';
 
 // RFC 7677 section 3: user "user", password "pencil".
@@ -37,4 +37,24 @@ test('saslname escapes round-trip; a stray = escape is refused; the first attrib
   assert.equal(unescapeName('a=4Fb'), undefined);
   assert.equal(unescapeName('a='), undefined);
   assert.deepEqual([...parseAttributes('r=x=y,s=1,r=2,bad,=,q')], [['r', 'x=y'], ['s', '1']]);
+});
+
+test('strict base64: padding and alphabet are checked, nothing may trail (Node\'s decoder would skip it)', () => {
+  assert.deepEqual(decodeBase64Strict('cGVuY2ls'), Buffer.from('pencil'));
+  assert.deepEqual(decodeBase64Strict('cGVuY2lsMQ=='), Buffer.from('pencil1'));
+  assert.deepEqual(decodeBase64Strict(''), Buffer.alloc(0));
+  for (const bad of ['cGVuY2ls=', 'cGVuY2lsMQ==x', 'cGVuY2lsMQ==,e=x', 'cGVu Y2ls', 'cGVuY2l', 'cGVuY2ls_-', 'cGVuY2lsMQ']) {
+    assert.equal(decodeBase64Strict(bad), undefined, bad);
+  }
+});
+
+test('the client checks the server-final message exactly: the right v= passes, trailing text or an e= does not', () => {
+  const attrs = parseAttributes(serverFirst);
+  const salted = saltedPassword('SCRAM-SHA-256', 'pencil', Buffer.from(attrs.get('s')!, 'base64'), Number(attrs.get('i')));
+  const { serverKey } = serverKeys('SCRAM-SHA-256', salted);
+  const right = 'v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=';
+  assert.equal(serverFinalMatches('SCRAM-SHA-256', serverKey, authMessage, right), true);
+  for (const bad of [`${right}junk`, `${right},x=1`, 'e=invalid-proof', right.slice(0, -4), '', 'v=']) {
+    assert.equal(serverFinalMatches('SCRAM-SHA-256', serverKey, authMessage, bad), false, bad);
+  }
 });

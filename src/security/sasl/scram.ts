@@ -6,12 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ScramCredentialStore } from '../scram-credentials.js';
-import { parseAttributes, proofMatches, serverSignature, unescapeName, type ScramMechanism } from '../../protocol/scram.js';
+import { decodeBase64Strict, parseAttributes, proofMatches, serverSignature, unescapeName, type ScramMechanism } from '../../protocol/scram.js';
 import { SaslAuthenticationError, type SaslServer, type SaslStep } from './mechanism.js';
 import { userPrincipal } from '../principal.js';
 
 const SCRAM_MESSAGE_BYTES_MAX = 4096;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FAILED = 'Authentication failed during authentication due to invalid credentials with SASL mechanism';
 
 export class ScramServer implements SaslServer {
@@ -70,8 +69,8 @@ export class ScramServer implements SaslServer {
     if (nonce === undefined || !nonce.endsWith(this.nonce)) return this.fail('nonce mismatch');
     // Strict base64 (Node's decoder stops at padding and skips junk, which would let text trail a proof).
     const proofText = msg.slice(proofAt + 3);
-    if (!BASE64.test(proofText)) return this.fail('proof is not base64');
-    const proof = Buffer.from(proofText, 'base64');
+    const proof = decodeBase64Strict(proofText);
+    if (proof === undefined) return this.fail('proof is not base64');
     const cred = this.credentials.get(this.user, this.mechanism);
     if (cred === undefined) return this.fail('user removed during authentication');
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
