@@ -9,6 +9,7 @@ import { Waiter } from './waiter.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { decodeConsumerAssignment, decodeConsumerSubscription, encodeConsumerAssignment, encodeConsumerSubscription, topicPartitionList, topicPartitionPairs } from '../protocol/consumer-protocol.js';
 import { rangeAssign } from '../group/assignors/range.js';
+import type { AssignorMember } from '../group/assignors/types.js';
 
 export interface MemberHost {
   cluster: Cluster;
@@ -233,8 +234,8 @@ export class ClassicMember extends LoopingMember implements GroupMember {
     this.generation = body.generationId;
     let assignments: { memberId: string; assignment: Buffer }[] = [];
     if (body.leader === this.memberId) {
-      const members = body.members.map((m: { memberId: string; metadata: Buffer }) => ({ memberId: m.memberId, topics: new Set(decodeConsumerSubscription(m.metadata).topics) }));
-      const all = [...new Set(members.flatMap((m: { topics: Set<string> }) => [...m.topics]))] as string[];
+      const members: AssignorMember[] = body.members.map((m: { memberId: string; metadata: Buffer }) => ({ memberId: m.memberId, topics: new Set(decodeConsumerSubscription(m.metadata).topics) }));
+      const all = [...new Set(members.flatMap((m) => [...m.topics]))];
       const partitionCounts = new Map<string, number>();
       await cluster.refreshMetadata(all);
       for (const t of all) partitionCounts.set(t, cluster.topics.get(t)?.partitions.length ?? 0);
