@@ -47,8 +47,8 @@ test('fields absent in a version decode to their defaults', () => {
   assert.equal(v2.rackId, null);
 });
 
-// Captured from real clients joining a minikafka group (ProtocolTrace on JoinGroup/SyncGroup requests),
-// topics "orders" (3 partitions) and "payments" (2).
+// Captured from real clients joining a minikafka group by scripts/capture-consumer-protocol.ts (KafkaJS
+// 2.2.4, kcat and confluent-kafka-python 1.7.0 on librdkafka 2.0.2), topics "orders" (3 partitions) and "payments" (2).
 const kafkajsSubscription = '0000 00000002 0006 6f7264657273 0008 7061796d656e7473 00000000';
 const kafkajsAssignment = '0000 00000002 0006 6f7264657273 00000003 00000000 00000001 00000002 0008 7061796d656e7473 00000002 00000000 00000001 00000000';
 // librdkafka 2.0.2 (confluent-kafka-python 1.7.0), cooperative-sticky, rejoining while owning everything:
