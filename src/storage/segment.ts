@@ -18,10 +18,11 @@ import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
   CURRENT_MAGIC,
-  OFFSET_LAST_OFFSET_DELTA,
-  OFFSET_MAGIC,
-  OFFSET_MAX_TIMESTAMP,
+  batchBaseOffsetAt,
   batchCrcMatches,
+  batchLastOffsetDeltaAt,
+  batchMagicAt,
+  batchMaxTimestampAt,
   batchSizeAt,
   readInt64Number,
 } from '../protocol/record-batch.js';
@@ -287,7 +288,7 @@ export class Segment implements PooledFile {
     const buf = alloc(want);
     this.readExactly(buf, want, first.position);
     let end = first.sizeBytes;
-    while (end + BATCH_HEADER_BYTES <= want && readInt64Number(buf, end) < upper) {
+    while (end + BATCH_HEADER_BYTES <= want && batchBaseOffsetAt(buf, end) < upper) {
       const size = batchSizeAt(buf, end);
       if (size < BATCH_HEADER_BYTES || end + size > want) break;
       end += size;
@@ -375,7 +376,8 @@ export class Segment implements PooledFile {
     const sizeBytes = batchSizeAt(headerScratch, 0);
     if (sizeBytes < BATCH_HEADER_BYTES) return `batch length ${sizeBytes - BATCH_LOG_OVERHEAD_BYTES} too small`;
     if (pos + sizeBytes > size) return `torn batch: needs ${sizeBytes} bytes, ${size - pos} left`;
-    if (headerScratch.readInt8(OFFSET_MAGIC) !== CURRENT_MAGIC) return `bad magic ${headerScratch.readInt8(OFFSET_MAGIC)}`;
+    const magic = batchMagicAt(headerScratch, 0);
+    if (magic !== CURRENT_MAGIC) return `bad magic ${magic}`;
     let loc: BatchLocation;
     try {
       loc = locateInBuffer(headerScratch, 0, pos);
@@ -480,12 +482,12 @@ function writeTimestamp(buf: Buffer, ts: number): void {
 
 /** Location of the batch whose header starts at buf[pos]; `filePosition` is where it sits on disk. */
 export function locateInBuffer(buf: Buffer, pos: number, filePosition: number): BatchLocation {
-  const baseOffset = readInt64Number(buf, pos);
+  const baseOffset = batchBaseOffsetAt(buf, pos);
   return {
     position: filePosition,
     sizeBytes: batchSizeAt(buf, pos),
     baseOffset,
-    lastOffset: baseOffset + buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA),
-    maxTimestamp: readInt64Number(buf, pos + OFFSET_MAX_TIMESTAMP),
+    lastOffset: baseOffset + batchLastOffsetDeltaAt(buf, pos),
+    maxTimestamp: batchMaxTimestampAt(buf, pos),
   };
 }
