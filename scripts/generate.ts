@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apis } from '../src/protocol/schemas/index.js';
 import { RequestHeaderData, ResponseHeaderData } from '../src/protocol/schemas/header.js';
+import { ConsumerProtocolAssignment, ConsumerProtocolSubscription } from '../src/protocol/schemas/consumer-protocol.js';
 import { ControlRecordKey, EndTxnMarkerValue, ProducerSnapshot, TransactionLogKey, TransactionLogValue } from '../src/protocol/schemas/txn-records.js';
 import {
   ConsumerGroupKey, ConsumerGroupMemberKey, ConsumerGroupMetadataKey, ConsumerGroupMetadataValue, GroupMetadataKey, GroupMetadataValue, OffsetCommitKey, OffsetCommitValue,
@@ -493,7 +494,7 @@ function generateIndex(): string {
   }
   out.push('');
   for (const api of apis) out.push(`export * from './${api.fileName}.js';`);
-  out.push("export * from './headers.js';", "export * from './txn-records.js';", "export * from './offsets-records.js';", '');
+  out.push("export * from './headers.js';", "export * from './txn-records.js';", "export * from './offsets-records.js';", "export * from './consumer-protocol.js';", '');
   out.push(
     'export interface ApiMessage {',
     '  apiKey: number;',
@@ -563,6 +564,7 @@ export function generateAll(): Map<string, string> {
   files.set('offsets-records.ts', generateModule([
     OffsetCommitKey, OffsetCommitValue, GroupMetadataKey, GroupMetadataValue, ConsumerGroupMetadataKey, ConsumerGroupMetadataValue, ConsumerGroupKey, ConsumerGroupMemberKey,
   ]));
+  files.set('consumer-protocol.ts', generateModule([ConsumerProtocolSubscription, ConsumerProtocolAssignment]));
   files.set('index.ts', generateIndex());
   return files;
 }

@@ -5,7 +5,6 @@ import { SCRAM_CODE_OF, SCRAM_MECHANISM_CODES, saltedPassword, type ScramMechani
 import { aclBindingToWire, aclFilterToWire, type AclBinding as ProtocolAclBinding, type AclFilter } from '../protocol/acl.js';
 import { ApiKey, Cluster } from './cluster.js';
 import { KafkaClientError, throwIfError } from './errors.js';
-import { decodeAssignment } from './group-protocol.js';
 import { EARLIEST, LATEST, commitOffsets, fetchCommitted, listOffsets } from './offsets.js';
 import type { ClientOptions } from './types.js';
 import type {
@@ -14,7 +13,8 @@ import type {
   GroupMemberDescription, GroupPartitionLag, NewTopic, OffsetSpec, PartitionOffset, ProducerDescription, ResetTarget, TopicDescription,
   TransactionDescription, TransactionListing,
 } from './admin-types.js';
-import { ErrorCode } from '../protocol/errors.js';
+import { ErrorCode, ProtocolDecodeError } from '../protocol/errors.js';
+import { decodeConsumerAssignment, topicPartitionPairs } from '../protocol/consumer-protocol.js';
 
 const TOPIC_ALREADY_EXISTS = ErrorCode.TOPIC_ALREADY_EXISTS;
 const resourceTypes = { topic: 2, broker: 4 } as const;
@@ -299,9 +299,10 @@ export class Admin {
     const members: GroupMemberDescription[] = g.members.map((m: any) => {
       let assignment: { topic: string; partition: number }[] = [];
       try {
-        if (g.protocolType === 'consumer') assignment = decodeAssignment(m.memberAssignment);
-      } catch {
-        assignment = [];
+        if (g.protocolType === 'consumer') assignment = topicPartitionPairs(decodeConsumerAssignment(m.memberAssignment).assignedPartitions);
+      } catch (err) {
+        if (!(err instanceof ProtocolDecodeError)) throw err;
+        assignment = []; // a leader's assignment in some other format: shown as none
       }
       return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment };
     });

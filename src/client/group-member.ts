@@ -4,10 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
 import { KafkaClientError, brokerError } from './errors.js';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign } from './group-protocol.js';
 import type { TopicPartition } from './types.js';
 import { Waiter } from './waiter.js';
 import { ErrorCode } from '../protocol/errors.js';
+import { decodeConsumerAssignment, decodeConsumerSubscription, encodeConsumerAssignment, encodeConsumerSubscription, topicPartitionList, topicPartitionPairs } from '../protocol/consumer-protocol.js';
+import { rangeAssign } from '../group/assignors/range.js';
+import type { AssignorMember } from '../group/assignors/types.js';
 
 export interface MemberHost {
   cluster: Cluster;
@@ -37,6 +39,8 @@ const UNKNOWN_MEMBER_ID = ErrorCode.UNKNOWN_MEMBER_ID;
 const ILLEGAL_GENERATION = ErrorCode.ILLEGAL_GENERATION;
 const REBALANCE_IN_PROGRESS = ErrorCode.REBALANCE_IN_PROGRESS;
 const MEMBER_ID_REQUIRED = ErrorCode.MEMBER_ID_REQUIRED;
+/** Eager range assignment needs neither owned partitions (v1) nor the generation (v2) in the subscription. */
+const CONSUMER_PROTOCOL_VERSION = 0;
 
 abstract class LoopingMember {
   protected stopped = false;
@@ -216,7 +220,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
     const joinRequest = () => ({
       groupId, sessionTimeoutMs: this.host.sessionTimeoutMs, rebalanceTimeoutMs: this.host.rebalanceTimeoutMs,
       memberId: this.memberId, groupInstanceId: null, protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: encodeSubscription(topics) }], reason: null,
+      protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics }, CONSUMER_PROTOCOL_VERSION) }], reason: null,
     });
     const timeoutMs = this.host.rebalanceTimeoutMs + cluster.options.requestTimeoutMs;
     let { body } = await conn.request(ApiKey.JoinGroup, joinRequest(), { timeoutMs });
@@ -230,12 +234,15 @@ export class ClassicMember extends LoopingMember implements GroupMember {
     this.generation = body.generationId;
     let assignments: { memberId: string; assignment: Buffer }[] = [];
     if (body.leader === this.memberId) {
-      const subscriptions = new Map<string, string[]>(body.members.map((m: { memberId: string; metadata: Buffer }) => [m.memberId, decodeSubscription(m.metadata)]));
-      const all = [...new Set([...subscriptions.values()].flat())];
-      const counts = new Map<string, number>();
+      const members: AssignorMember[] = body.members.map((m: { memberId: string; metadata: Buffer }) => ({ memberId: m.memberId, topics: new Set(decodeConsumerSubscription(m.metadata).topics) }));
+      const all = [...new Set(members.flatMap((m) => [...m.topics]))];
+      const partitionCounts = new Map<string, number>();
       await cluster.refreshMetadata(all);
-      for (const t of all) counts.set(t, cluster.topics.get(t)?.partitions.length ?? 0);
-      assignments = [...rangeAssign(subscriptions, counts)].map(([memberId, tps]) => ({ memberId, assignment: encodeAssignment(tps) }));
+      for (const t of all) partitionCounts.set(t, cluster.topics.get(t)?.partitions.length ?? 0);
+      // Eager: no previous assignment, so these are exactly Kafka's RangeAssignor ranges.
+      assignments = [...rangeAssign({ members, partitionCounts, previous: new Map() })].map(([memberId, tps]) => ({
+        memberId, assignment: encodeConsumerAssignment({ assignedPartitions: topicPartitionList(tps) }, CONSUMER_PROTOCOL_VERSION),
+      }));
     }
     const sync = await conn.request(ApiKey.SyncGroup, {
       groupId, generationId: this.generation, memberId: this.memberId, groupInstanceId: null,
@@ -244,7 +251,7 @@ export class ClassicMember extends LoopingMember implements GroupMember {
     if (sync.body.errorCode === REBALANCE_IN_PROGRESS) return; // needJoin stays true
     if (sync.body.errorCode !== ErrorCode.NONE) throw brokerError(sync.body.errorCode, `SyncGroup ${groupId}`, { groupId });
     this.needJoin = false;
-    await this.host.reconcile(decodeAssignment(sync.body.assignment));
+    await this.host.reconcile(topicPartitionPairs(decodeConsumerAssignment(sync.body.assignment).assignedPartitions));
   }
 
   protected async leave(): Promise<void> {

@@ -1,12 +1,16 @@
-/** Requests and results of the classic group protocol, as the coordinator sees them (no wire types); a member, and what a group needs from the coordinator. */
+/**
+ * Requests and results of the classic group protocol, as the coordinator sees them; a member, and what a
+ * group needs from the coordinator. Errors are names, not codes, and versions are resolved into flags;
+ * the parts that travel through untouched (protocol offers, member lists, assignments) are the wire's.
+ */
+import type {
+  HeartbeatRequest as HeartbeatRequestWire, JoinGroupRequestProtocol, JoinGroupResponseMember, LeaveGroupRequestMemberIdentity, SyncGroupRequestAssignment,
+} from '../protocol/generated/index.js';
 import type { Scheduler, TimerHandle } from './clock.js';
 import type { ClassicGroup } from './classic-group.js';
 import type { GroupErrorName, GroupLogger } from './types.js';
 
-export interface ProtocolOffer {
-  name: string;
-  metadata: Buffer;
-}
+export type ProtocolOffer = Pick<JoinGroupRequestProtocol, 'name' | 'metadata'>;
 
 export interface JoinRequest {
   groupId: string;
@@ -33,7 +37,7 @@ export interface JoinResult {
   leader: string;
   skipAssignment: boolean;
   memberId: string;
-  members: Array<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>;
+  members: Array<Pick<JoinGroupResponseMember, 'memberId' | 'groupInstanceId' | 'metadata'>>;
 }
 
 export interface SyncRequest {
@@ -43,7 +47,7 @@ export interface SyncRequest {
   groupInstanceId: string | null;
   protocolType: string | null;
   protocolName: string | null;
-  assignments: Array<{ memberId: string; assignment: Buffer }>;
+  assignments: Array<Pick<SyncGroupRequestAssignment, 'memberId' | 'assignment'>>;
 }
 
 export interface SyncResult {
@@ -53,17 +57,9 @@ export interface SyncResult {
   assignment: Buffer;
 }
 
-export interface HeartbeatRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-}
+export type HeartbeatRequest = Pick<HeartbeatRequestWire, 'groupId' | 'generationId' | 'memberId' | 'groupInstanceId'>;
 
-export interface LeaveMember {
-  memberId: string;
-  groupInstanceId: string | null;
-}
+export type LeaveMember = Pick<LeaveGroupRequestMemberIdentity, 'memberId' | 'groupInstanceId'>;
 
 export type ClassicState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

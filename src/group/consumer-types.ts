@@ -1,4 +1,5 @@
 /** The shapes of a KIP-848 consumer group: a ConsumerGroupHeartbeat as the group sees it, its answer, a member, and what the group needs from the coordinator. */
+import type { ConsumerGroupHeartbeatRequestTopicPartitions, ConsumerGroupHeartbeatResponseTopicPartitions } from '../protocol/generated/index.js';
 import type { TimerHandle, Scheduler } from './clock.js';
 import type { ConsumerGroup } from './consumer-group.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
@@ -13,7 +14,7 @@ export interface ConsumerHeartbeatRequest {
   subscribedTopicNames: string[] | null;
   subscribedTopicRegex: string | null;
   serverAssignor: string | null;
-  topicPartitions: Array<{ topicId: string; partitions: number[] }> | null;
+  topicPartitions: Array<Pick<ConsumerGroupHeartbeatRequestTopicPartitions, 'topicId' | 'partitions'>> | null;
   clientId: string;
   clientHost: string;
   /** v1+ (KIP-1082): the client generates its member id. */
@@ -31,7 +32,7 @@ export interface ConsumerHeartbeatResult {
   memberId: string | null;
   memberEpoch: number;
   heartbeatIntervalMs: number;
-  assignment: Array<{ topicId: string; partitions: number[] }> | null;
+  assignment: Array<Pick<ConsumerGroupHeartbeatResponseTopicPartitions, 'topicId' | 'partitions'>> | null;
 }
 
 export interface ConsumerEnv {

@@ -9,7 +9,8 @@
  */
 import type { ClassicGroup } from './classic-group.js';
 import type { ConsumerGroup } from './consumer-group.js';
-import { decodeConsumerAssignment, decodeConsumerSubscription } from './consumer-protocol.js';
+import { decodeConsumerAssignment, decodeConsumerSubscription } from '../protocol/consumer-protocol.js';
+import { ProtocolDecodeError } from '../protocol/errors.js';
 import { InvariantError } from '../invariant.js';
 import { tpKey } from './types.js';
 
@@ -33,11 +34,12 @@ export function classicAssignmentProblem(group: ClassicAssignmentView, assignmen
   for (const [memberId, bytes] of assignments) {
     let tp;
     try {
-      tp = decodeConsumerAssignment(bytes);
+      tp = decodeConsumerAssignment(bytes).assignedPartitions;
     } catch (err) {
-      return `member ${memberId}: undecodable assignment (${(err as Error).message})`;
+      if (!(err instanceof ProtocolDecodeError)) throw err;
+      return `member ${memberId}: undecodable assignment (${err.message})`;
     }
-    for (const [topic, parts] of tp) {
+    for (const { topic, partitions: parts } of tp) {
       for (const p of parts) {
         const k = tpKey(topic, p);
         const other = owner.get(k);
@@ -53,10 +55,11 @@ export function classicAssignmentProblem(group: ClassicAssignmentView, assignmen
       let owned;
       try {
         owned = decodeConsumerSubscription(metadata).ownedPartitions;
-      } catch {
-        continue;
+      } catch (err) {
+        if (!(err instanceof ProtocolDecodeError)) throw err;
+        continue; // metadata that is not a subscription claims nothing
       }
-      for (const [topic, parts] of owned) {
+      for (const { topic, partitions: parts } of owned) {
         for (const p of parts) {
           const to = owner.get(tpKey(topic, p));
           if (to !== undefined && to !== m.memberId) return `${topic}-${p} still owned by ${m.memberId} but assigned to ${to} in generation ${group.generationId}`;

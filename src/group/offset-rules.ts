@@ -5,7 +5,8 @@
  */
 import type { CommitRequest } from './coordinator-api.js';
 import type { Group } from './coordinator.js';
-import { decodeConsumerSubscription } from './consumer-protocol.js';
+import { decodeConsumerSubscription } from '../protocol/consumer-protocol.js';
+import { ProtocolDecodeError } from '../protocol/errors.js';
 import { MatchBudget } from './topic-regex.js';
 import type { GroupErrorName } from './types.js';
 
@@ -55,7 +56,8 @@ export function subscribedTopicsOf(group: Group): Set<string> | undefined {
     if (metadata === undefined) continue;
     try {
       for (const t of decodeConsumerSubscription(metadata).topics) out.add(t);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ProtocolDecodeError)) throw err;
       return undefined;
     }
   }

@@ -4,7 +4,8 @@
 // group that does not exist yet is created with the offsets. ACLs as Kafka's: listing and describing
 // need DESCRIBE on the group (lag only of topics the caller may DESCRIBE), a reset is an OffsetCommit:
 // READ on the group and the topic.
-import { decodeConsumerAssignment } from '../group/consumer-protocol.js';
+import { decodeConsumerAssignment, topicPartitionMap } from '../protocol/consumer-protocol.js';
+import { ProtocolDecodeError } from '../protocol/errors.js';
 import { HttpError, clip, notFound, topicNotFound, unprocessable } from './errors.js';
 import type { ConsoleDeps } from './console-api.js';
 import { jsonBody, mapChunked, sendApi } from './console-params.js';
@@ -63,8 +64,9 @@ export function registerConsoleGroups(router: Router, d: ConsoleDeps): void {
       let assignment: Member['assignment'] = [];
       if (described.protocolType === 'consumer' && m.assignment.length > 0) {
         try {
-          assignment = list(decodeConsumerAssignment(m.assignment));
-        } catch {
+          assignment = list(topicPartitionMap(decodeConsumerAssignment(m.assignment).assignedPartitions));
+        } catch (err) {
+          if (!(err instanceof ProtocolDecodeError)) throw err;
           assignment = []; // an assignment the leader wrote in another protocol: shown as none
         }
       }

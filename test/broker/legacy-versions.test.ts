@@ -74,18 +74,18 @@ test('OffsetCommit v0 and v1, OffsetFetch v0: simple commits read back by every 
   }));
 
 test('minikafka.group.classic.shared.partitions.enable: a leader (JoinGroup/SyncGroup v0) may give both partitions to both members; off by default', async () => {
-  const { encodeConsumerAssignment, encodeConsumerSubscription, decodeConsumerAssignment } = await import('../../src/group/consumer-protocol.js');
+  const { encodeConsumerAssignment, encodeConsumerSubscription, decodeConsumerAssignment } = await import('../../src/protocol/consumer-protocol.js');
   for (const shared of [false, true]) {
     const broker = await startTestBroker({ 'group.initial.rebalance.delay.ms': 500, 'minikafka.group.classic.shared.partitions.enable': shared });
     const [a, b] = await Promise.all([WireClient.connect(broker.bootstrap), WireClient.connect(broker.bootstrap)]);
     try {
       await a.request(ApiKey.CreateTopics, 4, { topics: [{ name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false });
-      const join = (c: WireClient) => c.request(ApiKey.JoinGroup, 0, { groupId: 'bcast', sessionTimeoutMs: 10_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'broadcast', metadata: encodeConsumerSubscription(['t']) }] });
+      const join = (c: WireClient) => c.request(ApiKey.JoinGroup, 0, { groupId: 'bcast', sessionTimeoutMs: 10_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'broadcast', metadata: encodeConsumerSubscription({ topics: ['t'] }) }] });
       const [ja, jb] = await Promise.all([join(a), join(b)]);
       assert.equal(ja.generationId, jb.generationId, 'one generation with both');
       const [leader, follower, leaderJoin] = ja.leader === ja.memberId ? [a, b, ja] : [b, a, jb];
       const followerId = leaderJoin === ja ? jb.memberId : ja.memberId;
-      const both = encodeConsumerAssignment(new Map([['t', [0, 1]]]));
+      const both = encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }] });
       const fSync = follower.request(ApiKey.SyncGroup, 0, { groupId: 'bcast', generationId: ja.generationId, memberId: followerId, assignments: [] });
       const lSync = await leader.request(ApiKey.SyncGroup, 0, { groupId: 'bcast', generationId: ja.generationId, memberId: leaderJoin.memberId, assignments: [{ memberId: leaderJoin.memberId, assignment: both }, { memberId: followerId, assignment: both }] });
       if (!shared) {
@@ -96,7 +96,7 @@ test('minikafka.group.classic.shared.partitions.enable: a leader (JoinGroup/Sync
       assert.equal(lSync.errorCode, ErrorCode.NONE);
       const f = await fSync;
       assert.equal(f.errorCode, ErrorCode.NONE);
-      assert.deepEqual([...decodeConsumerAssignment(f.assignment)], [['t', [0, 1]]]);
+      assert.deepEqual(decodeConsumerAssignment(f.assignment).assignedPartitions, [{ topic: 't', partitions: [0, 1] }]);
     } finally {
       a.close();
       b.close();

@@ -22,7 +22,7 @@ import { GroupCoordinator } from '../../src/group/coordinator.js';
 import { assertSinglePartitionOwner } from '../../src/group/invariant.js';
 import { OFFSETS_TOPIC } from '../../src/group/offsets-topic.js';
 import { keyValuesOfBatch } from '../../src/protocol/records.js';
-import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import {
   encodeConsumerGroupMetadataKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
 } from '../../src/protocol/offsets-records.js';
@@ -153,7 +153,7 @@ function exercise(c: GroupCoordinator, clock: ManualScheduler): void {
         // ClassicGroup.join is synchronous up to its parked promise: an invariant failure surfaces here.
         void g.join({
           groupId: id, memberId: '', groupInstanceId: null, clientId: 'fuzz', clientHost: '/127.0.0.1', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
-          protocolType: g.protocolType ?? 'consumer', protocols: [{ name: g.protocolName ?? 'range', metadata: encodeConsumerSubscription(['t']) }],
+          protocolType: g.protocolType ?? 'consumer', protocols: [{ name: g.protocolName ?? 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }) }],
           requireKnownMemberId: false, supportsSkipAssignment: false,
         });
       } else {
@@ -200,7 +200,7 @@ async function writtenRecords(): Promise<InputRecord[][]> {
   await c.commitOffsets({ groupId: 'simple', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 42n, leaderEpoch: 3, metadata: 'md' }, { partition: 1, offset: 2n ** 63n - 1n, leaderEpoch: -1, metadata: null }] }] });
   const join = (memberId: string, protocol: string, instance: string | null) => c.joinGroup({
     groupId: `classic-${protocol}`, memberId, groupInstanceId: instance, clientId: 'c', clientHost: '/127.0.0.1', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
-    protocolType: 'consumer', protocols: [{ name: protocol, metadata: encodeConsumerSubscription(['t'], new Map([['t', [0]]])) }], requireKnownMemberId: false, supportsSkipAssignment: false,
+    protocolType: 'consumer', protocols: [{ name: protocol, metadata: encodeConsumerSubscription({ topics: ['t'], ownedPartitions: [{ topic: 't', partitions: [0] }] }) }], requireKnownMemberId: false, supportsSkipAssignment: false,
   });
   for (const protocol of ['range', 'cooperative-sticky']) {
     const joining = join('', protocol, 'i1');
@@ -212,7 +212,7 @@ async function writtenRecords(): Promise<InputRecord[][]> {
     const ids = [a!.memberId, b!.memberId];
     const sync = (memberId: string) => c.syncGroup({
       groupId: `classic-${protocol}`, memberId, groupInstanceId: memberId === a!.memberId ? 'i1' : null, generationId: leader.generationId, protocolType: 'consumer', protocolName: protocol,
-      assignments: memberId === leader.memberId ? ids.map((id, i) => ({ memberId: id, assignment: encodeConsumerAssignment(new Map([['t', [i, i + 2]]])) })) : [],
+      assignments: memberId === leader.memberId ? ids.map((id, i) => ({ memberId: id, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [i, i + 2] }] }) })) : [],
     });
     await Promise.all(ids.map(sync));
     await c.commitOffsets({ groupId: `classic-${protocol}`, generationIdOrMemberEpoch: leader.generationId, memberId: a!.memberId, groupInstanceId: 'i1', version: 8, topics: [{ name: 't', partitions: [{ partition: 0, offset: 7n, leaderEpoch: -1, metadata: '' }] }] });
@@ -245,7 +245,7 @@ async function writtenRecords(): Promise<InputRecord[][]> {
 function craftedRecords(): InputRecord[] {
   const member = (memberId: string) => ({
     memberId, groupInstanceId: null, clientId: 'c', clientHost: '/x', rebalanceTimeoutMs: 10_000, sessionTimeoutMs: 300_000,
-    subscription: encodeConsumerSubscription(['t']), assignment: encodeConsumerAssignment(new Map([['t', [0]]])),
+    subscription: encodeConsumerSubscription({ topics: ['t'] }), assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0] }] }),
   });
   const gm = { protocolType: 'consumer', generation: 3, protocol: 'range', leader: 'm1', currentStateTimestampMs: 1, members: [member('m1'), member('m2')] };
   return [
@@ -328,7 +328,7 @@ const recordSplice: Mutator = (input, rng, corpus) => {
 
 export const offsetsLoadTarget: FuzzTarget = {
   name: 'offsets-load',
-  includeScript: (url) => /\/dist\/src\/group\/(offsets-load|records|offsets-topic|coordinator|classic-group|consumer-group|invariant|consumer-protocol|offsets)\.js$/.test(url),
+  includeScript: (url) => /\/dist\/src\/group\/(offsets-load|records|offsets-topic|coordinator|classic-group|consumer-group|invariant|offsets)\.js$/.test(url) || /\/dist\/src\/protocol\/(generated\/)?consumer-protocol\.js$/.test(url),
   seeds: await offsetsSeeds(),
   maxInputBytes: 8192,
   mutators: [numberField, numberField, recordSplice],

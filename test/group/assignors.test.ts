@@ -96,3 +96,33 @@ test('range: without history it gives Kafka\'s contiguous ranges, the first memb
   assert.deepEqual(a.get('b')!.get('t'), [3, 4]);
   assert.deepEqual(a.get('c')!.get('t'), [5, 6]);
 });
+
+/** Kafka's RangeAssignor as its Javadoc states it: per topic, subscribers sorted by member id, contiguous ranges, the first `partitions % members` one more. */
+function kafkaRange(subscriptions: ReadonlyMap<string, readonly string[]>, partitionCounts: ReadonlyMap<string, number>): Map<string, Map<string, number[]>> {
+  const out = new Map<string, Map<string, number[]>>([...subscriptions.keys()].map((m) => [m, new Map()]));
+  for (const [topic, count] of partitionCounts) {
+    const subs = [...subscriptions].filter(([, ts]) => ts.includes(topic)).map(([m]) => m).sort();
+    subs.forEach((m, i) => {
+      const each = Math.floor(count / subs.length);
+      const start = i * each + Math.min(i, count % subs.length);
+      const length = each + (i < count % subs.length ? 1 : 0);
+      if (length > 0) out.get(m)!.set(topic, Array.from({ length }, (_, k) => start + k));
+    });
+  }
+  for (const [m, tp] of out) out.set(m, new Map([...tp].sort(([a], [b]) => (a < b ? -1 : 1))));
+  return out;
+}
+
+test('range: without history it is exactly Kafka\'s RangeAssignor (the client\'s group leader relies on it)', () => {
+  const arbIds = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 7 });
+  fc.assert(fc.property(arbIds, fc.array(fc.integer({ min: 0, max: 13 }), { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 28, maxLength: 28 }), (ids, topicCounts, bits) => {
+    const names = topicCounts.map((_, i) => `t${i}`);
+    const subscriptions = new Map(ids.map((id, m) => [id, names.filter((_, i) => bits[(m * 4 + i) % 28])]));
+    const partitionCounts = new Map(names.map((n, i) => [n, topicCounts[i]!]));
+    const members = [...subscriptions].map(([memberId, ts]) => ({ memberId, topics: new Set(ts) }));
+    const got = rangeAssign({ members, partitionCounts, previous: new Map() });
+    const want = kafkaRange(subscriptions, partitionCounts);
+    for (const tp of got.values()) for (const [t, ps] of [...tp]) if (ps.length === 0) tp.delete(t);
+    assert.deepEqual(got, want);
+  }), { numRuns: 500 });
+});

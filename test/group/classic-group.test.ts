@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rig, settle, type Rig } from './helpers.js';
-import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import { assertSinglePartitionOwner } from '../../src/group/invariant.js';
 import type { JoinRequest, JoinResult } from '../../src/group/classic-types.js';
 
 function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {
   return {
     groupId: 'g', memberId: '', groupInstanceId: null, protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000,
+    protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000,
     clientId: 'c', clientHost: '/h', requireKnownMemberId: true, supportsSkipAssignment: true, ...over,
   };
 }
@@ -42,8 +42,8 @@ test('classic: two members join, the leader assigns, both sync; heartbeats and e
   const leader = await r.coordinator.syncGroup({
     groupId: 'g', generationId: 2, memberId: a.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',
     assignments: [
-      { memberId: a.memberId, assignment: encodeConsumerAssignment(new Map([['t', [0]]])) },
-      { memberId: b.memberId, assignment: encodeConsumerAssignment(new Map([['t', [1]]])) },
+      { memberId: a.memberId, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0] }] }) },
+      { memberId: b.memberId, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [1] }] }) },
     ],
   });
   assert.equal(leader.error, 'NONE');
@@ -73,7 +73,7 @@ test('classic: a leader assignment that gives one partition to two members is re
   await a.result;
   const b = await joinNew(r);
   const [la] = await Promise.all([r.coordinator.joinGroup(joinReq({ memberId: a.memberId })), b.result]);
-  const both = encodeConsumerAssignment(new Map([['t', [0, 1]]]));
+  const both = encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }] });
   const res = await r.coordinator.syncGroup({
     groupId: 'g', generationId: la.generationId, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null,
     assignments: [{ memberId: a.memberId, assignment: both }, { memberId: b.memberId, assignment: both }],
@@ -91,7 +91,7 @@ test('classic: a static member that restarts takes its place back without a reba
   r.clock.advance(0);
   const first = await joining;
   assert.equal(first.error, 'NONE', 'static members skip MEMBER_ID_REQUIRED');
-  await r.coordinator.syncGroup({ groupId: 'g', generationId: first.generationId, memberId: first.memberId, groupInstanceId: 'i1', protocolType: null, protocolName: null, assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment(new Map([['t', [0]]])) }] });
+  await r.coordinator.syncGroup({ groupId: 'g', generationId: first.generationId, memberId: first.memberId, groupInstanceId: 'i1', protocolType: null, protocolName: null, assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0] }] }) }] });
   const again = await r.coordinator.joinGroup(joinReq({ groupInstanceId: 'i1' }));
   assert.equal(again.error, 'NONE');
   assert.equal(again.generationId, first.generationId, 'no new generation');

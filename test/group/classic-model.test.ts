@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rig, settle, type Rig } from './helpers.js';
-import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import { assertSinglePartitionOwner } from '../../src/group/invariant.js';
 import type { JoinRequest, JoinResult, SyncResult } from '../../src/group/classic-types.js';
 
@@ -20,7 +20,7 @@ class Member {
   private req(memberId: string): JoinRequest {
     return {
       groupId: 'g', memberId, groupInstanceId: this.staticId, protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 15_000,
+      protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 15_000,
       clientId: 'c', clientHost: '/h', requireKnownMemberId: true, supportsSkipAssignment: true,
     };
   }
@@ -52,7 +52,7 @@ class Member {
     const assignments = j.members.map((m, i) => {
       const per = Math.ceil(PARTITIONS / j.members.length);
       const parts = Array.from({ length: PARTITIONS }, (_, p) => p).filter((p) => Math.floor(p / per) === i);
-      return { memberId: m.memberId, assignment: encodeConsumerAssignment(new Map([['t', parts]])) };
+      return { memberId: m.memberId, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: parts }] }) };
     });
     this.syncing = this.r.coordinator.syncGroup({ groupId: 'g', generationId: j.generationId, memberId: this.memberId, groupInstanceId: this.staticId, protocolType: 'consumer', protocolName: 'range', assignments });
     void this.syncing.then(() => {

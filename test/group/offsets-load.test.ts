@@ -11,7 +11,7 @@ import { buildRecordBatch, isControlBatch, readBatchHeader } from '../../src/pro
 import { ATTR_TRANSACTIONAL, buildMarkerBatch } from '../../src/protocol/txn-records.js';
 import { TopicStore } from '../../src/storage/topic-store.js';
 import { offsetsPartitionFor } from '../../src/group/partitioning.js';
-import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import {
   encodeConsumerGroupMetadataKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
   type GroupMetadataValue,
@@ -28,7 +28,7 @@ const OFFSETS = '__consumer_offsets';
 function doubleOwner(overrides: Partial<GroupMetadataValue> = {}): GroupMetadataValue {
   const member = (memberId: string) => ({
     memberId, groupInstanceId: null, clientId: 'c', clientHost: '/127.0.0.1', rebalanceTimeoutMs: 10_000, sessionTimeoutMs: 300_000,
-    subscription: encodeConsumerSubscription(['t']), assignment: encodeConsumerAssignment(new Map([['t', [0]]])),
+    subscription: encodeConsumerSubscription({ topics: ['t'] }), assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0] }] }),
   });
   return { protocolType: 'consumer', generation: 3, protocol: 'range', leader: 'm1', currentStateTimestampMs: 1, members: [member('m1'), member('m2')], ...overrides };
 }
@@ -70,7 +70,7 @@ test('crafted records in __consumer_offsets are skipped at load; the group still
   r.store.createTopic('t', 1);
   const join = c.joinGroup({
     groupId: 'g', memberId: '', groupInstanceId: null, clientId: 'c', clientHost: '/x', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
-    protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], requireKnownMemberId: true, supportsSkipAssignment: false,
+    protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }) }], requireKnownMemberId: true, supportsSkipAssignment: false,
   });
   assert.equal((await join).error, 'MEMBER_ID_REQUIRED');
   r.clock.advance(60_000); // the pending member's timer, and every restored session timer
@@ -95,7 +95,7 @@ test('a broker restarted over crafted __consumer_offsets records starts, logs ea
       await client.request(ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
       const join = (memberId: string) => client.request(ApiKey.JoinGroup, 9, {
         groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId, groupInstanceId: null,
-        protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], reason: null,
+        protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }) }], reason: null,
       });
       const first = await join('');
       assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
@@ -104,7 +104,7 @@ test('a broker restarted over crafted __consumer_offsets records starts, logs ea
       assert.equal(joined.leader, first.memberId);
       const sync = await client.request(ApiKey.SyncGroup, 5, {
         groupId: 'g', generationId: joined.generationId, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',
-        assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment(new Map([['t', [0]]])) }],
+        assignments: [{ memberId: first.memberId, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0] }] }) }],
       });
       assert.equal(sync.errorCode, ErrorCode.NONE);
       const fetched = await client.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId: 'good', topics: [{ name: 't', partitionIndexes: [0] }] }], requireStable: false });

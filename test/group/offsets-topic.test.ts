@@ -18,7 +18,7 @@ import {
   decodeConsumerGroupMetadataValue, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeConsumerGroupMetadataValue,
   encodeGroupMetadataValue, encodeOffsetCommitValue,
 } from '../../src/protocol/offsets-records.js';
-import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import { OFFSETS_TOPIC } from '../../src/group/offsets-topic.js';
 
 const START_MS = 1_767_225_600_000; // 0x19b76daa800: every timestamp below
@@ -43,13 +43,13 @@ test('records written to __consumer_offsets keep their bytes, and decode and re-
       await client.request(ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
       const joined = await client.request(ApiKey.JoinGroup, 9, {
         groupId: 'classic', sessionTimeoutMs: 30000, rebalanceTimeoutMs: 60000, memberId: '', groupInstanceId: 'static-1',
-        protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription(['t']) }], reason: null,
+        protocolType: 'consumer', protocols: [{ name: 'range', metadata: encodeConsumerSubscription({ topics: ['t'] }, 1) }], reason: null,
       });
       assert.equal(joined.errorCode, ErrorCode.NONE);
       member = joined.memberId;
       const sync = await client.request(ApiKey.SyncGroup, 5, {
         groupId: 'classic', generationId: joined.generationId, memberId: member, groupInstanceId: 'static-1', protocolType: 'consumer', protocolName: 'range',
-        assignments: [{ memberId: member, assignment: encodeConsumerAssignment(new Map([['t', [0, 1]]])) }],
+        assignments: [{ memberId: member, assignment: encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }] }, 0) }],
       });
       assert.equal(sync.errorCode, ErrorCode.NONE);
       const classic = await client.request(ApiKey.OffsetCommit, 8, {

@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rig, type Rig } from './helpers.js';
-import { decodeConsumerAssignment, encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
+import { decodeConsumerAssignment, encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/protocol/consumer-protocol.js';
 import { assertSinglePartitionOwner } from '../../src/group/invariant.js';
 import type { JoinRequest } from '../../src/group/classic-types.js';
 
 function joinReq(over: Partial<JoinRequest> = {}): JoinRequest {
   return {
     groupId: 'g', memberId: '', groupInstanceId: null, protocolType: 'consumer',
-    protocols: [{ name: 'broadcast', metadata: encodeConsumerSubscription(['t']) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000,
+    protocols: [{ name: 'broadcast', metadata: encodeConsumerSubscription({ topics: ['t'] }) }], sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000,
     clientId: 'c', clientHost: '/h', requireKnownMemberId: false, supportsSkipAssignment: true, ...over,
   };
 }
@@ -22,7 +22,7 @@ async function broadcast(r: Rig): Promise<{ leader: string; follower: string; fo
   const bJoin = r.coordinator.joinGroup(joinReq());
   const [la, lb] = await Promise.all([r.coordinator.joinGroup(joinReq({ memberId: a.memberId })), bJoin]);
   assert.equal(la.generationId, lb.generationId);
-  const both = encodeConsumerAssignment(new Map([['t', [0, 1]]]));
+  const both = encodeConsumerAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }] });
   const follower = r.coordinator.syncGroup({ groupId: 'g', generationId: lb.generationId, memberId: lb.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
   const leader = await r.coordinator.syncGroup({
     groupId: 'g', generationId: la.generationId, memberId: la.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'broadcast',
@@ -46,7 +46,7 @@ test('enabled: both members get every partition, the group is Stable, and it sur
   const res = await broadcast(r);
   assert.equal(res.leader, 'NONE');
   assert.equal(res.follower, 'NONE');
-  assert.deepEqual([...decodeConsumerAssignment(res.followerAssignment)], [['t', [0, 1]]]);
+  assert.deepEqual(decodeConsumerAssignment(res.followerAssignment).assignedPartitions, [{ topic: 't', partitions: [0, 1] }]);
   const g = r.coordinator.groups.get('g')!;
   assert.equal(g.kind === 'classic' && g.state, 'Stable');
   assert.throws(() => assertSinglePartitionOwner(g), /assigned to both/, 'the strict check would refuse it');

@@ -162,6 +162,7 @@ export * from './alter-user-scram-credentials.js';
 export * from './headers.js';
 export * from './txn-records.js';
 export * from './offsets-records.js';
+export * from './consumer-protocol.js';
 
 export interface ApiMessage {
   apiKey: number;
