@@ -18,6 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { apis } from '../src/protocol/schemas/index.js';
 import { RequestHeaderData, ResponseHeaderData } from '../src/protocol/schemas/header.js';
 import { ControlRecordKey, EndTxnMarkerValue, ProducerSnapshot, TransactionLogKey, TransactionLogValue } from '../src/protocol/schemas/txn-records.js';
+import {
+  ConsumerGroupKey, ConsumerGroupMemberKey, ConsumerGroupMetadataKey, ConsumerGroupMetadataValue, GroupMetadataKey, GroupMetadataValue, OffsetCommitKey, OffsetCommitValue,
+} from '../src/protocol/schemas/offsets-records.js';
 import type { FieldSchema, FieldType, MessageSchema, StructType, VersionRange } from '../src/protocol/schemas/types.js';
 import { inRange } from '../src/protocol/schemas/types.js';
 
@@ -490,7 +493,7 @@ function generateIndex(): string {
   }
   out.push('');
   for (const api of apis) out.push(`export * from './${api.fileName}.js';`);
-  out.push("export * from './headers.js';", "export * from './txn-records.js';", '');
+  out.push("export * from './headers.js';", "export * from './txn-records.js';", "export * from './offsets-records.js';", '');
   out.push(
     'export interface ApiMessage {',
     '  apiKey: number;',
@@ -557,6 +560,9 @@ export function generateAll(): Map<string, string> {
   }
   files.set('headers.ts', generateModule([RequestHeaderData, ResponseHeaderData]));
   files.set('txn-records.ts', generateModule([TransactionLogKey, TransactionLogValue, ControlRecordKey, EndTxnMarkerValue, ProducerSnapshot]));
+  files.set('offsets-records.ts', generateModule([
+    OffsetCommitKey, OffsetCommitValue, GroupMetadataKey, GroupMetadataValue, ConsumerGroupMetadataKey, ConsumerGroupMetadataValue, ConsumerGroupKey, ConsumerGroupMemberKey,
+  ]));
   files.set('index.ts', generateIndex());
   return files;
 }

@@ -17,6 +17,18 @@ export function allowed(ctx: RequestContext, operation: OperationName, type: Res
   return ok;
 }
 
+/**
+ * A DESCRIBE-on-topic check bound to this request's principal, for work that outlives the request
+ * (the group coordinator resolving a member's regex subscription); undefined when ACLs are off.
+ * Denials are not logged: it runs for every matching topic at every heartbeat.
+ */
+export function topicDescribeCheck(ctx: RequestContext): ((topic: string) => boolean) | undefined {
+  const authorizer = ctx.broker.security.authorizer;
+  if (authorizer === undefined) return undefined;
+  const { principal, clientHost } = ctx.session;
+  return (topic) => authorizer.authorize(principal, clientHost, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
+}
+
 /** Kafka's authorized-operations bit set for a resource (every supported operation when ACLs are off). */
 export function authorizedOperations(ctx: RequestContext, type: ResourceTypeName, name: string = CLUSTER_NAME): number {
   const authorizer = ctx.broker.security.authorizer;

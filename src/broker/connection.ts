@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder } from '../protocol/frame.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
-import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from '../protocol/header.js';
+import { decodeRequestHeader, encodeResponseHeader, requestApiKeyOf, responseHeaderVersion } from '../protocol/header.js';
 import { assert, stopOnInvariant } from '../invariant.js';
 import { ApiKey, apiMessages } from '../protocol/generated/index.js';
 import { ErrorCode, FrameSizeError } from '../protocol/errors.js';
@@ -421,7 +421,7 @@ export class Connection {
 }
 
 function isFetch(frame: Buffer): boolean {
-  return frame.length >= 2 && frame.readInt16BE(0) === FETCH_KEY;
+  return requestApiKeyOf(frame) === FETCH_KEY;
 }
 
 function frameBytes(frame: Buffer | Buffer[] | null): number {

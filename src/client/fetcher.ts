@@ -1,6 +1,6 @@
 // One fetch round: partitions grouped by leader, one Fetch per leader, records decoded into batches.
 import { decodeRecordBatches, type DecodedBatch } from '../protocol/compression.js';
-import { CONTROL_ABORT } from '../protocol/txn-records.js';
+import { CONTROL_ABORT, controlKeyType } from '../protocol/txn-records.js';
 import { IsolationLevel } from '../protocol/enums.js';
 import { ApiKey, ZERO_UUID, type Cluster } from './cluster.js';
 import { KafkaClientError } from './errors.js';
@@ -108,7 +108,7 @@ function abortedFilter(aborted: ReadonlyArray<{ producerId: bigint; firstOffset:
     while (pending.length > 0 && pending[0]!.firstOffset <= batch.lastOffset) abortedProducers.add(pending.shift()!.producerId);
     if (batch.isControl) {
       const key = batch.records[0]?.key;
-      if (key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === CONTROL_ABORT) abortedProducers.delete(batch.producerId);
+      if (key !== null && key !== undefined && controlKeyType(key) === CONTROL_ABORT) abortedProducers.delete(batch.producerId);
       return true;
     }
     return batch.isTransactional && abortedProducers.has(batch.producerId);

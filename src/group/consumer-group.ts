@@ -234,6 +234,7 @@ export class ConsumerGroup {
     }
     if (req.rebalanceTimeoutMs >= 0) member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
     if (req.rackId !== null) member.rackId = req.rackId;
+    member.topicVisible = req.topicVisible;
     member.clientId = req.clientId;
     member.clientHost = req.clientHost;
     return changed;
@@ -279,8 +280,10 @@ export class ConsumerGroup {
       if (compiled.ok) {
         // Every topic, internal ones included: Kafka's coordinator matches the regex against all the
         // topics of its metadata image (GroupMetadataManager.refreshRegularExpressions).
+        // Only topics the member's principal may describe (KAFKA-18813): a hidden topic is never named to it.
         const names = this.env.topics.topics().map((t) => t.name);
-        for (const name of budget.filter(compiled.regex, names)) out.add(name);
+        const visible = member.topicVisible;
+        for (const name of budget.filter(compiled.regex, names)) if (visible === undefined || visible(name)) out.add(name);
       }
     }
     return out;
@@ -314,6 +317,11 @@ export class ConsumerGroup {
       const t = this.env.topics.topic(name)!;
       partitionCounts.set(name, t.partitions);
       hashParts.push(`${name}:${t.id}:${t.partitions}`);
+    }
+    // A regex member's own resolution counts too: what its principal may describe can change while
+    // the union of all subscriptions stays the same.
+    for (const m of this.members.values()) {
+      if (m.subscribedTopicRegex !== null && m.topicVisible !== undefined) hashParts.push(`${m.memberId}=${[...subscribed.get(m.memberId)!].sort().join('|')}`);
     }
     const hash = hashParts.join(',');
     if (hash !== this.metadataHash) {

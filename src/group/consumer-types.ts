@@ -18,6 +18,11 @@ export interface ConsumerHeartbeatRequest {
   clientHost: string;
   /** v1+ (KIP-1082): the client generates its member id. */
   clientGeneratesMemberId: boolean;
+  /**
+   * Whether the member's principal may DESCRIBE a topic; a regex subscription resolves only to topics
+   * it may (Kafka: KAFKA-18813). Undefined: no authorizer, every topic.
+   */
+  topicVisible?: (topic: string) => boolean;
 }
 
 export interface ConsumerHeartbeatResult {
@@ -62,4 +67,6 @@ export interface ConsumerMember {
   revoking: Set<string>;
   sessionTimer?: TimerHandle;
   rebalanceTimer?: TimerHandle;
+  /** From the member's latest heartbeat (never persisted): see ConsumerHeartbeatRequest.topicVisible. */
+  topicVisible?: (topic: string) => boolean;
 }

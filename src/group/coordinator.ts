@@ -28,7 +28,7 @@ import { PendingTxnOffsets } from './txn-offsets.js';
 import {
   encodeConsumerGroupMetadataKey, encodeConsumerGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey,
   encodeOffsetCommitValue, type GroupMetadataValue,
-} from './records.js';
+} from '../protocol/offsets-records.js';
 import { loadOffsetsTopic } from './offsets-load.js';
 import type { GroupErrorName, GroupLogger, TopicView } from './types.js';
 import { stopOnInvariant } from '../invariant.js';

@@ -15,8 +15,9 @@ import { classicAssignmentProblem } from './invariant.js';
 import {
   decodeConsumerGroupMetadataValue, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue,
   type GroupMetadataMember, type GroupMetadataValue, type GroupRecordKey,
-} from './records.js';
+} from '../protocol/offsets-records.js';
 import type { GroupLogger } from './types.js';
+import { ProtocolDecodeError } from '../protocol/errors.js';
 
 export type LoadedGroup = { kind: 'classic'; value: GroupMetadataValue } | { kind: 'consumer'; epoch: number };
 
@@ -84,11 +85,12 @@ export function loadOffsetsTopic(topic: OffsetsTopic, offsets: OffsetStore, limi
     try {
       key = decodeKey(r.key);
     } catch (err) {
-      skips.skip({ offset: r.offset }, `undecodable key: ${(err as Error).message}`);
+      if (!(err instanceof ProtocolDecodeError)) throw err;
+      skips.skip({ offset: r.offset }, `undecodable key: ${err.message}`);
       continue;
     }
     if (key.kind === 'other') {
-      skips.skip({ offset: r.offset }, `unknown key version ${key.version}`);
+      skips.skip({ offset: r.offset, group: key.group }, `key version ${key.version}: not a record this coordinator keeps`);
       continue;
     }
     if ('pendingProducerId' in r) {
@@ -146,12 +148,13 @@ function apply(key: Exclude<GroupRecordKey, { kind: 'other' }>, value: Buffer | 
   return undefined;
 }
 
-/** The decoded value, or why it does not decode (the decoders throw RecordDecodeError or RangeError on bad bytes). */
+/** The decoded value, or why it does not decode (the decoders throw ProtocolDecodeError on bad bytes). */
 function decodeOr<T>(decode: () => T): T | string {
   try {
     return decode();
   } catch (err) {
-    return `undecodable value: ${(err as Error).message}`;
+    if (!(err instanceof ProtocolDecodeError)) throw err;
+    return `undecodable value: ${err.message}`;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The internal topic `__consumer_offsets`: committed offsets and group metadata as Kafka's own records
- * (see records.ts), one uncompressed v2 batch per write, on the partition abs(hash(groupId)) % n.
+ * (src/protocol/offsets-records.ts), one uncompressed v2 batch per write, on the partition abs(hash(groupId)) % n.
  * Created on the first write (a commit or a group's first generation), as Kafka creates it on first
  * use: a broker that serves no group never has it, and start-up on an empty data dir writes nothing.
  * It gets cleanup.policy=compact, plus retention.ms=-1 and retention.bytes=-1 so that time/size
@@ -12,7 +12,7 @@ import type { PartitionLog } from '../storage/log.js';
 import { buildRecordBatch, readBatchHeader, BATCH_HEADER_BYTES, isControlBatch, isTransactionalBatch } from '../protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL, CONTROL_COMMIT, controlBatchType } from '../protocol/txn-records.js';
 import { offsetsPartitionFor } from './partitioning.js';
-import { recordsOfBatch, type KeyValue } from './records.js';
+import { keyValuesOfBatch, type KeyValue } from '../protocol/records.js';
 import type { GroupLogger } from './types.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -104,10 +104,10 @@ export class OffsetsTopic {
           const h = readBatchHeader(buf, pos);
           if (pos + h.sizeBytes > buf.length) break;
           try {
-            if (!isTransactionalBatch(h.attributes)) yield* recordsOfBatch(buf, pos);
+            if (!isTransactionalBatch(h.attributes)) yield* keyValuesOfBatch(buf, pos);
             else if (!isControlBatch(h.attributes)) {
               const pending = open.get(h.producerId) ?? open.set(h.producerId, []).get(h.producerId)!;
-              for (const r of recordsOfBatch(buf, pos)) pending.push(r);
+              for (const r of keyValuesOfBatch(buf, pos)) pending.push(r);
             }
             else if (h.recordCount > 0) { // an empty control batch is a marker the cleaner emptied: it ends nothing
               const records = open.get(h.producerId) ?? [];

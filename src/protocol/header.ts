@@ -39,6 +39,11 @@ export function responseHeaderVersion(apiKey: number, version: number): number {
   return isFlexible(apiKey, version) ? 1 : 0;
 }
 
+/** The API key of a request frame (its first int16), or undefined for a frame too short to have one. */
+export function requestApiKeyOf(frame: Buffer): number | undefined {
+  return frame.length >= 2 ? frame.readInt16BE(0) : undefined;
+}
+
 /**
  * Reads the key and version first, then the rest of the header in the layout they imply. An unknown
  * key or version is read as a v1 header (the layout every client uses for ApiVersions probes) and

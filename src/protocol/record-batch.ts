@@ -112,6 +112,35 @@ export function readBatchProducerFields(buf: Buffer, pos: number): BatchProducer
   };
 }
 
+// Single header fields of the batch at buf[pos] (a whole header must be readable), for hot loops
+// that walk batches without decoding whole headers.
+export function batchBaseOffsetAt(buf: Buffer, pos: number): number {
+  return readInt64Number(buf, pos + OFFSET_BASE);
+}
+export function batchLastOffsetDeltaAt(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA);
+}
+/** Base offset + last offset delta: the batch's last offset. */
+export function batchLastOffsetAt(buf: Buffer, pos: number): number {
+  return batchBaseOffsetAt(buf, pos) + batchLastOffsetDeltaAt(buf, pos);
+}
+export function batchMagicAt(buf: Buffer, pos: number): number {
+  return buf.readInt8(pos + OFFSET_MAGIC);
+}
+export function batchAttributesAt(buf: Buffer, pos: number): number {
+  return buf.readInt16BE(pos + OFFSET_ATTRIBUTES);
+}
+export function batchMaxTimestampAt(buf: Buffer, pos: number): number {
+  return readInt64Number(buf, pos + OFFSET_MAX_TIMESTAMP);
+}
+export function batchRecordCountAt(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + OFFSET_RECORD_COUNT);
+}
+/** The int64 producer id is >= 0 exactly when its high int32 is: one read, no bigint. */
+export function batchHasProducerIdAt(buf: Buffer, pos: number): boolean {
+  return buf.readInt32BE(pos + OFFSET_PRODUCER_ID) >= 0;
+}
+
 /** Whole batch size (batchLength + 12) of the batch at pos; needs 12 readable bytes. */
 export function batchSizeAt(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos + OFFSET_LENGTH) + BATCH_LOG_OVERHEAD_BYTES;

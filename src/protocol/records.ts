@@ -11,7 +11,7 @@
 // hide: exactly `recordCount` records fill the section, offset deltas run 0..n-1, every field fits in
 // its record and the record ends where its length says.
 import { ErrorCode } from './errors.js';
-import { varintBytes, writeVarint } from './record-batch.js';
+import { BATCH_HEADER_BYTES, compression, isControlBatch, readBatchHeader, varintBytes, writeVarint } from './record-batch.js';
 
 export type RecordsErrorCode = 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'RECORD_LIST_TOO_LARGE' | 'UNSUPPORTED_COMPRESSION_TYPE';
 
@@ -84,6 +84,11 @@ export class RecordWalker {
   /** Key bytes of the current record (a view, no copy); null for a null key. */
   key(): Buffer | null {
     return this.keyLength < 0 ? null : this.section.subarray(this.keyStart, this.keyStart + this.keyLength);
+  }
+
+  /** Value bytes of the current record (a view, no copy); null for a tombstone. */
+  value(): Buffer | null {
+    return this.valueLength < 0 ? null : this.section.subarray(this.valueStart, this.valueStart + this.valueLength);
   }
 
   /** Advances to the next record; false once all are walked. Throws RecordsError(CORRUPT_MESSAGE). */
@@ -244,4 +249,33 @@ export function walkSlice(walker: RecordWalker, budget: number, requireKeys: boo
   }
   if (walker.done) return !walker.next();
   return false;
+}
+
+/** Key, value and offset of one stored record; key and value are copies (they outlive the read buffer). */
+export interface KeyValue {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: number;
+}
+
+/**
+ * The records of the stored batch at buf[pos] (the whole batch within buf), walked and checked as the
+ * log's own check does; a control batch yields nothing. Throws RecordsError for records that do not
+ * match their header, and for a compressed batch: the coordinators read only their own internal
+ * topics, which they write uncompressed.
+ */
+export function keyValuesOfBatch(buf: Buffer, pos: number): KeyValue[] {
+  const h = readBatchHeader(buf, pos);
+  if (isControlBatch(h.attributes)) return [];
+  const codec = compression(h.attributes);
+  if (codec !== 'none') throw new RecordsError('UNSUPPORTED_COMPRESSION_TYPE', `${codec ?? 'unknown'} compressed batch at offset ${h.baseOffset}`);
+  if (h.sizeBytes < BATCH_HEADER_BYTES || pos + h.sizeBytes > buf.length) throw new RecordsError('CORRUPT_MESSAGE', `batch at offset ${h.baseOffset}: size ${h.sizeBytes} does not fit`);
+  const walker = new RecordWalker().reset(buf.subarray(pos + BATCH_HEADER_BYTES, pos + h.sizeBytes), h.recordCount, h.lastOffsetDelta);
+  const out: KeyValue[] = [];
+  while (walker.next()) {
+    const key = walker.key();
+    const value = walker.value();
+    out.push({ key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), offset: h.baseOffset + walker.offsetDelta });
+  }
+  return out;
 }

@@ -20,6 +20,7 @@ import {
 } from './generated/txn-records.js';
 import { BATCH_HEADER_BYTES, buildRecordBatch, isControlBatch, readBatchHeader } from './record-batch.js';
 import { Reader } from './reader.js';
+import { RecordWalker, RecordsError } from './records.js';
 import { Writer } from './writer.js';
 
 export type { ProducerSnapshotEntry, TransactionLogValue, TransactionLogValueInput };
@@ -105,18 +106,27 @@ export function buildMarkerBatch(m: MarkerInput): Buffer {
  */
 export function controlBatchType(buf: Buffer, pos: number): number | undefined {
   const h = readBatchHeader(buf, pos);
-  if (!isControlBatch(h.attributes) || h.recordCount < 1) return undefined;
+  if (!isControlBatch(h.attributes) || h.recordCount < 1 || pos + h.sizeBytes > buf.length) return undefined;
   try {
-    const r = new Reader(buf, pos + BATCH_HEADER_BYTES, pos + h.sizeBytes);
-    r.varint(); // record length
-    r.int8(); // attributes
-    r.varlong(); // timestamp delta
-    r.varint(); // offset delta
-    const keyLength = r.varint();
-    if (keyLength < 4) return undefined;
-    const key = new Reader(r.raw(keyLength));
+    const walker = new RecordWalker().reset(buf.subarray(pos + BATCH_HEADER_BYTES, pos + h.sizeBytes), h.recordCount, h.lastOffsetDelta);
+    const keyBytes = walker.next() ? walker.key() : null;
+    if (keyBytes === null || keyBytes.length < 4) return undefined;
+    const key = new Reader(keyBytes);
     if (key.int16() !== 0) return undefined;
     const type = decodeControlRecordKey(key, 0).type;
+    return type === CONTROL_ABORT || type === CONTROL_COMMIT ? type : undefined;
+  } catch (err) {
+    if (err instanceof ProtocolDecodeError || err instanceof RecordsError) return undefined;
+    throw err;
+  }
+}
+
+/** The marker type of a control record's key (CONTROL_ABORT / CONTROL_COMMIT), or undefined for any other key. */
+export function controlKeyType(key: Buffer): number | undefined {
+  try {
+    const r = new Reader(key);
+    if (r.int16() !== 0) return undefined;
+    const type = decodeControlRecordKey(r, 0).type;
     return type === CONTROL_ABORT || type === CONTROL_COMMIT ? type : undefined;
   } catch (err) {
     if (err instanceof ProtocolDecodeError) return undefined;

@@ -2,7 +2,7 @@
 // batch framing (or all of each batch, for callers that did not validate), walks the records under
 // the log's records policy, and assigns offsets by rewriting baseOffset (and the leader epoch, and
 // maxTimestamp under LogAppendTime) in place (invariant 1).
-import { BATCH_HEADER_BYTES, OFFSET_LAST_OFFSET_DELTA, batchSizeAt, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, batchLastOffsetDeltaAt, batchSizeAt, setBaseOffset, setMaxTimestampLogAppendTime, setPartitionLeaderEpoch, validateRecordBatches } from '../protocol/record-batch.js';
 import { checkRecordsSync } from '../protocol/records-check.js';
 import { RecordsError, type RecordsPolicy } from '../protocol/records.js';
 import { StorageError } from './errors.js';
@@ -31,7 +31,7 @@ export function checkBatches(batches: Buffer, validated: boolean): number {
     if (sizeBytes < BATCH_HEADER_BYTES || pos + sizeBytes > batches.length) {
       throw new StorageError('CORRUPT_MESSAGE', `batch at ${pos}: bad length`);
     }
-    count += batches.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+    count += batchLastOffsetDeltaAt(batches, pos) + 1;
     pos += sizeBytes;
   }
   if (count === 0) throw new StorageError('CORRUPT_MESSAGE', 'empty record set');
@@ -52,7 +52,7 @@ export function checkRecords(batches: Buffer, policy: RecordsPolicy): void {
 export function assignOffsets(buf: Buffer, first: number, leaderEpoch: number | undefined, logAppendTimeMs: number | undefined): number {
   let next = first;
   for (let pos = 0; pos < buf.length; ) {
-    const offsets = buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+    const offsets = batchLastOffsetDeltaAt(buf, pos) + 1;
     if (!Number.isSafeInteger(next + offsets - 1)) throw new RangeError('offset overflow');
     setBaseOffset(buf, pos, next);
     if (leaderEpoch !== undefined) setPartitionLeaderEpoch(buf, pos, leaderEpoch);

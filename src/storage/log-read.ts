@@ -1,6 +1,6 @@
 // Reading a log's segments: whole batches from an offset, and offsets by timestamp. Pure functions
 // over the segment list (oldest first, the last is the active one) and the log start offset.
-import { BATCH_HEADER_BYTES, OFFSET_ATTRIBUTES, findRecordByTimestamp, isControlBatch } from '../protocol/record-batch.js';
+import { BATCH_HEADER_BYTES, batchAttributesAt, findRecordByTimestamp, isControlBatch } from '../protocol/record-batch.js';
 import type { BatchLocation, Segment } from './segment.js';
 
 /** Index of the segment whose range holds `offset` (largest base <= offset); -1 if before all. */
@@ -80,7 +80,7 @@ export function forEachBatchHeader(segments: readonly Segment[], fromOffset: num
     const seg = segments[i]!;
     for (let loc = seg.findBatch(fromOffset); loc !== undefined; loc = seg.batchAt(loc.position + loc.sizeBytes)) {
       const head = seg.read(loc.position, BATCH_HEADER_BYTES);
-      visit(isControlBatch(head.readInt16BE(OFFSET_ATTRIBUTES)) ? seg.read(loc.position, loc.sizeBytes) : head, loc.baseOffset);
+      visit(isControlBatch(batchAttributesAt(head, 0)) ? seg.read(loc.position, loc.sizeBytes) : head, loc.baseOffset);
     }
   }
 }

@@ -13,7 +13,7 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { OFFSET_ATTRIBUTES, OFFSET_PRODUCER_ID, OFFSET_RECORD_COUNT, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { batchAttributesAt, batchHasProducerIdAt, batchRecordCountAt, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 import { assert } from '../invariant.js';
@@ -75,9 +75,8 @@ const NO_PRODUCERS: AppendCheck = Object.freeze({ duplicate: false, plans: Objec
 /** True when some batch carries a producer id, or transactional or control attributes (those need the full check). */
 function hasProducerFields(batches: Buffer): boolean {
   for (let pos = 0; pos < batches.length; pos += batchSizeAt(batches, pos)) {
-    // The int64 producer id is >= 0 exactly when its high int32 is.
-    if (batches.readInt32BE(pos + OFFSET_PRODUCER_ID) >= 0) return true;
-    if ((batches.readInt16BE(pos + OFFSET_ATTRIBUTES) & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) return true;
+    if (batchHasProducerIdAt(batches, pos)) return true;
+    if ((batchAttributesAt(batches, pos) & (ATTR_TRANSACTIONAL | ATTR_CONTROL)) !== 0) return true;
   }
   return false;
 }
@@ -130,7 +129,7 @@ export class ProducerStateManager {
         lastSeq,
         offsetCount,
         transactional: isTransactionalBatch(h.attributes),
-        control: control ? (batches.readInt32BE(pos + OFFSET_RECORD_COUNT) === 0 ? EMPTY_CONTROL : (controlBatchType(batches, pos) ?? CONTROL_ABORT)) : undefined,
+        control: control ? (batchRecordCountAt(batches, pos) === 0 ? EMPTY_CONTROL : (controlBatchType(batches, pos) ?? CONTROL_ABORT)) : undefined,
       };
       if (origin !== 'replay') {
         const known = this.producers.get(h.producerId);

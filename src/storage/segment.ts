@@ -18,16 +18,18 @@ import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
   CURRENT_MAGIC,
-  OFFSET_LAST_OFFSET_DELTA,
-  OFFSET_MAGIC,
-  OFFSET_MAX_TIMESTAMP,
+  batchBaseOffsetAt,
   batchCrcMatches,
+  batchLastOffsetDeltaAt,
+  batchMagicAt,
+  batchMaxTimestampAt,
   batchSizeAt,
   readInt64Number,
 } from '../protocol/record-batch.js';
 import type { StorageFs } from './fs.js';
 import type { PooledFile, SegmentFdPool } from './fd-pool.js';
 import { IndexFile, OFFSET_INDEX_ENTRY_BYTES, TIME_INDEX_ENTRY_BYTES } from './index-file.js';
+import { StorageError, dataDirRelative } from './errors.js';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -265,7 +267,9 @@ export class Segment implements PooledFile {
   /** Fills buf[0, length) from `position` of the .log; a short read throws. */
   private readExactly(buf: Buffer, length: number, position: number): void {
     const got = this.fs.read(this.fd(), buf, 0, length, position);
-    if (got !== length) throw new Error(`short read of ${this.path(LOG_SUFFIX)}@${position}: ${got} of ${length}`);
+    // The .log is shorter than the segment knows: something cut it behind our back (an operator, a
+    // failing disk). An operating error, answered as KAFKA_STORAGE_ERROR, not a bug of ours.
+    if (got !== length) throw new StorageError('KAFKA_STORAGE_ERROR', `short read of ${dataDirRelative(this.path(LOG_SUFFIX), 3)}@${position}: ${got} of ${length} bytes`);
   }
 
   /**
@@ -284,7 +288,7 @@ export class Segment implements PooledFile {
     const buf = alloc(want);
     this.readExactly(buf, want, first.position);
     let end = first.sizeBytes;
-    while (end + BATCH_HEADER_BYTES <= want && readInt64Number(buf, end) < upper) {
+    while (end + BATCH_HEADER_BYTES <= want && batchBaseOffsetAt(buf, end) < upper) {
       const size = batchSizeAt(buf, end);
       if (size < BATCH_HEADER_BYTES || end + size > want) break;
       end += size;
@@ -372,7 +376,8 @@ export class Segment implements PooledFile {
     const sizeBytes = batchSizeAt(headerScratch, 0);
     if (sizeBytes < BATCH_HEADER_BYTES) return `batch length ${sizeBytes - BATCH_LOG_OVERHEAD_BYTES} too small`;
     if (pos + sizeBytes > size) return `torn batch: needs ${sizeBytes} bytes, ${size - pos} left`;
-    if (headerScratch.readInt8(OFFSET_MAGIC) !== CURRENT_MAGIC) return `bad magic ${headerScratch.readInt8(OFFSET_MAGIC)}`;
+    const magic = batchMagicAt(headerScratch, 0);
+    if (magic !== CURRENT_MAGIC) return `bad magic ${magic}`;
     let loc: BatchLocation;
     try {
       loc = locateInBuffer(headerScratch, 0, pos);
@@ -477,12 +482,12 @@ function writeTimestamp(buf: Buffer, ts: number): void {
 
 /** Location of the batch whose header starts at buf[pos]; `filePosition` is where it sits on disk. */
 export function locateInBuffer(buf: Buffer, pos: number, filePosition: number): BatchLocation {
-  const baseOffset = readInt64Number(buf, pos);
+  const baseOffset = batchBaseOffsetAt(buf, pos);
   return {
     position: filePosition,
     sizeBytes: batchSizeAt(buf, pos),
     baseOffset,
-    lastOffset: baseOffset + buf.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA),
-    maxTimestamp: readInt64Number(buf, pos + OFFSET_MAX_TIMESTAMP),
+    lastOffset: baseOffset + batchLastOffsetDeltaAt(buf, pos),
+    maxTimestamp: batchMaxTimestampAt(buf, pos),
   };
 }

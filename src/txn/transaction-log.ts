@@ -10,7 +10,7 @@ import { buildRecordBatch, readBatchHeader, BATCH_HEADER_BYTES } from '../protoc
 import { decodeTxnLogKey, decodeTxnLogValue, encodeTxnLogKey, encodeTxnLogValue, type TransactionLogValue, type TransactionLogValueInput } from '../protocol/txn-records.js';
 import { ProtocolDecodeError } from '../protocol/errors.js';
 import { offsetsPartitionFor } from '../group/partitioning.js';
-import { recordsOfBatch, RecordDecodeError } from '../group/records.js';
+import { keyValuesOfBatch, RecordsError } from '../protocol/records.js';
 import type { GroupLogger } from '../group/types.js';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
@@ -64,7 +64,7 @@ export class TransactionLog {
           const h = readBatchHeader(buf, pos);
           if (pos + h.sizeBytes > buf.length) break;
           try {
-            for (const r of recordsOfBatch(buf, pos)) {
+            for (const r of keyValuesOfBatch(buf, pos)) {
               const id = r.key === null ? undefined : decodeTxnLogKey(r.key);
               if (id === undefined) {
                 skipped += 1;
@@ -74,7 +74,7 @@ export class TransactionLog {
               else out.set(id, decodeTxnLogValue(r.value));
             }
           } catch (err) {
-            if (!(err instanceof ProtocolDecodeError || err instanceof RecordDecodeError || err instanceof RangeError)) throw err;
+            if (!(err instanceof ProtocolDecodeError || err instanceof RecordsError || err instanceof RangeError)) throw err;
             skipped += 1;
           }
           offset = h.baseOffset + h.lastOffsetDelta + 1;

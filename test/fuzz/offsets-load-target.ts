@@ -21,11 +21,11 @@ import { ManualScheduler } from '../../src/group/clock.js';
 import { GroupCoordinator } from '../../src/group/coordinator.js';
 import { assertSinglePartitionOwner } from '../../src/group/invariant.js';
 import { OFFSETS_TOPIC } from '../../src/group/offsets-topic.js';
-import { recordsOfBatch } from '../../src/group/records.js';
+import { keyValuesOfBatch } from '../../src/protocol/records.js';
 import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/group/consumer-protocol.js';
 import {
   encodeConsumerGroupMetadataKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
-} from '../../src/group/records.js';
+} from '../../src/protocol/offsets-records.js';
 import { silentGroupLogger, type GroupLogger } from '../../src/group/types.js';
 import { fixturesDir } from '../support/paths.js';
 import type { FuzzTarget, Mutator } from './engine.js';
@@ -231,7 +231,7 @@ async function writtenRecords(): Promise<InputRecord[][]> {
     const records: InputRecord[] = [];
     if (read.ok) {
       for (let pos = 0; pos < read.records.length; pos += read.records.readInt32BE(pos + 8) + 12) {
-        for (const kv of recordsOfBatch(read.records, pos)) records.push({ partition: p, key: kv.key!, value: kv.value });
+        for (const kv of keyValuesOfBatch(read.records, pos)) records.push({ partition: p, key: kv.key!, value: kv.value });
       }
     }
     perPartition.push(records);

@@ -5,7 +5,7 @@ import { startTestBroker } from '../broker/harness.js';
 import { WireClient } from '../broker/wire-client.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
-import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../src/group/records.js';
+import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../src/protocol/offsets-records.js';
 import { offsetsPartitionFor } from '../../src/group/partitioning.js';
 import { ApiKey } from '../../src/protocol/generated/index.js';
 

@@ -15,7 +15,7 @@ import { encodeConsumerAssignment, encodeConsumerSubscription } from '../../src/
 import {
   encodeConsumerGroupMetadataKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue,
   type GroupMetadataValue,
-} from '../../src/group/records.js';
+} from '../../src/protocol/offsets-records.js';
 import { OffsetsTopic, type KeyValueWrite } from '../../src/group/offsets-topic.js';
 import { MemoryFs } from '../../src/storage/fs.js';
 import { rig, settle } from './helpers.js';

@@ -7,6 +7,14 @@ import {
   OFFSET_LAST_OFFSET_DELTA,
   OFFSET_MAGIC,
   OFFSET_RECORD_COUNT,
+  batchAttributesAt,
+  batchBaseOffsetAt,
+  batchHasProducerIdAt,
+  batchLastOffsetAt,
+  batchLastOffsetDeltaAt,
+  batchMagicAt,
+  batchMaxTimestampAt,
+  batchRecordCountAt,
   buildRecordBatch,
   compression,
   isControlBatch,
@@ -17,6 +25,7 @@ import {
   setPartitionLeaderEpoch,
   validateRecordBatches,
 } from '../../src/protocol/record-batch.js';
+import { CONTROL_ABORT, CONTROL_COMMIT, controlKeyType } from '../../src/protocol/txn-records.js';
 
 const sample = (n = 3) =>
   buildRecordBatch({
@@ -157,4 +166,35 @@ test('findRecordByTimestamp walks record headers to the first record at or after
   assert.equal(findRecordByTimestamp(buf, 0, base + 31), undefined);
   setMaxTimestampLogAppendTime(buf, 0, base + 99);
   assert.deepEqual(findRecordByTimestamp(buf, 0, base + 50), { offset: 100, timestamp: base + 99 });
+});
+
+test('single-field accessors agree with the full header decode, at any position in a buffer', () => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 2 ** 40 }), fc.boolean(),
+    (pad, n, base, withProducer) => {
+      const b = buildRecordBatch({
+        baseTimestamp: 1_700_000_000_000, producerId: withProducer ? 7 : -1, producerEpoch: withProducer ? 0 : -1, baseSequence: withProducer ? 0 : -1,
+        records: Array.from({ length: n }, (_, i) => ({ value: Buffer.from(`v${i}`), timestampDelta: i })),
+      });
+      const buf = Buffer.concat([Buffer.alloc(pad, 0xff), b]);
+      setBaseOffset(buf, pad, base);
+      const h = readBatchHeader(buf, pad);
+      assert.equal(batchBaseOffsetAt(buf, pad), h.baseOffset);
+      assert.equal(batchLastOffsetDeltaAt(buf, pad), h.lastOffsetDelta);
+      assert.equal(batchLastOffsetAt(buf, pad), h.baseOffset + h.lastOffsetDelta);
+      assert.equal(batchAttributesAt(buf, pad), h.attributes);
+      assert.equal(batchMagicAt(buf, pad), 2);
+      assert.equal(batchMaxTimestampAt(buf, pad), h.maxTimestamp);
+      assert.equal(batchRecordCountAt(buf, pad), h.recordCount);
+      assert.equal(batchHasProducerIdAt(buf, pad), h.producerId >= 0);
+    }), { numRuns: 200 });
+});
+
+test('controlKeyType: version 0 keys of type 0/1 only; anything else (short, other version, other type) is undefined', () => {
+  const key = (version: number, type: number) => { const b = Buffer.alloc(4); b.writeInt16BE(version, 0); b.writeInt16BE(type, 2); return b; };
+  assert.equal(controlKeyType(key(0, 0)), CONTROL_ABORT);
+  assert.equal(controlKeyType(key(0, 1)), CONTROL_COMMIT);
+  assert.equal(controlKeyType(key(0, 2)), undefined);
+  assert.equal(controlKeyType(key(1, 0)), undefined);
+  assert.equal(controlKeyType(Buffer.alloc(3)), undefined);
+  assert.equal(controlKeyType(Buffer.alloc(0)), undefined);
 });

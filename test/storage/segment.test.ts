@@ -4,6 +4,7 @@ import { MemoryFs } from '../../src/storage/fs.js';
 import { Segment, parseSegmentFileName, segmentFileName } from '../../src/storage/segment.js';
 import { setBaseOffset } from '../../src/protocol/record-batch.js';
 import { batch } from './helpers.js';
+import { StorageError } from '../../src/storage/errors.js';
 
 test('segment file names are 20-digit base offsets', () => {
   assert.equal(segmentFileName(42, '.log'), '00000000000000000042.log');
@@ -79,4 +80,26 @@ test('recover() rebuilds identical indexes and truncates garbage after the last 
   assert.equal(outcome.nextOffset, 30);
   assert.deepEqual(fs.readFile('/s/00000000000000000000.index'), index);
   assert.deepEqual(fs.readFile('/s/00000000000000000000.timeindex'), timeIndex);
+});
+
+test('a .log cut short behind the segment\'s back: reads fail as KAFKA_STORAGE_ERROR naming the file relative to the data dir', () => {
+  const fs = new MemoryFs();
+  fs.mkdir('/data');
+  fs.mkdir('/data/t');
+  fs.mkdir('/data/t/0');
+  const seg = Segment.create(fs, '/data/t/0', 0, 4096, 0);
+  appendBatches(seg, 4, 0);
+  const size = seg.sizeBytes();
+  const fd = fs.open('/data/t/0/00000000000000000000.log', 'rw');
+  fs.ftruncate(fd, size - 10);
+  fs.close(fd);
+  for (const read of [() => seg.read(0, size), () => seg.readBatches(seg.findBatch(0)!, size, Number.MAX_SAFE_INTEGER, true)]) {
+    assert.throws(read, (err: unknown) => {
+      assert.ok(err instanceof StorageError, String(err));
+      assert.equal(err.code, 'KAFKA_STORAGE_ERROR');
+      assert.match(err.message, /short read of t\/0\/00000000000000000000\.log@0/);
+      assert.doesNotMatch(err.message, /\/data\//);
+      return true;
+    });
+  }
 });

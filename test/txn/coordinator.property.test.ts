@@ -13,7 +13,7 @@ import { ProducerIdManager } from '../../src/txn/producer-ids.js';
 import { TransactionCoordinator } from '../../src/txn/coordinator.js';
 import { buildRecordBatch, readBatchHeader } from '../../src/protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL, CONTROL_COMMIT, controlBatchType } from '../../src/protocol/txn-records.js';
-import { recordsOfBatch } from '../../src/group/records.js';
+import { keyValuesOfBatch } from '../../src/protocol/records.js';
 
 type Op =
   | { kind: 'init'; id: number }
@@ -95,7 +95,7 @@ test('property: read_committed sees exactly the committed transactions, across t
       for (let pos = 0; pos < read.records.length; pos += readBatchHeader(read.records, pos).sizeBytes) {
         const h = readBatchHeader(read.records, pos);
         if ((h.attributes & 0x20) === 0) {
-          const value = recordsOfBatch(read.records, pos)[0]!.value!.toString();
+          const value = keyValuesOfBatch(read.records, pos)[0]!.value!.toString();
           waiting.set(h.producerId, [...(waiting.get(h.producerId) ?? []), { offset: h.baseOffset, value }]);
           continue;
         }

@@ -22,7 +22,7 @@ import { fetchLegacy } from '../legacy-records.js';
 import { partitionKey } from '../fetch-purgatory.js';
 import { storageErrorCode } from '../topic-access.js';
 import type { PartitionLog } from '../../storage/log.js';
-import { OFFSET_LAST_OFFSET_DELTA, batchSizeAt, readInt64Number } from '../../protocol/record-batch.js';
+import { batchLastOffsetAt, batchSizeAt } from '../../protocol/record-batch.js';
 import { POOLED_BUFFERS, type WithPooledBuffers } from '../fetch-buffers.js';
 
 type TopicOut = NonNullable<FetchResponseInput['responses']>[number];
@@ -170,7 +170,7 @@ function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer): Arr
   if (records.length === 0) return [];
   let end = fetchOffset;
   for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
-    end = readInt64Number(records, pos) + records.readInt32BE(pos + OFFSET_LAST_OFFSET_DELTA) + 1;
+    end = batchLastOffsetAt(records, pos) + 1;
   }
   return log.producers.abortedTxns(fetchOffset, end).map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }));
 }

@@ -4,11 +4,12 @@
  * (v1) subscriptions (RE2 syntax and a full match of the name as in Kafka, at most 1000 chars, else
  * INVALID_REGULAR_EXPRESSION: see group/topic-regex.ts). v0 members get a broker-generated id; v1
  * members bring their own (KIP-1082). ACLs: READ on the group; subscribing by name to a topic the principal
- * may not describe answers TOPIC_AUTHORIZATION_FAILED, as KafkaApis does.
+ * may not describe answers TOPIC_AUTHORIZATION_FAILED, as KafkaApis does; a regex resolves only to topics
+ * the member's principal may describe (KAFKA-18813), rechecked at each of its heartbeats.
  * Not implemented: rack-aware assignment, client-side assignors, classic↔consumer online migration.
  */
 import { ApiKey, type ConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatResponseInput } from '../../protocol/generated/index.js';
-import { allowed } from '../authz.js';
+import { allowed, topicDescribeCheck } from '../authz.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import { clientHost, code } from './group-common.js';
@@ -35,6 +36,7 @@ export const consumerGroupHeartbeatHandler = defineHandler(ApiKey.ConsumerGroupH
       clientId: ctx.clientId ?? '',
       clientHost: clientHost(ctx),
       clientGeneratesMemberId: ctx.version >= 1,
+      topicVisible: topicDescribeCheck(ctx),
     });
     return {
       throttleTimeMs: 0,

@@ -161,6 +161,7 @@ export * from './describe-user-scram-credentials.js';
 export * from './alter-user-scram-credentials.js';
 export * from './headers.js';
 export * from './txn-records.js';
+export * from './offsets-records.js';
 
 export interface ApiMessage {
   apiKey: number;

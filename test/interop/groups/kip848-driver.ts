@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WireClient } from '../../broker/wire-client.js';
-import { recordsOfBatch } from '../../../src/group/records.js';
+import { keyValuesOfBatch } from '../../../src/protocol/records.js';
 import { readBatchHeader, BATCH_HEADER_BYTES } from '../../../src/protocol/record-batch.js';
 import { ApiKey } from '../../../src/protocol/generated/index.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
@@ -107,7 +107,7 @@ export class Kip848Driver {
         for (let pos = 0; pos + BATCH_HEADER_BYTES <= buf.length;) {
           const h = readBatchHeader(buf, pos);
           if (pos + h.sizeBytes > buf.length) break;
-          for (const r of recordsOfBatch(buf, pos)) {
+          for (const r of keyValuesOfBatch(buf, pos)) {
             if (r.offset < (this.positions.get(p.partitionIndex) ?? 0)) continue;
             this.opts.onEvent({ p: p.partitionIndex, o: r.offset, v: r.value?.toString() ?? '', t: Date.now() });
             this.positions.set(p.partitionIndex, r.offset + 1);
