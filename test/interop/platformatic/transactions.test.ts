@@ -74,7 +74,8 @@ class TransactionalProducer {
   private constructor(private readonly connection: Connection, private readonly transactionalId: string, private readonly producerId: bigint, private readonly producerEpoch: number) {}
 
   static async init(connection: Connection, transactionalId: string): Promise<TransactionalProducer> {
-    const r = await initProducerIdV5.api.async(connection, transactionalId, 60_000, -1n, -1);
+    // As 2.x's Producer: its request timeout as the transaction timeout, and producer id/epoch 0/0 (not -1/-1).
+    const r = await initProducerIdV5.api.async(connection, transactionalId, 10_000, 0n, 0);
     assert.equal(r.errorCode, ErrorCode.NONE);
     assert.ok(r.producerId >= 0n, `producer id ${r.producerId}`);
     return new TransactionalProducer(connection, transactionalId, r.producerId, r.producerEpoch);
