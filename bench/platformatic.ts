@@ -1,6 +1,7 @@
 /** @platformatic/kafka producer and group-consumer throughput, run inside the bench process against one target. */
 import '../test/support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
+import { closeForced } from '../test/support/platformatic.js';
 import { OffsetTracker, type ClientFigures } from './tracker.js';
 
 /**
@@ -59,7 +60,7 @@ export async function platformaticRun(bootstrap: string, topic: string, partitio
     });
     await stream.close();
   } finally {
-    await consumer.close(true);
+    await closeForced(consumer);
   }
   tracker.assertComplete(value.length);
   return { produceMsgsPerSec: produced / produceSeconds, consumeMsgsPerSec: count / (Number(last! - first!) / 1e9), produced, consumed: tracker.distinct };

@@ -15,7 +15,8 @@ import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
-import { Admin, Consumer, Producer } from '@platformatic/kafka';
+import { Admin, Consumer, IncrementalAlterConfigTypes, Producer, ResourceTypes, deleteRecordsV2, incrementalAlterConfigsV1 } from '@platformatic/kafka';
+import { withConnection, closeForced } from '../test/support/platformatic.js';
 import { freePort } from '../test/support/net.js';
 import { runKcat } from '../test/support/kcat.js';
 import { startMockCluster } from '../test/support/mock-cluster.js';
@@ -166,13 +167,15 @@ async function drivePlatformatic(bootstrap: string, topic: string): Promise<void
         topics: [{ topicId: t.id, partitions: [{ partition: 0, fetchOffset: 0n, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 }] }],
       });
     });
-    await attempt('platformatic incremental alter configs', () => admin.incrementalAlterConfigs({
-      resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }] }],
-    }));
-    await attempt('platformatic delete records', () => admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 0, offset: -1n }] }] }));
+    // 1.x's Admin has neither: the library's own protocol APIs on its Connection (test/support/platformatic.ts).
+    await attempt('platformatic incremental alter configs', () => withConnection(bootstrap, 'capture-platformatic', (c) => incrementalAlterConfigsV1.api.async(c, [{
+      resourceType: ResourceTypes.TOPIC, resourceName: topic, configs: [{ name: 'cleanup.policy', configOperation: IncrementalAlterConfigTypes.APPEND, value: 'compact' }],
+    }], false)));
+    await attempt('platformatic delete records', () => withConnection(bootstrap, 'capture-platformatic', (c) =>
+      deleteRecordsV2.api.async(c, [{ name: topic, partitions: [{ partitionIndex: 0, offset: -1n }] }], 5_000)));
     await attempt('platformatic delete topics', () => admin.deleteTopics({ topics: [`${topic}-plt`] }));
   } finally {
-    await Promise.allSettled([admin.close(), producer.close(), consumer.close(true)]);
+    await Promise.allSettled([admin.close(), producer.close(), closeForced(consumer)]);
   }
 }
 

@@ -4,6 +4,7 @@ import '../support/node22-shims.js'; // first: @platformatic/kafka needs Promise
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Consumer as PltConsumer } from '@platformatic/kafka';
+import { closeForced } from '../support/platformatic.js';
 import { Admin } from '../../src/index.js';
 import { KafkaContainer } from '../../src/testing/index.js';
 
@@ -11,13 +12,21 @@ test('two KIP-848 consumers (@platformatic/kafka, default settings) both hold pa
   const kafka = await new KafkaContainer().start();
   const admin = new Admin({ bootstrap: kafka.bootstrap });
   const consumers: PltConsumer[] = [];
+  // 1.x fails the fetch it has in flight when close() comes and its stream emits that as an error: one
+  // before closing fails the test, one after is only printed.
+  const streamErrors: Error[] = [];
+  let closing = false;
   try {
     await admin.createTopics([{ topic: 'fast', partitions: 4 }]);
     const t0 = performance.now();
     for (let i = 0; i < 2; i++) {
       const c = new PltConsumer({ clientId: `fast-${i}`, groupId: 'fast-group', bootstrapBrokers: [kafka.bootstrap], groupProtocol: 'consumer' });
       consumers.push(c);
-      await c.consume({ topics: ['fast'] });
+      const stream = await c.consume({ topics: ['fast'] });
+      stream.on('error', (error: Error) => {
+        if (closing) process.stdout.write(`# while closing: ${error.message}\n`);
+        else streamErrors.push(error);
+      });
     }
     let both = false;
     while (!both && performance.now() - t0 < 20_000) {
@@ -29,8 +38,10 @@ test('two KIP-848 consumers (@platformatic/kafka, default settings) both hold pa
     process.stdout.write(`# two KIP-848 members hold 2 partitions each after ${ms.toFixed(0)} ms\n`);
     assert.ok(both, 'both members hold partitions');
     assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+    assert.deepEqual(streamErrors.map((e) => e.message), [], 'stream errors');
   } finally {
-    await Promise.allSettled(consumers.map((c) => c.close(true)));
+    closing = true;
+    await Promise.allSettled(consumers.map(closeForced));
     await admin.close();
     await kafka.stop();
   }

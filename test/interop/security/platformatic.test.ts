@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Admin, Producer, Consumer } from '@platformatic/kafka';
+import { closeForced } from '../../support/platformatic.js';
 import { startTestBroker, type TestBroker } from '../../broker/harness.js';
 import { makeTestPki, type TestPki } from '../../security/certs.js';
 import { addScramUser } from './users.js';
@@ -48,7 +49,7 @@ async function roundTrip(base: Record<string, unknown>, topic: string): Promise<
     const values = (res.responses[0]!.partitions[0]!.records ?? []).flatMap((b) => b.records.map((r) => r.value.toString()));
     assert.deepEqual(values, ['platformatic secured']);
   } finally {
-    await Promise.allSettled([admin.close(), producer.close(), consumer.close(true)]);
+    await Promise.allSettled([admin.close(), producer.close(), closeForced(consumer)]);
   }
 }
 
