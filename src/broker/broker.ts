@@ -25,6 +25,7 @@ import { listenerSpecs, parseListenerList, SecurityConfigError, type ListenerSpe
 import { Security, type SecurityOptions } from '../security/security.js';
 import type { BoundListener } from '../security/session.js';
 import { stopOnInvariant } from '../invariant.js';
+import { restConsumersListener } from './rest-consumers-listener.js';
 
 export interface StartBrokerOptions {
   /** Address to bind; default from `listeners` (localhost). */
@@ -54,6 +55,8 @@ export interface StartBrokerOptions {
   httpPort?: number;
   /** Security hooks that are code, not config (a real OAUTHBEARER token validator). */
   security?: SecurityOptions;
+  /** Test hook: the port of the loopback listener REST consumer instances use (default 0, a free one). */
+  restConsumersPort?: number;
 }
 
 export interface RunningListener {
@@ -77,6 +80,8 @@ export interface RunningBroker {
   state: BrokerState;
   /** Figures of every open connection (in flight, bytes read, buffered responses). */
   connectionStats(): ConnectionStats[];
+  /** Every socket listening now, the internal REST consumers listener included once opened. */
+  listening(): Array<{ name: string; host: string; port: number }>;
   /** The HTTP listener, when one runs: its "http://host:port". */
   httpUrl: string | undefined;
   /** The broker's time (see StartBrokerOptions.clock). */
@@ -104,7 +109,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // An in-memory broker shares no directory with anyone: nothing to lock.
   const lock: DataDirLock = memory ? { kind: 'none', release: () => undefined } : lockDataDir(dataDir, { warn: (msg, fields) => log.warn(fields, msg) });
   try {
-    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort), specs, securityOptions: options.security ?? {} });
+    return await open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock: options.clock ?? realScheduler, http: httpListener(config, host, options.httpPort), specs, securityOptions: options.security ?? {}, restConsumersPort: options.restConsumersPort ?? 0 });
   } catch (err) {
     lock.release();
     throw err;
@@ -129,6 +134,7 @@ interface Setup {
   http: { host: string; port: number } | undefined;
   specs: ListenerSpec[];
   securityOptions: SecurityOptions;
+  restConsumersPort: number;
 }
 
 /** Where an in-memory broker's storage lives inside its MemoryFs. */
@@ -145,7 +151,7 @@ function httpListener(config: BrokerConfig, kafkaHost: string, port: number | un
   return { host, port: Number(m[2]) };
 }
 
-async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http, specs, securityOptions }: Setup): Promise<RunningBroker> {
+async function open({ config, log, dataDir, temporary, requestedHost, host, port, nodeId, lock, fs, memory, clock, http, specs, securityOptions, restConsumersPort }: Setup): Promise<RunningBroker> {
   const clusterId = memory ? newClusterId() : readOrCreateClusterId(dataDir, nodeId);
 
   // Read before anything opens: a file that does not parse stops the start-up with its reason.
@@ -217,8 +223,8 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
   if (http !== undefined) {
     try {
       const { startHttp } = await import('../http/server.js');
-      const rest = await restConsumerListener(state, server);
-      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), kafkaBootstrap: rest.bootstrap, proxyLogins: rest.logins });
+      const restConsumers = restConsumersListener(state, server, restConsumersPort);
+      httpServer = await startHttp(state, { ...http, bodyBytesMax: config.int('minikafka.http.max.body.bytes'), connections: () => server.connectionStats(), restConsumers });
     } catch (err) {
       retentionTimer.cancel();
       cleanerTimer.cancel();
@@ -252,27 +258,7 @@ async function open({ config, log, dataDir, temporary, requestedHost, host, port
     })();
     return closing;
   };
-  return { host: bound.host, port: bound.port, bootstrap, listeners: running, dataDir, log, state, connectionStats: () => server.connectionStats(), httpUrl: httpServer?.url, clock, close };
-}
-
-/** The loopback listener REST consumer instances connect to (not in `listeners`, never advertised to others). */
-export const REST_CONSUMERS_LISTENER = 'MINIKAFKA-REST';
-
-/**
- * REST consumer instances are Kafka clients of this broker acting as the HTTP caller's principal. They
- * log in with SASL/PLAIN on a loopback listener of their own whose "passwords" are secrets the broker
- * mints per user and keeps in memory (never a user's password), so every request they send is checked
- * by the broker's authorizer as `User:<name>`, like any Kafka client's: one place decides. (A name with
- * "-" cannot be a `listeners` name, so it never clashes with one.)
- */
-async function restConsumerListener(state: BrokerState, server: BrokerServer): Promise<{ bootstrap: string; logins: Map<string, string> }> {
-  const logins = new Map<string, string>();
-  state.security.addInternalListener(REST_CONSUMERS_LISTENER, logins);
-  const spec: ListenerSpec = { name: REST_CONSUMERS_LISTENER, protocol: 'SASL_PLAINTEXT', host: '127.0.0.1', port: 0 };
-  const bound: BoundListener = { name: spec.name, protocol: spec.protocol, advertised: { host: '127.0.0.1', port: 0 } };
-  const addr = await server.listen(spec, '127.0.0.1', 0, bound);
-  bound.advertised = { host: addr.host, port: addr.port };
-  return { bootstrap: `${addr.host}:${addr.port}`, logins };
+  return { host: bound.host, port: bound.port, bootstrap, listeners: running, dataDir, log, state, connectionStats: () => server.connectionStats(), listening: () => server.listening(), httpUrl: httpServer?.url, clock, close };
 }
 
 /** `advertised.listeners` by listener name; an entry without a name (host:port) is the first listener's. */

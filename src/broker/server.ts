@@ -15,7 +15,8 @@ import { rfc2253 } from '../security/principal.js';
 const TLS_HANDSHAKE_MS_MAX = 10_000;
 
 export class BrokerServer {
-  private readonly servers: Server[] = [];
+  private readonly servers: Array<{ name: string; server: Server }> = [];
+  private closed = false;
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
 
@@ -23,6 +24,8 @@ export class BrokerServer {
 
   /** Binds one listener; `bound` is filled by the caller with the advertised address once known. */
   listen(spec: ListenerSpec, host: string, port: number, bound: BoundListener): Promise<{ host: string; port: number }> {
+    // A listener opened on demand (REST consumers) must not outlive a close that already ran.
+    if (this.closed) return Promise.reject(new Error(`listener ${spec.name} not opened: the broker is closing`));
     const log = this.broker.log;
     let server: Server;
     if (spec.tls === undefined) {
@@ -41,9 +44,14 @@ export class BrokerServer {
       });
     }
     server.on('error', (err) => log.error({ err, listener: spec.name }, 'listener error'));
-    this.servers.push(server);
+    const entry = { name: spec.name, server };
+    this.servers.push(entry);
     return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
+      const onError = (err: Error): void => {
+        // Not bound: nothing to close, and a later try (an on-demand listener) starts afresh.
+        this.servers.splice(this.servers.indexOf(entry), 1);
+        reject(err);
+      };
       server.once('error', onError);
       server.listen({ host, port }, () => {
         server.off('error', onError);
@@ -51,6 +59,14 @@ export class BrokerServer {
         if (addr === null || typeof addr === 'string') return reject(new Error('listener has no address'));
         resolve({ host: addr.address, port: addr.port });
       });
+    });
+  }
+
+  /** Every socket listening now, internal listeners included: for tests and diagnostics. */
+  listening(): Array<{ name: string; host: string; port: number }> {
+    return this.servers.flatMap(({ name, server }) => {
+      const addr = server.address();
+      return server.listening && addr !== null && typeof addr !== 'string' ? [{ name, host: addr.address, port: addr.port }] : [];
     });
   }
 
@@ -100,7 +116,8 @@ export class BrokerServer {
 
   /** Stop accepting, let connections finish what they have in flight, then drop them. */
   async close(graceMs = 2000): Promise<void> {
-    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.closed = true;
+    const closed = Promise.all(this.servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
     for (const c of this.connections) c.end();
     const deadline = Date.now() + graceMs;
     while (this.connections.size > 0 && Date.now() < deadline) {

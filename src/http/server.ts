@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { BrokerState } from '../broker/state.js';
 import type { ConnectionStats } from '../broker/connection.js';
+import type { RestConsumersLogin } from '../broker/rest-consumers-listener.js';
 import { HttpError, clip } from './errors.js';
 import { HttpAccess, OPEN_PATHS, REALM, Unauthenticated, authenticate, authenticationRequired } from './auth.js';
 import { ANONYMOUS } from '../security/principal.js';
@@ -27,10 +28,11 @@ export interface HttpOptions {
   /** Largest request body accepted (streams: largest record). */
   bodyBytesMax: number;
   connections: () => ConnectionStats[];
-  /** "host:port" of the broker's loopback listener for REST consumer instances (SASL/PLAIN, see proxyLogins). */
-  kafkaBootstrap: string;
-  /** That listener's users: user name → a secret minted here, so instances log in as their HTTP caller. */
-  proxyLogins: Map<string, string>;
+  /**
+   * Opens (once, on first call) the broker's loopback listener for REST consumer instances (SASL/PLAIN
+   * with secrets minted here, so instances log in as their HTTP caller): its address and its users.
+   */
+  restConsumers: () => Promise<RestConsumersLogin>;
 }
 
 export interface RunningHttp {
@@ -50,7 +52,7 @@ export async function startHttp(broker: BrokerState, options: HttpOptions): Prom
   const baseUrl = (req: IncomingMessage): string => `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
   registerV3(router, { broker, produce, bodyBytesMax: options.bodyBytesMax, baseUrl });
   registerV2Produce(router, { broker, produce, bodyBytesMax: options.bodyBytesMax });
-  const consumers = registerV2Consumers(router, { broker, bootstrap: options.kafkaBootstrap, logins: options.proxyLogins, bodyBytesMax: options.bodyBytesMax, baseUrl });
+  const consumers = registerV2Consumers(router, { broker, kafka: options.restConsumers, bodyBytesMax: options.bodyBytesMax, baseUrl });
   router.add('GET', '/metrics', async (ctx) => {
     const text = await metrics.render();
     ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);

@@ -10,7 +10,7 @@
 //
 // Security: an instance belongs to the principal that created it (another caller gets 404), and its Kafka
 // client logs in as that principal (SASL/PLAIN on the broker's loopback listener for REST consumers, with
-// a secret the broker minted for the user: broker.ts restConsumerListener). So the broker's authorizer
+// a secret the broker minted for the user: broker/rest-consumers-listener.ts, opened by the first creation). So the broker's authorizer
 // decides what the instance may join, read and commit, exactly as for the user's own Kafka client; the
 // checks made here first (group READ, topic DESCRIBE) only turn a refusal into an early 403, and
 // read what the broker serves directly (committed offsets, log start and end) under the same ACLs as
@@ -23,6 +23,7 @@ import { KafkaClientError } from '../client/errors.js';
 import type { ConsumedMessage, SaslOptions, TopicPartition } from '../client/types.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { BrokerState } from '../broker/state.js';
+import type { RestConsumersLogin } from '../broker/rest-consumers-listener.js';
 import { parseJson, readBody } from './body.js';
 import { HttpError, clip, unprocessable } from './errors.js';
 import { Forbidden, type HttpAccess } from './auth.js';
@@ -170,15 +171,23 @@ export interface ConsumerInstances {
 
 export function registerV2Consumers(
   router: Router,
-  d: { broker: BrokerState; bootstrap: string; logins: Map<string, string>; bodyBytesMax: number; baseUrl: (req: IncomingMessage) => string },
+  d: { broker: BrokerState; kafka: () => Promise<RestConsumersLogin>; bodyBytesMax: number; baseUrl: (req: IncomingMessage) => string },
 ): ConsumerInstances {
   const instances = new Map<string, Instance>();
+  /** The loopback listener, opened by the first creation; a failure to open is the server's, retried next time. */
+  const kafka = async (): Promise<RestConsumersLogin> => {
+    try {
+      return await d.kafka();
+    } catch (err) {
+      throw new HttpError(503, `The broker could not open its listener for REST consumers: ${clip((err as NodeJS.ErrnoException).code ?? (err as Error).message, 80)}. Try again.`, 50003);
+    }
+  };
   /** SASL/PLAIN on the loopback listener as the caller: one secret per user, minted on first use, memory only. */
-  const loginOf = (access: HttpAccess): SaslOptions => {
+  const loginOf = (access: HttpAccess, logins: Map<string, string>): SaslOptions => {
     const username = access.user;
     if (username.includes('\u0000')) throw new Forbidden('This user name cannot log in to Kafka.');
-    let password = d.logins.get(username);
-    if (password === undefined) d.logins.set(username, (password = randomBytes(32).toString('base64url')));
+    let password = logins.get(username);
+    if (password === undefined) logins.set(username, (password = randomBytes(32).toString('base64url')));
     return { mechanism: 'plain', username, password };
   };
   const key = (group: string, name: string): string => `${group}\u0000${name}`;
@@ -242,8 +251,10 @@ export function registerV2Consumers(
     const commitSetting = setting('auto.commit.enable', 'true');
     if (commitSetting !== 'true' && commitSetting !== 'false') throw unprocessable('auto.commit.enable must be true or false.');
     const autoCommit = commitSetting === 'true';
+    // Before the name check: between that check and the set below nothing may wait.
+    const listener = await kafka();
     if (instances.has(key(group, name))) throw new HttpError(409, `Consumer instance with the specified name already exists.`, 40902);
-    instances.set(key(group, name), new Instance(ctx.access.principal, group, name, format, autoCommit, d.bootstrap, loginOf(ctx.access), reset));
+    instances.set(key(group, name), new Instance(ctx.access.principal, group, name, format, autoCommit, listener.bootstrap, loginOf(ctx.access, listener.logins), reset));
     sendJson(ctx.res, 200, { instance_id: name, base_uri: `${d.baseUrl(ctx.req)}/consumers/${encodeURIComponent(group)}/instances/${encodeURIComponent(name)}` }, V2);
   });
   router.add('DELETE', '/consumers/:group/instances/:instance', async (ctx) => {
@@ -271,7 +282,8 @@ export function registerV2Consumers(
     instances.delete(key(inst.group, inst.name));
     await inst.close();
     // A Kafka consumer that unsubscribes leaves the group; a fresh instance under the same name stays usable.
-    instances.set(key(inst.group, inst.name), new Instance(inst.owner, inst.group, inst.name, inst.format, inst.autoCommit, d.bootstrap, loginOf(ctx.access), 'latest'));
+    const listener = await kafka(); // already open: this instance was made through it
+    instances.set(key(inst.group, inst.name), new Instance(inst.owner, inst.group, inst.name, inst.format, inst.autoCommit, listener.bootstrap, loginOf(ctx.access, listener.logins), 'latest'));
     ctx.res.writeHead(204).end();
   });
   router.add('POST', '/consumers/:group/instances/:instance/assignments', async (ctx) => {
