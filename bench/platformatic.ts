@@ -1,5 +1,4 @@
 /** @platformatic/kafka producer and group-consumer throughput, run inside the bench process against one target. */
-import '../test/support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
 import { closeForced } from '../test/support/platformatic.js';
 import { OffsetTracker, type ClientFigures } from './tracker.js';

@@ -9,7 +9,6 @@
 // With --upstream minikafka (default) our broker advertises the proxy's address, so every
 // connection passes the proxy. With --upstream mock (librdkafka's mock cluster, no CreateTopics)
 // clients reconnect to the advertised broker after Metadata: only bootstrap traffic is captured.
-import '../test/support/node22-shims.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -140,7 +140,9 @@ export class TransactionCoordinator {
       return fail('CONCURRENT_TRANSACTIONS');
     }
     // KIP-360: a producer naming its id and epoch must be the current one (or the one just before a bump),
-    // unless the transactional id has no epoch yet (Kafka accepts any then: @platformatic/kafka sends 0/0).
+    // unless the transactional id has no epoch yet. Kafka accepts any pair then: Java and librdkafka send
+    // -1/-1 on a first InitProducerId, but @platformatic/kafka 2.x (like the 1.22 we test with) sends the
+    // producerId/producerEpoch options it was given, 0/0 by default.
     if (reqProducerId >= 0 && meta.producerEpoch >= 0) {
       const current = reqProducerId === meta.producerId && reqEpoch === meta.producerEpoch;
       const previous = (reqProducerId === meta.producerId || reqProducerId === meta.lastProducerId) && reqEpoch === meta.lastProducerEpoch;

@@ -4,7 +4,6 @@
  * DeleteRecords or ListOffsets methods and its Producer no transactions, so the tests send those
  * requests with the library's own protocol APIs (its encoders and decoders) over its Connection.
  */
-import './node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { Connection, murmur2, type MessageToProduce } from '@platformatic/kafka';
 
 /**

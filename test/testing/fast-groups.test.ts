@@ -1,6 +1,5 @@
 // Test brokers form KIP-848 groups fast without client settings: with Kafka's 5 s heartbeat interval two
 // consumers took 5-10 s before both held partitions; the toolkit's brokers hand out 250 ms.
-import '../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Consumer as PltConsumer } from '@platformatic/kafka';

@@ -1,7 +1,6 @@
 // Fault injection (minikafka/testing's Faults) against a real broker, and how real clients react:
 // KafkaJS and @platformatic/kafka retry retriable errors and surface the others; delays, drops and
 // disconnects stall or cut one request while the broker keeps serving everything else.
-import '../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';

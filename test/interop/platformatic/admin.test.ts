@@ -3,7 +3,6 @@
  * DescribeConfigs v4, DeleteRecords v2, ListOffsets v9. 1.x's Admin has no methods for these, so they go
  * through the library's own protocol APIs on its Connection (test/support/platformatic.ts).
  */
-import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,4 +1,3 @@
-import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin, Consumer, Producer, type ClusterMetadata, type MessageToProduce } from '@platformatic/kafka';

@@ -4,7 +4,6 @@
 // (2.x's beginTransaction needs Node 22), so the test sends the library's own InitProducerId v5,
 // AddPartitionsToTxn v5, Produce v11 (transactional batches) and EndTxn v4 on its Connection, in the
 // order 2.x's producer sends them.
-import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,5 +1,4 @@
 /** @platformatic/kafka over SASL_SSL with SCRAM-SHA-512, over SASL_PLAINTEXT with PLAIN and over mTLS: create, produce, read back; a wrong password fails. */
-import '../../support/node22-shims.js'; // first: @platformatic/kafka needs Promise.withResolvers
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
