@@ -49,12 +49,18 @@ export class BrokerServer {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         // Not bound: nothing to close, and a later try (an on-demand listener) starts afresh.
-        this.servers.splice(this.servers.indexOf(entry), 1);
+        const i = this.servers.indexOf(entry);
+        if (i >= 0) this.servers.splice(i, 1);
         reject(err);
       };
       server.once('error', onError);
       server.listen({ host, port }, () => {
         server.off('error', onError);
+        // close() ran while the address was looked up: it found nothing bound, so this socket is closed here.
+        if (this.closed) {
+          server.close();
+          return reject(new Error(`listener ${spec.name} not opened: the broker is closing`));
+        }
         const addr = server.address();
         if (addr === null || typeof addr === 'string') return reject(new Error('listener has no address'));
         resolve({ host: addr.address, port: addr.port });
