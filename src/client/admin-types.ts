@@ -153,7 +153,7 @@ export interface ProducerDescription {
   producerEpoch: number;
   /** Sequence of the producer's last record here, -1 when none. */
   lastSequence: number;
-  /** When it last appended here (ms), -1 when unknown. */
+  /** maxTimestamp of its last batch here (ms; CreateTime, or LogAppendTime), -1 when unknown. */
   lastTimestamp: number;
   coordinatorEpoch: number;
   /** First offset of its open transaction in this partition, -1 when none. */

@@ -219,7 +219,7 @@ export class PartitionLog {
     this.writeToActive(batches, next);
     this.nextOffset = next;
     assertSame(this.active.nextOffset ?? -1, next, `${this.name()}: active segment's next offset vs the log's`);
-    this.producers.apply(producerCheck, baseOffset, now);
+    this.producers.apply(producerCheck, baseOffset, now, lat);
     this.onAppend?.(this, batches.length, offsetCount);
     return { baseOffset, lastOffset: next - 1, logAppendTimeMs: lat ?? -1 };
   }

@@ -1,6 +1,9 @@
 // Producer state on disk, in the partition directory:
 //   <offset>.snapshot  the producer state as of `offset` (20 digits): every producer's epoch, last
 //                      batches and open transaction (format in src/protocol/schemas/txn-records.ts).
+//                      A row's `timestamp` is its batch's maxTimestamp, as in Kafka's snapshot (-1 for
+//                      a producer without batches, and for a timestamp out of range). Snapshots of
+//                      older builds hold the broker's append time there: read the same way.
 //                      Written atomically when a segment rolls (at the new segment's base) and at a
 //                      clean shutdown (at the log end). The newest two are kept.
 //   <base>.txnindex    the aborted transactions whose abort marker sits in the segment starting at
@@ -16,7 +19,7 @@ import { ProtocolDecodeError } from '../protocol/errors.js';
 import { decodeProducerSnapshotFile, encodeProducerSnapshotFile, type ProducerSnapshotEntry } from '../protocol/txn-records.js';
 import { writeFileAtomic, type StorageFs } from './fs.js';
 import type { Logger } from './log-types.js';
-import { type AbortedTxn, type ProducerEntry, ProducerStateManager } from './producer-state.js';
+import { type AbortedTxn, batchTimestampMs, type ProducerEntry, ProducerStateManager } from './producer-state.js';
 import { segmentFileName } from './segment.js';
 
 export const SNAPSHOT_SUFFIX = '.snapshot';
@@ -64,7 +67,7 @@ export class ProducerStateFiles {
         host.fs.rm(files.snapshotPath(offset)); // describes batches lost with a torn tail
         continue;
       }
-      const entries = files.readSnapshot(offset);
+      const entries = files.readSnapshot(offset, host.nowMs);
       if (entries === undefined) continue;
       for (const e of entries) state.restoreEntry(e);
       from = Math.max(offset, from);
@@ -100,9 +103,9 @@ export class ProducerStateFiles {
     return `${this.dir}/${segmentFileName(base, TXN_INDEX_SUFFIX)}`;
   }
 
-  private readSnapshot(offset: number): ProducerEntry[] | undefined {
+  private readSnapshot(offset: number, nowMs: number): ProducerEntry[] | undefined {
     try {
-      return fromSnapshotEntries(decodeProducerSnapshotFile(this.fs.readFile(this.snapshotPath(offset))));
+      return fromSnapshotEntries(decodeProducerSnapshotFile(this.fs.readFile(this.snapshotPath(offset))), nowMs);
     } catch (err) {
       if (!(err instanceof ProtocolDecodeError)) throw err;
       this.logger.warn({ ...this.ctx, offset, reason: err.message }, 'unreadable producer snapshot; replaying the log from further back');
@@ -232,7 +235,7 @@ function toSnapshotEntries(state: ProducerStateManager): ProducerSnapshotEntry[]
       currentTxnFirstOffset: BigInt(e.currentTxnFirstOffset),
     };
     if (e.batches.length === 0) {
-      out.push({ ...common, lastSequence: -1, lastOffset: -1n, offsetDelta: 0, timestamp: BigInt(e.lastUpdateMs) });
+      out.push({ ...common, lastSequence: -1, lastOffset: -1n, offsetDelta: 0, timestamp: -1n });
       continue;
     }
     for (const b of e.batches) {
@@ -242,8 +245,14 @@ function toSnapshotEntries(state: ProducerStateManager): ProducerSnapshotEntry[]
   return out;
 }
 
-/** Snapshot rows back into entries; rows that cannot be ours (negative offsets, huge numbers) make the file unreadable. */
-function fromSnapshotEntries(rows: ProducerSnapshotEntry[]): ProducerEntry[] {
+/**
+ * Snapshot rows back into entries; rows that cannot be ours (negative offsets, huge ids) make the file
+ * unreadable. A row's timestamp is the batch's, from a client's clock: one out of range is kept as -1,
+ * never a reason to drop the file. Expiry runs on the broker's clock, which the snapshot does not
+ * hold: a restored producer counts from `nowMs`, the load (a full producer.id.expiration.ms after a
+ * restart, never an early expiry from a client's old or future timestamps).
+ */
+function fromSnapshotEntries(rows: ProducerSnapshotEntry[], nowMs: number): ProducerEntry[] {
   const byId = new Map<number, ProducerEntry>();
   const safe = (v: bigint, what: string): number => {
     if (v < -1n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolDecodeError(`producer snapshot: ${what} out of range`);
@@ -253,12 +262,11 @@ function fromSnapshotEntries(rows: ProducerSnapshotEntry[]): ProducerEntry[] {
     const producerId = safe(row.producerId, 'producer id');
     if (producerId < 0 || row.offsetDelta < 0) throw new ProtocolDecodeError('producer snapshot: negative producer id or delta');
     let entry = byId.get(producerId);
-    const timestampMs = safe(row.timestamp, 'timestamp');
+    const timestampMs = row.timestamp > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : batchTimestampMs(Number(row.timestamp));
     if (entry === undefined) {
-      entry = { producerId, epoch: row.epoch, batches: [], coordinatorEpoch: row.coordinatorEpoch, currentTxnFirstOffset: safe(row.currentTxnFirstOffset, 'transaction offset'), lastUpdateMs: timestampMs };
+      entry = { producerId, epoch: row.epoch, batches: [], coordinatorEpoch: row.coordinatorEpoch, currentTxnFirstOffset: safe(row.currentTxnFirstOffset, 'transaction offset'), lastUpdateMs: nowMs };
       byId.set(producerId, entry);
     }
-    entry.lastUpdateMs = Math.max(entry.lastUpdateMs, timestampMs);
     const lastOffset = safe(row.lastOffset, 'offset');
     if (row.lastSequence < 0 || lastOffset < 0) continue;
     const back = row.lastSequence - row.offsetDelta;

@@ -13,7 +13,7 @@
 //   - a non-transactional batch from a producer with an open transaction: INVALID_TXN_STATE;
 //   - control batches (commit/abort markers) come from the transaction coordinator only.
 // Persistence (snapshots, transaction index files) is in producer-state-files.ts.
-import { batchAttributesAt, batchHasProducerIdAt, batchRecordCountAt, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
+import { batchAttributesAt, batchHasProducerIdAt, batchMaxTimestampAt, batchRecordCountAt, batchSizeAt, isControlBatch, isTransactionalBatch, readBatchProducerFields } from '../protocol/record-batch.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, CONTROL_ABORT, controlBatchType } from '../protocol/txn-records.js';
 import { StorageError } from './errors.js';
 import { assert } from '../invariant.js';
@@ -29,6 +29,11 @@ export interface BatchMetadata {
   lastSeq: number;
   firstOffset: number;
   lastOffset: number;
+  /**
+   * The batch's maxTimestamp as stored (the client's CreateTime, or the broker's LogAppendTime), -1
+   * when it has none or a negative one: what DescribeProducers answers, as Kafka's BatchMetadata.timestamp.
+   * Never used for expiration (lastUpdateMs is).
+   */
   timestampMs: number;
 }
 
@@ -40,7 +45,10 @@ export interface ProducerEntry {
   coordinatorEpoch: number;
   /** First offset of the producer's open transaction in this partition, -1 when none. */
   currentTxnFirstOffset: number;
-  /** Broker time of the producer's last append here (producer.id.expiration.ms counts from it). */
+  /**
+   * Broker time of the producer's last append here, or of the load that restored it (producer.id.expiration.ms
+   * counts from it). Kafka counts from the batch timestamp; the broker's clock keeps a client's clock out of expiry.
+   */
   lastUpdateMs: number;
 }
 
@@ -63,6 +71,8 @@ interface BatchPlan {
   transactional: boolean;
   /** CONTROL_ABORT / CONTROL_COMMIT / EMPTY_CONTROL for a marker, undefined for data. */
   control: number | undefined;
+  /** The batch's maxTimestamp as it came (LogAppendTime replaces it in apply), see BatchMetadata.timestampMs. */
+  maxTimestampMs: number;
 }
 
 export type AppendCheck =
@@ -117,7 +127,7 @@ export class ProducerStateManager {
       if (control && origin === 'client') throw new StorageError('INVALID_RECORD', 'control batches are written by the broker only');
       if (h.producerId < 0) {
         if (isTransactionalBatch(h.attributes)) throw new StorageError('INVALID_RECORD', 'a transactional batch needs a producer id');
-        plans.push({ producerId: -1, epoch: -1, firstSeq: -1, lastSeq: -1, offsetCount: h.lastOffsetDelta + 1, transactional: false, control: undefined });
+        plans.push({ producerId: -1, epoch: -1, firstSeq: -1, lastSeq: -1, offsetCount: h.lastOffsetDelta + 1, transactional: false, control: undefined, maxTimestampMs: -1 });
         continue;
       }
       const offsetCount = h.lastOffsetDelta + 1;
@@ -130,6 +140,7 @@ export class ProducerStateManager {
         offsetCount,
         transactional: isTransactionalBatch(h.attributes),
         control: control ? (batchRecordCountAt(batches, pos) === 0 ? EMPTY_CONTROL : (controlBatchType(batches, pos) ?? CONTROL_ABORT)) : undefined,
+        maxTimestampMs: batchTimestampMs(batchMaxTimestampAt(batches, pos)), // the log checked it fits in 2^53
       };
       if (origin !== 'replay') {
         const known = this.producers.get(h.producerId);
@@ -156,18 +167,22 @@ export class ProducerStateManager {
     return { duplicate: false, plans };
   }
 
-  /** Records an append checked by `check`, now that its first batch got `baseOffset` (offsets are dense within an append). */
-  apply(result: AppendCheck, baseOffset: number, nowMs: number): void {
+  /**
+   * Records an append checked by `check`, now that its first batch got `baseOffset` (offsets are dense
+   * within an append). `nowMs` is the broker's clock (expiry); `logAppendTimeMs` the time the log
+   * stamped the batches with on a LogAppendTime topic (their maxTimestamp now).
+   */
+  apply(result: AppendCheck, baseOffset: number, nowMs: number, logAppendTimeMs?: number): void {
     assert(!result.duplicate, 'a duplicate batch is never appended');
     let offset = baseOffset;
     for (const plan of result.plans) {
       const first = offset;
       offset += plan.offsetCount;
-      if (plan.producerId >= 0) this.applyBatch(plan, first, offset - 1, nowMs);
+      if (plan.producerId >= 0) this.applyBatch(plan, first, offset - 1, nowMs, logAppendTimeMs ?? plan.maxTimestampMs);
     }
   }
 
-  private applyBatch(plan: BatchPlan, first: number, last: number, nowMs: number): void {
+  private applyBatch(plan: BatchPlan, first: number, last: number, nowMs: number, timestampMs: number): void {
     let entry = this.producers.get(plan.producerId);
     if (entry === undefined) {
       entry = { producerId: plan.producerId, epoch: plan.epoch, batches: [], coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastUpdateMs: nowMs };
@@ -184,7 +199,7 @@ export class ProducerStateManager {
       return;
     }
     if (plan.firstSeq >= 0) {
-      entry.batches.push({ firstSeq: plan.firstSeq, lastSeq: plan.lastSeq, firstOffset: first, lastOffset: last, timestampMs: nowMs });
+      entry.batches.push({ firstSeq: plan.firstSeq, lastSeq: plan.lastSeq, firstOffset: first, lastOffset: last, timestampMs });
       if (entry.batches.length > PRODUCER_BATCHES_KEPT) entry.batches.shift();
     }
     if (plan.transactional && entry.currentTxnFirstOffset < 0) {
@@ -306,6 +321,11 @@ function checkBatch(plan: BatchPlan, current: Current, origin: AppendOrigin): vo
   if (plan.firstSeq !== expected) {
     throw new StorageError('OUT_OF_ORDER_SEQUENCE_NUMBER', `producer ${plan.producerId}: sequence ${plan.firstSeq} where ${expected} was expected`);
   }
+}
+
+/** A batch timestamp as kept: a negative one (Kafka's NO_TIMESTAMP is -1; others are a client's nonsense) is -1. */
+export function batchTimestampMs(ms: number): number {
+  return ms >= 0 && Number.isSafeInteger(ms) ? ms : -1;
 }
 
 /** Sequence arithmetic wraps after INT32_MAX to 0, as in Kafka. */

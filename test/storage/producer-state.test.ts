@@ -5,20 +5,21 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildRecordBatch } from '../../src/protocol/record-batch.js';
 import { ATTR_TRANSACTIONAL, buildMarkerBatch } from '../../src/protocol/txn-records.js';
-import { MemoryFs } from '../../src/storage/fs.js';
+import { MemoryFs, writeFileAtomic } from '../../src/storage/fs.js';
 import { PartitionLog } from '../../src/storage/log.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { ProducerStateManager, addSequence } from '../../src/storage/producer-state.js';
+import { encodeProducerSnapshotFile } from '../../src/protocol/txn-records.js';
 
 const DIR = '/data/t/0';
 
-function idem(pid: number, epoch: number, seq: number, count = 1, opts: { txn?: boolean; tag?: string } = {}): Buffer {
+function idem(pid: number, epoch: number, seq: number, count = 1, opts: { txn?: boolean; tag?: string; ts?: number } = {}): Buffer {
   return buildRecordBatch({
     producerId: pid,
     producerEpoch: epoch,
     baseSequence: seq,
     attributes: opts.txn === true ? ATTR_TRANSACTIONAL : 0,
-    baseTimestamp: 1000,
+    baseTimestamp: opts.ts ?? 1000,
     records: Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from(`${opts.tag ?? 'v'}-${seq + i}`) })),
   });
 }
@@ -173,6 +174,52 @@ test('producer.id.expiration.ms: idle producers without open transactions are fo
   assert.equal(state.expire(5000, 1000), 1);
   assert.equal(state.entry(1), undefined);
   assert.notEqual(state.entry(2), undefined);
+});
+
+test('producer expiration counts on the broker clock, not the batch timestamp, also after a restart', async () => {
+  // The batch timestamps are the client's (CreateTime, an hour old here): they must not expire a producer early.
+  const state = new ProducerStateManager();
+  state.apply(state.check(idem(1, 0, 0, 1, { ts: 1000 }), 'client'), 0, 3_600_000);
+  assert.equal(state.entry(1)?.batches.at(-1)?.timestampMs, 1000, 'the batch maxTimestamp is what DescribeProducers reports');
+  assert.equal(state.expire(3_600_500, 1000), 0);
+  assert.equal(state.expire(3_601_000, 1000), 1);
+
+  const fs = new MemoryFs();
+  let now = 3_600_000;
+  let log = PartitionLog.open(DIR, { fs, clock: () => now });
+  log.append(idem(5, 0, 0, 2, { ts: 1000 }));
+  await log.close();
+  now = 7_200_000;
+  log = PartitionLog.open(DIR, { fs, clock: () => now });
+  assert.equal(log.producers.entry(5)?.lastUpdateMs, 7_200_000, 'a restored producer counts from the load');
+  assert.equal(log.producers.expire(now + 999, 1000), 0);
+  assert.equal(log.append(idem(5, 0, 0, 2, { ts: 1000 })).duplicate, true);
+  await log.close();
+});
+
+test('batch timestamps round-trip through a snapshot; out-of-range ones are stored as -1 and never make it unreadable', async () => {
+  const fs = new MemoryFs();
+  let log = PartitionLog.open(DIR, { fs, clock: () => 50_000 });
+  log.append(idem(5, 0, 0, 2, { ts: 1234 }));
+  log.append(idem(6, 0, 0, 1, { ts: -5 })); // a negative CreateTime other than -1 passes validation
+  await log.close();
+  const snap = fs.readdir(DIR).find((n) => n.endsWith('.snapshot'))!;
+  log = PartitionLog.open(DIR, { fs, clock: () => 60_000 });
+  assert.ok(fs.readdir(DIR).includes(snap), 'the snapshot was read, not dropped');
+  assert.equal(log.producers.entry(5)?.batches.at(-1)?.timestampMs, 1234);
+  assert.equal(log.producers.entry(6)?.batches.at(-1)?.timestampMs, -1);
+  assert.equal(log.append(idem(6, 0, 0, 1, { ts: -5 })).duplicate, true);
+  await log.close();
+
+  // A snapshot row with a timestamp no number holds (written elsewhere, or by an older build) loads too.
+  const row = { producerId: 7n, epoch: 0, lastSequence: 0, lastOffset: 2n, offsetDelta: 0, coordinatorEpoch: -1, currentTxnFirstOffset: -1n };
+  const last = fs.readdir(DIR).filter((n) => n.endsWith('.snapshot')).sort().at(-1)!;
+  writeFileAtomic(fs, `${DIR}/${last}`, encodeProducerSnapshotFile([{ ...row, timestamp: -7n }, { ...row, producerId: 8n, timestamp: 1n << 60n }]));
+  log = PartitionLog.open(DIR, { fs, clock: () => 70_000 });
+  assert.ok(fs.readdir(DIR).includes(last), 'the snapshot was read, not dropped');
+  assert.deepEqual([log.producers.entry(7)?.batches.at(-1)?.timestampMs, log.producers.entry(8)?.batches.at(-1)?.timestampMs], [-1, -1]);
+  assert.equal(log.producers.entry(7)?.lastUpdateMs, 70_000);
+  await log.close();
 });
 
 test('compaction: an aborted transactional value never replaces the committed one before it, and goes (its batch stays empty, its marker stays)', async () => {

@@ -1,8 +1,8 @@
 /**
  * DescribeProducers (key 61), v0: the active idempotent and transactional producers of each named
  * partition, from the partition's producer state (src/storage/producer-state.ts): id, epoch, last
- * sequence of its newest batch and the time of that append (the broker's clock, which the producer
- * state keeps for producer.id.expiration.ms; Kafka gives the batch's max timestamp), coordinator epoch,
+ * sequence of its newest batch and that batch's maxTimestamp, as Kafka answers (the client's
+ * CreateTime, or the broker's append time on a LogAppendTime topic; -1 when none), coordinator epoch,
  * and the first offset of its open transaction (-1 when none). As in Kafka: READ on the topic (else TOPIC_AUTHORIZATION_FAILED for every
  * partition named), UNKNOWN_TOPIC_OR_PARTITION for a topic or partition that does not exist. A topic or
  * partition named twice is answered once.
